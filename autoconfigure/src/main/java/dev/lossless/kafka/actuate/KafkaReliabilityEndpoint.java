@@ -1,0 +1,102 @@
+package dev.lossless.kafka.actuate;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import dev.lossless.kafka.rules.AcceptedRisks;
+import dev.lossless.kafka.rules.AuditReport;
+import dev.lossless.kafka.rules.Enforcement;
+import dev.lossless.kafka.rules.ReliabilityAudit;
+import dev.lossless.kafka.rules.RuleResult;
+import dev.lossless.kafka.rules.Verdict;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+
+/**
+ * {@link Endpoint @Endpoint} that shows every durability rule evaluated against the
+ * running application: one entry per rule and subject, with the expected value, the
+ * actual value, where it came from and the verdict.
+ *
+ * @author Lossless Kafka team
+ * @since 0.1.0
+ */
+@Endpoint(id = "kafkareliability")
+public class KafkaReliabilityEndpoint {
+
+	private final ReliabilityAudit audit;
+
+	private final Enforcement enforcement;
+
+	private final AcceptedRisks acceptedRisks;
+
+	/**
+	 * Create an instance.
+	 * @param audit the audit to run on each read
+	 * @param enforcement the enforcement mode in force
+	 * @param acceptedRisks the accepted risks
+	 */
+	public KafkaReliabilityEndpoint(ReliabilityAudit audit, Enforcement enforcement, AcceptedRisks acceptedRisks) {
+		this.audit = audit;
+		this.enforcement = enforcement;
+		this.acceptedRisks = acceptedRisks;
+	}
+
+	@ReadOperation
+	public ReliabilityDescriptor reliability() {
+		AuditReport report = this.audit.audit();
+		List<RuleDescriptor> rules = report.results().stream().map(RuleDescriptor::new).toList();
+		return new ReliabilityDescriptor(this.enforcement.name().toLowerCase(Locale.ROOT), this.acceptedRisks.entries(),
+				report.violations().isEmpty() ? "PASS" : "FAIL", report.withStatus(Verdict.PASS).size(),
+				report.violations().size(), report.withStatus(Verdict.ACCEPTED).size(),
+				report.withStatus(Verdict.UNKNOWN).size(), report.brokerError(), rules);
+	}
+
+	/**
+	 * The endpoint's answer.
+	 *
+	 * @param enforcement the enforcement mode
+	 * @param acceptedRisks the accepted risks
+	 * @param status {@code FAIL} when any rule fails, {@code PASS} otherwise
+	 * @param passed how many results passed
+	 * @param failed how many results failed
+	 * @param accepted how many results are accepted risks
+	 * @param unknown how many results could not be evaluated
+	 * @param brokerError why the brokers could not be asked, if they could not
+	 * @param rules one entry per rule and subject
+	 */
+	public record ReliabilityDescriptor(String enforcement, Set<String> acceptedRisks, String status, int passed,
+			int failed, int accepted, int unknown, @Nullable String brokerError,
+			List<RuleDescriptor> rules) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * One rule evaluated against one subject.
+	 *
+	 * @param id the rule id
+	 * @param stage {@code producer}, {@code broker} or {@code consumer}
+	 * @param subject the factory, container or topic evaluated
+	 * @param setting the setting read
+	 * @param expected the expected value
+	 * @param actual the actual value
+	 * @param status {@code PASS}, {@code FAIL}, {@code ACCEPTED} or {@code UNKNOWN}
+	 * @param origin where the actual value came from
+	 * @param rationale why a violation can lose messages
+	 * @param remedy what to do about a violation
+	 */
+	public record RuleDescriptor(String id, String stage, String subject, String setting, String expected,
+			String actual, Verdict status, String origin, String rationale, String remedy) {
+
+		RuleDescriptor(RuleResult result) {
+			this(result.id(), result.stage().name().toLowerCase(Locale.ROOT), result.subject(), result.setting(),
+					result.expected(), result.actual(), result.status(), result.origin(), result.rationale(),
+					result.remedy());
+		}
+
+	}
+
+}

@@ -1,0 +1,193 @@
+package dev.lossless.kafka.autoconfigure;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Supplier;
+
+import dev.lossless.kafka.consumer.DeadLetterTemplates;
+import dev.lossless.kafka.consumer.DurableConsumerCustomizer;
+import dev.lossless.kafka.consumer.DurableContainerCustomizer;
+import dev.lossless.kafka.consumer.RebalanceListener;
+import dev.lossless.kafka.consumer.RecoveryListener;
+import dev.lossless.kafka.producer.DurableProducerCustomizer;
+import dev.lossless.kafka.producer.SendResultListener;
+import dev.lossless.kafka.rules.AcceptedRisks;
+import dev.lossless.kafka.rules.ApplicationClients;
+import dev.lossless.kafka.rules.DurabilityRules;
+import dev.lossless.kafka.rules.ReliabilityAudit;
+import dev.lossless.kafka.rules.SettingOrigins;
+import dev.lossless.kafka.rules.StartupEnforcer;
+import dev.lossless.kafka.topics.ApplicationTopics;
+import dev.lossless.kafka.topics.DeadLetterTopicProvisioner;
+import dev.lossless.kafka.topics.TopicInspector;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.kafka.config.ContainerCustomizer;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.ConsumerRecordRecoverer;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.MessageListenerContainer;
+import org.springframework.kafka.support.ProducerListener;
+import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} that hardens Spring Boot's Kafka support against message loss and
+ * enforces the durability rules at startup. Runs before {@link KafkaAutoConfiguration} so
+ * that Spring Boot's beans pick up its customizers and collaborators; every bean backs
+ * off when the application defines its own.
+ *
+ * @author Lossless Kafka team
+ * @since 0.1.0
+ */
+@AutoConfiguration(before = KafkaAutoConfiguration.class)
+@ConditionalOnClass({ KafkaTemplate.class, KafkaAutoConfiguration.class })
+@ConditionalOnBooleanProperty(name = "lossless.kafka.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(LosslessKafkaProperties.class)
+public final class LosslessKafkaAutoConfiguration {
+
+	private final LosslessKafkaProperties properties;
+
+	LosslessKafkaAutoConfiguration(LosslessKafkaProperties properties) {
+		this.properties = properties;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DurableProducerCustomizer losslessProducerCustomizer() {
+		return new DurableProducerCustomizer(this.properties.getProducer().getDeliveryTimeout());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DurableConsumerCustomizer losslessConsumerCustomizer(Environment environment) {
+		return new DurableConsumerCustomizer(new SettingOrigins(environment));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(ProducerListener.class)
+	SendResultListener losslessSendResultListener() {
+		return new SendResultListener();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(ContainerCustomizer.class)
+	DurableContainerCustomizer losslessContainerCustomizer() {
+		return new DurableContainerCustomizer(this.properties.getConsumer().getShutdownTimeout());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(ConsumerRebalanceListener.class)
+	RebalanceListener losslessRebalanceListener() {
+		return new RebalanceListener();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RecoveryListener losslessRecoveryListener() {
+		return new RecoveryListener();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DeadLetterTemplates losslessDeadLetterTemplates(KafkaTemplate<Object, Object> kafkaTemplate,
+			ProducerFactory<Object, Object> producerFactory) {
+		return new DeadLetterTemplates(kafkaTemplate, producerFactory);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(ConsumerRecordRecoverer.class)
+	DeadLetterPublishingRecoverer losslessDeadLetterRecoverer(DeadLetterTemplates deadLetterTemplates) {
+		return deadLetterTemplates.recoverer(this.properties.getDlt().getSuffix());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(CommonErrorHandler.class)
+	DefaultErrorHandler losslessErrorHandler(ConsumerRecordRecoverer recoverer,
+			ObjectProvider<RecoveryListener> recoveryListener) {
+		LosslessKafkaProperties.Retry retry = this.properties.getConsumer().getRetry();
+		ExponentialBackOffWithMaxRetries backOff = new ExponentialBackOffWithMaxRetries(
+				Math.max(0, retry.getAttempts() - 1));
+		backOff.setInitialInterval(retry.getInitialInterval().toMillis());
+		backOff.setMultiplier(retry.getMultiplier());
+		backOff.setMaxInterval(retry.getMaxInterval().toMillis());
+		DefaultErrorHandler errorHandler = new DefaultErrorHandler(recoverer, backOff);
+		retry.getNonRetryableExceptions().forEach(errorHandler::addNotRetryableExceptions);
+		recoveryListener.ifAvailable(errorHandler::setRetryListeners);
+		return errorHandler;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DurabilityRules losslessDurabilityRules() {
+		return new DurabilityRules(this.properties.getTopics().getMinReplicationFactor());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	AcceptedRisks losslessAcceptedRisks(DurabilityRules rules) {
+		return new AcceptedRisks(this.properties.getAcceptedRisks(), rules);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TopicInspector losslessTopicInspector(KafkaAdmin kafkaAdmin) {
+		return new TopicInspector(kafkaAdmin.getConfigurationProperties(), this.properties.getTopics().getTimeout());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ApplicationTopics losslessApplicationTopics(ObjectProvider<KafkaListenerEndpointRegistry> registry,
+			ObjectProvider<NewTopic> newTopics) {
+		return new ApplicationTopics(listenerContainers(registry), () -> newTopics.orderedStream().toList(),
+				this.properties.getTopics().getVerify(), this.properties.getDlt().getSuffix());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ReliabilityAudit losslessReliabilityAudit(DurabilityRules rules, AcceptedRisks acceptedRisks,
+			Environment environment, ListableBeanFactory beanFactory,
+			ObjectProvider<KafkaListenerEndpointRegistry> registry, ApplicationTopics topics,
+			TopicInspector inspector) {
+		return new ReliabilityAudit(rules, acceptedRisks, new SettingOrigins(environment),
+				new ApplicationClients(beanFactory), listenerContainers(registry), topics::all, inspector);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	StartupEnforcer losslessStartupEnforcer(ReliabilityAudit audit) {
+		return new StartupEnforcer(audit, this.properties.getEnforcement());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "lossless.kafka.dlt.auto-create", matchIfMissing = true)
+	DeadLetterTopicProvisioner losslessDeadLetterTopicProvisioner(ApplicationTopics topics, TopicInspector inspector) {
+		return new DeadLetterTopicProvisioner(topics, inspector);
+	}
+
+	static Supplier<Collection<MessageListenerContainer>> listenerContainers(
+			ObjectProvider<KafkaListenerEndpointRegistry> registry) {
+		return () -> {
+			KafkaListenerEndpointRegistry endpointRegistry = registry.getIfAvailable();
+			return (endpointRegistry != null) ? endpointRegistry.getAllListenerContainers() : List.of();
+		};
+	}
+
+}

@@ -1,0 +1,52 @@
+package dev.lossless.kafka.autoconfigure;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.lossless.kafka.actuate.ListenerContainersHealthIndicator;
+import dev.lossless.kafka.actuate.ProducerHealthIndicator;
+import dev.lossless.kafka.actuate.TopicsHealthIndicator;
+import dev.lossless.kafka.consumer.RecoveryListener;
+import dev.lossless.kafka.producer.SendResultListener;
+import dev.lossless.kafka.rules.ReliabilityAudit;
+import dev.lossless.kafka.topics.TopicInspector;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.HealthContributor;
+import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of the {@code kafkaReliability} health: {@code producer},
+ * {@code consumer} and {@code topics}.
+ *
+ * @author Lossless Kafka team
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = LosslessKafkaAutoConfiguration.class)
+@ConditionalOnClass(HealthContributor.class)
+@ConditionalOnBean(ReliabilityAudit.class)
+@ConditionalOnEnabledHealthIndicator("kafkareliability")
+public final class LosslessKafkaHealthAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(name = "kafkaReliabilityHealthContributor")
+	CompositeHealthContributor kafkaReliabilityHealthContributor(ObjectProvider<SendResultListener> sendResults,
+			ObjectProvider<RecoveryListener> recovery, ObjectProvider<KafkaListenerEndpointRegistry> registry,
+			ReliabilityAudit audit, TopicInspector inspector) {
+		Map<String, HealthContributor> contributors = new LinkedHashMap<>();
+		sendResults.ifAvailable((listener) -> contributors.put("producer", new ProducerHealthIndicator(listener)));
+		contributors.put("consumer", new ListenerContainersHealthIndicator(
+				LosslessKafkaAutoConfiguration.listenerContainers(registry), recovery.getIfAvailable()));
+		contributors.put("topics", new TopicsHealthIndicator(audit, inspector));
+		return CompositeHealthContributor.fromMap(contributors);
+	}
+
+}

@@ -1,0 +1,37 @@
+package dev.lossless.kafka.autoconfigure;
+
+import dev.lossless.kafka.actuate.LosslessKafkaMeterBinder;
+import dev.lossless.kafka.consumer.RebalanceListener;
+import dev.lossless.kafka.consumer.RecoveryListener;
+import dev.lossless.kafka.producer.SendResultListener;
+import dev.lossless.kafka.rules.ReliabilityAudit;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of the starter's Micrometer meters, {@code lossless.kafka.*}.
+ *
+ * @author Lossless Kafka team
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = LosslessKafkaAutoConfiguration.class)
+@ConditionalOnClass(MeterBinder.class)
+@ConditionalOnBean(ReliabilityAudit.class)
+public final class LosslessKafkaMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	LosslessKafkaMeterBinder losslessKafkaMeterBinder(ObjectProvider<SendResultListener> sendResults,
+			ObjectProvider<RecoveryListener> recovery, ObjectProvider<RebalanceListener> rebalances) {
+		return new LosslessKafkaMeterBinder(sendResults.getIfAvailable(), recovery.getIfAvailable(),
+				rebalances.getIfAvailable());
+	}
+
+}

@@ -1,0 +1,276 @@
+package dev.lossless.kafka.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.lossless.kafka.rules.Enforcement;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration properties of the Lossless Kafka starter.
+ *
+ * @author Lossless Kafka team
+ * @since 0.1.0
+ */
+@ConfigurationProperties("lossless.kafka")
+public class LosslessKafkaProperties {
+
+	/**
+	 * Whether to harden the application's Kafka clients and enforce the durability rules.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * What to do at startup when a durability rule is violated and its risk is not
+	 * accepted.
+	 */
+	private Enforcement enforcement = Enforcement.FAIL;
+
+	/**
+	 * Rule ids whose risk is accepted knowingly, optionally narrowed to one subject with
+	 * "id:subject" (for example "topic.replication-factor:orders").
+	 */
+	private List<String> acceptedRisks = new ArrayList<>();
+
+	private final Producer producer = new Producer();
+
+	private final Consumer consumer = new Consumer();
+
+	private final Dlt dlt = new Dlt();
+
+	private final Topics topics = new Topics();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Enforcement getEnforcement() {
+		return this.enforcement;
+	}
+
+	public void setEnforcement(Enforcement enforcement) {
+		this.enforcement = enforcement;
+	}
+
+	public List<String> getAcceptedRisks() {
+		return this.acceptedRisks;
+	}
+
+	public void setAcceptedRisks(List<String> acceptedRisks) {
+		this.acceptedRisks = acceptedRisks;
+	}
+
+	public Producer getProducer() {
+		return this.producer;
+	}
+
+	public Consumer getConsumer() {
+		return this.consumer;
+	}
+
+	public Dlt getDlt() {
+		return this.dlt;
+	}
+
+	public Topics getTopics() {
+		return this.topics;
+	}
+
+	public static class Producer {
+
+		/**
+		 * Upper bound on the time to report success or failure of a send, retries
+		 * included. Applied as "delivery.timeout.ms" unless that key is set in
+		 * spring.kafka.producer.properties.
+		 */
+		private Duration deliveryTimeout = Duration.ofMinutes(2);
+
+		public Duration getDeliveryTimeout() {
+			return this.deliveryTimeout;
+		}
+
+		public void setDeliveryTimeout(Duration deliveryTimeout) {
+			this.deliveryTimeout = deliveryTimeout;
+		}
+
+	}
+
+	public static class Consumer {
+
+		/**
+		 * Time a stopping listener container waits for the records in hand to be
+		 * processed and their offsets committed.
+		 */
+		private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+		private final Retry retry = new Retry();
+
+		public Duration getShutdownTimeout() {
+			return this.shutdownTimeout;
+		}
+
+		public void setShutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = shutdownTimeout;
+		}
+
+		public Retry getRetry() {
+			return this.retry;
+		}
+
+	}
+
+	public static class Retry {
+
+		/**
+		 * Total number of delivery attempts of a failing record, the first one included,
+		 * before it is published to the dead-letter topic.
+		 */
+		private int attempts = 3;
+
+		/**
+		 * Back-off before the first redelivery.
+		 */
+		private Duration initialInterval = Duration.ofSeconds(1);
+
+		/**
+		 * Factor applied to the back-off after each failed attempt.
+		 */
+		private double multiplier = 2.0;
+
+		/**
+		 * Longest back-off between two attempts.
+		 */
+		private Duration maxInterval = Duration.ofSeconds(10);
+
+		/**
+		 * Exceptions that are published to the dead-letter topic at once, without
+		 * redelivery, in addition to spring-kafka's own list (deserialization and
+		 * conversion failures among them).
+		 */
+		private List<Class<? extends Exception>> nonRetryableExceptions = new ArrayList<>();
+
+		public int getAttempts() {
+			return this.attempts;
+		}
+
+		public void setAttempts(int attempts) {
+			this.attempts = attempts;
+		}
+
+		public Duration getInitialInterval() {
+			return this.initialInterval;
+		}
+
+		public void setInitialInterval(Duration initialInterval) {
+			this.initialInterval = initialInterval;
+		}
+
+		public double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public Duration getMaxInterval() {
+			return this.maxInterval;
+		}
+
+		public void setMaxInterval(Duration maxInterval) {
+			this.maxInterval = maxInterval;
+		}
+
+		public List<Class<? extends Exception>> getNonRetryableExceptions() {
+			return this.nonRetryableExceptions;
+		}
+
+		public void setNonRetryableExceptions(List<Class<? extends Exception>> nonRetryableExceptions) {
+			this.nonRetryableExceptions = nonRetryableExceptions;
+		}
+
+	}
+
+	public static class Dlt {
+
+		/**
+		 * Suffix appended to a topic's name to name its dead-letter topic.
+		 */
+		private String suffix = "-dlt";
+
+		/**
+		 * Whether to create missing dead-letter topics at startup, with the source
+		 * topic's partition count and replication factor.
+		 */
+		private boolean autoCreate = true;
+
+		public String getSuffix() {
+			return this.suffix;
+		}
+
+		public void setSuffix(String suffix) {
+			this.suffix = suffix;
+		}
+
+		public boolean isAutoCreate() {
+			return this.autoCreate;
+		}
+
+		public void setAutoCreate(boolean autoCreate) {
+			this.autoCreate = autoCreate;
+		}
+
+	}
+
+	public static class Topics {
+
+		/**
+		 * Lowest replication factor a topic may have.
+		 */
+		private int minReplicationFactor = 3;
+
+		/**
+		 * Topics to audit in addition to those of the application's listeners and
+		 * NewTopic beans.
+		 */
+		private List<String> verify = new ArrayList<>();
+
+		/**
+		 * Bound on every Admin call made to audit or create topics and to check the
+		 * brokers' health.
+		 */
+		private Duration timeout = Duration.ofSeconds(5);
+
+		public int getMinReplicationFactor() {
+			return this.minReplicationFactor;
+		}
+
+		public void setMinReplicationFactor(int minReplicationFactor) {
+			this.minReplicationFactor = minReplicationFactor;
+		}
+
+		public List<String> getVerify() {
+			return this.verify;
+		}
+
+		public void setVerify(List<String> verify) {
+			this.verify = verify;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+	}
+
+}

@@ -1,0 +1,92 @@
+package dev.lossless.kafka.producer;
+
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.kafka.support.ProducerListener;
+
+/**
+ * Observes the result of every send of the application's {@code KafkaTemplate}: successes
+ * and failures are counted, each failure is logged with its topic, partition and key, and
+ * the last one is kept for the health.
+ *
+ * @author Lossless Kafka team
+ * @since 0.1.0
+ */
+public final class SendResultListener implements ProducerListener<Object, Object> {
+
+	private static final Log logger = LogFactory.getLog(SendResultListener.class);
+
+	private final LongAdder successes = new LongAdder();
+
+	private final LongAdder failures = new LongAdder();
+
+	private final AtomicLong failuresSinceSuccess = new AtomicLong();
+
+	private final AtomicReference<@Nullable SendFailure> lastFailure = new AtomicReference<>();
+
+	@Override
+	public void onSuccess(ProducerRecord<Object, Object> record, RecordMetadata metadata) {
+		this.successes.increment();
+		if (this.failuresSinceSuccess.get() != 0) {
+			this.failuresSinceSuccess.set(0);
+		}
+	}
+
+	@Override
+	public void onError(ProducerRecord<Object, Object> record, @Nullable RecordMetadata metadata, Exception exception) {
+		this.failures.increment();
+		this.failuresSinceSuccess.incrementAndGet();
+		Integer partition = (metadata != null && metadata.partition() >= 0) ? Integer.valueOf(metadata.partition())
+				: record.partition();
+		SendFailure failure = new SendFailure(record.topic(), partition, String.valueOf(record.key()),
+				exception.toString(), Instant.now());
+		this.lastFailure.set(failure);
+		logger.error("Send to topic '" + failure.topic() + "' (partition " + ((partition != null) ? partition : "any")
+				+ ", key " + failure.key() + ") failed; the record was not written", exception);
+	}
+
+	/**
+	 * Return the counts observed so far.
+	 * @return the statistics
+	 */
+	public SendStatistics statistics() {
+		return new SendStatistics(this.successes.sum(), this.failures.sum(), this.failuresSinceSuccess.get(),
+				this.lastFailure.get());
+	}
+
+	/**
+	 * Counts of send results.
+	 *
+	 * @param successes sends acknowledged by the brokers
+	 * @param failures sends that failed
+	 * @param failuresSinceSuccess failures since the last acknowledged send
+	 * @param lastFailure the last failure, or {@code null}
+	 */
+	public record SendStatistics(long successes, long failures, long failuresSinceSuccess,
+			@Nullable SendFailure lastFailure) {
+
+	}
+
+	/**
+	 * One failed send.
+	 *
+	 * @param topic the topic
+	 * @param partition the partition, or {@code null} when none was chosen
+	 * @param key the key
+	 * @param exception the failure
+	 * @param time when the failure was reported
+	 */
+	public record SendFailure(String topic, @Nullable Integer partition, String key, String exception, Instant time) {
+
+	}
+
+}

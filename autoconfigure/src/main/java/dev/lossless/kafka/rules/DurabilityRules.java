@@ -1,0 +1,328 @@
+package dev.lossless.kafka.rules;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import dev.lossless.kafka.topics.TopicState;
+import dev.lossless.kafka.topics.TopicState.Setting;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.kafka.listener.AbstractMessageListenerContainer;
+import org.springframework.kafka.listener.MessageListenerContainer;
+import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
+import org.springframework.util.ClassUtils;
+
+/**
+ * The catalogue of durability rules: every rule the starter enforces is defined here
+ * once, and startup enforcement, the {@code kafkareliability} endpoint, the health and
+ * the README's rule table all read it.
+ *
+ * @author Lossless Kafka team
+ * @since 0.1.0
+ */
+public final class DurabilityRules {
+
+	private static final String ACKS_ALL = "all";
+
+	private static final int MAX_IN_FLIGHT_FOR_ORDERING = 5;
+
+	private final List<Rule<ClientSettings>> producerRules;
+
+	private final List<Rule<ClientSettings>> consumerRules;
+
+	private final List<Rule<MessageListenerContainer>> listenerRules;
+
+	private final Rule<TopicState> topicExists;
+
+	private final List<Rule<TopicState>> topicRules;
+
+	/**
+	 * Create the catalogue.
+	 * @param minReplicationFactor the lowest replication factor a topic may have
+	 */
+	public DurabilityRules(int minReplicationFactor) {
+		this.producerRules = List.of(producerAcks(), producerIdempotence(), producerRetries(), producerMaxInFlight());
+		this.consumerRules = List.of(consumerAutoCommit(), consumerAutoOffsetReset(), consumerIsolationLevel(),
+				consumerDeserializers());
+		this.listenerRules = List.of(listenerErrorHandler(), listenerSyncCommits());
+		this.topicExists = topicExistsRule();
+		this.topicRules = List.of(this.topicExists, topicReplicationFactor(minReplicationFactor),
+				topicMinInsyncReplicas(), topicUncleanLeaderElection());
+	}
+
+	public List<Rule<ClientSettings>> producerRules() {
+		return this.producerRules;
+	}
+
+	public List<Rule<ClientSettings>> consumerRules() {
+		return this.consumerRules;
+	}
+
+	public List<Rule<MessageListenerContainer>> listenerRules() {
+		return this.listenerRules;
+	}
+
+	public List<Rule<TopicState>> topicRules() {
+		return this.topicRules;
+	}
+
+	/**
+	 * Return the rule that a topic exists, the only topic rule that applies to a missing
+	 * topic.
+	 * @return the rule
+	 */
+	public Rule<TopicState> topicExists() {
+		return this.topicExists;
+	}
+
+	/**
+	 * Return every rule, in catalogue order.
+	 * @return every rule
+	 */
+	public List<Rule<?>> all() {
+		List<Rule<?>> all = new ArrayList<>();
+		all.addAll(this.producerRules);
+		all.addAll(this.consumerRules);
+		all.addAll(this.listenerRules);
+		all.addAll(this.topicRules);
+		return Collections.unmodifiableList(all);
+	}
+
+	private static Rule<ClientSettings> producerAcks() {
+		return new Rule<>("producer.acks", Stage.PRODUCER, ProducerConfig.ACKS_CONFIG, "all",
+				"With acks=0 or acks=1 a record is acknowledged before the followers have copied it; when the leader "
+						+ "fails, acknowledged records vanish. acks other than all also turns idempotence off.",
+				"Remove the setting, or set spring.kafka.producer.acks=all.", (settings) -> {
+					String acks = settings.get(ProducerConfig.ACKS_CONFIG);
+					if (acks == null) {
+						return new Reading(true, "all (Kafka default)");
+					}
+					return new Reading(isAcksAll(acks), acks);
+				});
+	}
+
+	private static Rule<ClientSettings> producerIdempotence() {
+		return new Rule<>("producer.idempotence", Stage.PRODUCER, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
+				"Without idempotence a retried send can be written twice, and a retry after a lost response can be "
+						+ "reordered behind later records; the broker also stops detecting gaps in the sequence.",
+				"Remove the setting, or set spring.kafka.producer.properties[enable.idempotence]=true "
+						+ "(idempotence needs acks=all, retries > 0 and at most 5 requests in flight).",
+				(settings) -> {
+					String explicit = settings.get(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG);
+					if (explicit != null) {
+						return new Reading(Boolean.parseBoolean(explicit), explicit);
+					}
+					String conflict = idempotenceConflict(settings);
+					if (conflict != null) {
+						return new Reading(false, "false (turned off implicitly by " + conflict + ")");
+					}
+					return new Reading(true, "true (Kafka default)");
+				});
+	}
+
+	private static Rule<ClientSettings> producerRetries() {
+		return new Rule<>("producer.retries", Stage.PRODUCER, ProducerConfig.RETRIES_CONFIG,
+				"> 0 (Integer.MAX_VALUE, bounded by delivery.timeout.ms)",
+				"With retries=0 a transient error (a leader election, a full request queue) fails the send at once "
+						+ "instead of retrying until delivery.timeout.ms.",
+				"Remove the setting; bound the time spent retrying with lossless.kafka.producer.delivery-timeout.",
+				(settings) -> {
+					String retries = settings.get(ProducerConfig.RETRIES_CONFIG);
+					if (retries == null) {
+						return new Reading(true, Integer.MAX_VALUE + " (Kafka default)");
+					}
+					return new Reading(Integer.parseInt(retries) > 0, retries);
+				});
+	}
+
+	private static Rule<ClientSettings> producerMaxInFlight() {
+		return new Rule<>("producer.max-in-flight", Stage.PRODUCER,
+				ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "<= " + MAX_IN_FLIGHT_FOR_ORDERING,
+				"With more than 5 requests in flight the producer cannot be idempotent, so a retried batch can land "
+						+ "behind a later one, or twice.",
+				"Remove the setting, or set spring.kafka.producer.properties[max.in.flight.requests.per.connection] "
+						+ "to 5 or less.",
+				(settings) -> {
+					String inFlight = settings.get(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
+					if (inFlight == null) {
+						return new Reading(true, MAX_IN_FLIGHT_FOR_ORDERING + " (Kafka default)");
+					}
+					return new Reading(Integer.parseInt(inFlight) <= MAX_IN_FLIGHT_FOR_ORDERING, inFlight);
+				});
+	}
+
+	private static Rule<ClientSettings> consumerAutoCommit() {
+		return new Rule<>("consumer.auto-commit", Stage.CONSUMER, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+				"Auto-commit commits offsets on a timer, whether or not the records were processed; a crash after "
+						+ "the commit and before processing loses those records.",
+				"Remove the setting, or set spring.kafka.consumer.enable-auto-commit=false.", (settings) -> {
+					String autoCommit = settings.get(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG);
+					if (autoCommit == null) {
+						return new Reading(true, "false (spring-kafka default)");
+					}
+					return new Reading(!Boolean.parseBoolean(autoCommit), autoCommit);
+				});
+	}
+
+	private static Rule<ClientSettings> consumerAutoOffsetReset() {
+		return new Rule<>("consumer.auto-offset-reset", Stage.CONSUMER, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+				"earliest",
+				"With latest, a group with no committed offset (a new group, a new partition, expired offsets) "
+						+ "starts at the end of the log and never sees the records written before it joined.",
+				"Remove the setting, or set spring.kafka.consumer.auto-offset-reset=earliest.", (settings) -> {
+					String reset = settings.get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG);
+					if (reset == null) {
+						return new Reading(false, "latest (Kafka default)");
+					}
+					return new Reading("earliest".equals(reset) || "none".equals(reset), reset);
+				});
+	}
+
+	private static Rule<ClientSettings> consumerIsolationLevel() {
+		return new Rule<>("consumer.isolation-level", Stage.CONSUMER, ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+				"read_committed",
+				"With read_uncommitted the consumer processes records of transactions that are later aborted, "
+						+ "records that officially never existed.",
+				"Remove the setting, or set spring.kafka.consumer.isolation-level=read_committed.", (settings) -> {
+					String isolation = settings.get(ConsumerConfig.ISOLATION_LEVEL_CONFIG);
+					if (isolation == null) {
+						return new Reading(false, "read_uncommitted (Kafka default)");
+					}
+					return new Reading("read_committed".equals(isolation), isolation);
+				});
+	}
+
+	private static Rule<ClientSettings> consumerDeserializers() {
+		return new Rule<>("consumer.deserializer", Stage.CONSUMER, "key.deserializer, value.deserializer",
+				"ErrorHandlingDeserializer",
+				"A record that cannot be deserialized fails inside poll(), before any error handler sees it; the "
+						+ "container loops on it forever, or skips it, and the records behind it wait.",
+				"Remove the consumer factory's deserializer instances, or wrap them in ErrorHandlingDeserializer.",
+				(settings) -> {
+					String key = settings.get(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG);
+					String value = settings.get(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
+					boolean safe = isErrorHandling(key) && isErrorHandling(value);
+					return new Reading(safe, "key=" + shortName(key) + ", value=" + shortName(value));
+				});
+	}
+
+	private static Rule<MessageListenerContainer> listenerErrorHandler() {
+		return new Rule<>("listener.error-handler", Stage.CONSUMER, "commonErrorHandler",
+				"an error handler that recovers to a dead-letter topic",
+				"Without an error handler, spring-kafka retries a failing record 10 times, logs it, and commits "
+						+ "past it: the record is lost.",
+				"Remove your CommonErrorHandler bean so the starter's DefaultErrorHandler with a "
+						+ "DeadLetterPublishingRecoverer applies, or give the container one.",
+				(container) -> {
+					Object handler = (container instanceof AbstractMessageListenerContainer<?, ?> abstractContainer)
+							? abstractContainer.getCommonErrorHandler() : null;
+					if (handler == null) {
+						return new Reading(false, "none (spring-kafka logs and skips failed records)");
+					}
+					return new Reading(true, ClassUtils.getShortName(handler.getClass()));
+				});
+	}
+
+	private static Rule<MessageListenerContainer> listenerSyncCommits() {
+		return new Rule<>("listener.sync-commits", Stage.CONSUMER, "syncCommits", "true",
+				"An asynchronous commit that fails is not retried; the next rebalance or restart then redelivers, "
+						+ "or, when a later commit succeeded out of order, an older offset wins.",
+				"Remove the ContainerCustomizer that sets syncCommits=false.", (container) -> {
+					boolean sync = container.getContainerProperties().isSyncCommits();
+					return new Reading(sync, Boolean.toString(sync));
+				});
+	}
+
+	private static Rule<TopicState> topicExistsRule() {
+		return new Rule<>("topic.exists", Stage.BROKER, "topic", "exists",
+				"A missing topic is created on first use with the broker's defaults (replication factor 1 unless "
+						+ "configured) when auto-creation is on, or blocks every send and dead-letter publish when "
+						+ "it is off.",
+				"Create the topic with a replication factor of 3, for example with a NewTopic bean.",
+				(topic) -> new Reading(topic.exists(), topic.exists() ? "exists" : "missing"));
+	}
+
+	private static Rule<TopicState> topicReplicationFactor(int minReplicationFactor) {
+		return new Rule<>("topic.replication-factor", Stage.BROKER, "replication.factor", ">= " + minReplicationFactor,
+				"With fewer replicas, losing a disk or a broker loses the partition's records, or leaves no "
+						+ "follower to take over with min.insync.replicas >= 2.",
+				"Reassign the topic's partitions to " + minReplicationFactor + " replicas "
+						+ "(kafka-reassign-partitions), or recreate it with a replication factor of "
+						+ minReplicationFactor + ".",
+				(topic) -> new Reading(topic.replicationFactor() >= minReplicationFactor,
+						Integer.toString(topic.replicationFactor())));
+	}
+
+	private static Rule<TopicState> topicMinInsyncReplicas() {
+		return new Rule<>("topic.min-insync-replicas", Stage.BROKER, TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
+				">= 2 and <= replication factor - 1",
+				"With min.insync.replicas=1 an acks=all write is acknowledged by the leader alone, so losing that "
+						+ "leader loses it; equal to the replication factor, one broker down stops every write.",
+				"kafka-configs --alter --entity-type topics --entity-name <topic> --add-config "
+						+ "min.insync.replicas=<replication factor - 1>",
+				(topic) -> {
+					Setting config = topic.config(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
+					if (config == null) {
+						return new Reading(false, "unknown (not reported)");
+					}
+					int minIsr = Integer.parseInt(config.value());
+					return new Reading(minIsr >= 2 && minIsr <= topic.replicationFactor() - 1, config.value());
+				});
+	}
+
+	private static Rule<TopicState> topicUncleanLeaderElection() {
+		return new Rule<>("topic.unclean-leader-election", Stage.BROKER,
+				TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG, "false",
+				"An unclean election makes an out-of-sync replica the leader; every record it had not copied, "
+						+ "acknowledged ones included, is truncated away.",
+				"kafka-configs --alter --entity-type topics --entity-name <topic> --add-config "
+						+ "unclean.leader.election.enable=false",
+				(topic) -> {
+					Setting config = topic.config(TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG);
+					if (config == null) {
+						return new Reading(false, "unknown (not reported)");
+					}
+					return new Reading(!Boolean.parseBoolean(config.value()), config.value());
+				});
+	}
+
+	private static boolean isAcksAll(String acks) {
+		return ACKS_ALL.equalsIgnoreCase(acks) || "-1".equals(acks);
+	}
+
+	/**
+	 * Return the setting that turns idempotence off implicitly when
+	 * {@code enable.idempotence} is not set.
+	 * @param settings the producer settings
+	 * @return the conflicting setting as {@code key=value}, or {@code null} when
+	 * idempotence stays on
+	 */
+	public static @Nullable String idempotenceConflict(ClientSettings settings) {
+		String acks = settings.get(ProducerConfig.ACKS_CONFIG);
+		if (acks != null && !isAcksAll(acks)) {
+			return "acks=" + acks;
+		}
+		String retries = settings.get(ProducerConfig.RETRIES_CONFIG);
+		if (retries != null && Integer.parseInt(retries) == 0) {
+			return "retries=0";
+		}
+		String inFlight = settings.get(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
+		if (inFlight != null && Integer.parseInt(inFlight) > MAX_IN_FLIGHT_FOR_ORDERING) {
+			return "max.in.flight.requests.per.connection=" + inFlight;
+		}
+		return null;
+	}
+
+	private static boolean isErrorHandling(@Nullable String deserializer) {
+		return ErrorHandlingDeserializer.class.getName().equals(deserializer);
+	}
+
+	private static String shortName(@Nullable String className) {
+		return (className != null) ? ClassUtils.getShortName(className) : "none";
+	}
+
+}

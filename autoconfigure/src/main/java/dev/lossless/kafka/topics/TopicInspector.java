@@ -1,0 +1,201 @@
+package dev.lossless.kafka.topics;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeConfigsOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.DisposableBean;
+
+/**
+ * Reads topic state from the brokers and creates topics, with one Admin client whose
+ * every call is bounded by a timeout, so that neither startup nor a health check can hang
+ * on unreachable brokers.
+ *
+ * @author Lossless Kafka team
+ * @since 0.1.0
+ */
+public final class TopicInspector implements DisposableBean {
+
+	private final Map<String, Object> adminConfig;
+
+	private final Duration timeout;
+
+	private @Nullable Admin admin;
+
+	/**
+	 * Create an instance.
+	 * @param adminConfig the Admin client configuration, for example {@code KafkaAdmin}'s
+	 * @param timeout the bound on every call
+	 */
+	public TopicInspector(Map<String, Object> adminConfig, Duration timeout) {
+		this.adminConfig = new HashMap<>(adminConfig);
+		int timeoutMs = (int) timeout.toMillis();
+		this.adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
+		this.adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+		this.timeout = timeout;
+	}
+
+	/**
+	 * Read the state of the given topics.
+	 * @param names the topic names
+	 * @return the snapshot, {@link TopicsSnapshot#unreachable(String) unreachable} when
+	 * the brokers did not answer in time
+	 */
+	public TopicsSnapshot inspect(Collection<String> names) {
+		try {
+			Admin admin = admin();
+			int timeoutMs = (int) this.timeout.toMillis();
+			admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs))
+				.nodes()
+				.get(timeoutMs, TimeUnit.MILLISECONDS);
+			Map<String, KafkaFuture<TopicDescription>> descriptions = admin
+				.describeTopics(names, new DescribeTopicsOptions().timeoutMs(timeoutMs))
+				.topicNameValues();
+			Map<String, TopicState> topics = new LinkedHashMap<>();
+			Map<String, TopicDescription> existing = new LinkedHashMap<>();
+			for (String name : names) {
+				TopicDescription description = describe(descriptions.get(name));
+				if (description == null) {
+					topics.put(name, TopicState.missing(name));
+				}
+				else {
+					existing.put(name, description);
+				}
+			}
+			Map<String, Map<String, TopicState.Setting>> configs = describeConfigs(admin, existing.keySet());
+			existing.forEach((name, description) -> topics.put(name, stateOf(description, configs.get(name))));
+			return new TopicsSnapshot(topics, null);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return TopicsSnapshot.unreachable("interrupted");
+		}
+		catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException ex) {
+			return TopicsSnapshot.unreachable(describeFailure(ex));
+		}
+	}
+
+	/**
+	 * Create the given topics; a topic that already exists is not an error.
+	 * @param topics the topics
+	 * @return the error of each topic that could not be created, by name
+	 */
+	public Map<String, String> create(Collection<NewTopic> topics) {
+		Map<String, String> errors = new LinkedHashMap<>();
+		int timeoutMs = (int) this.timeout.toMillis();
+		Map<String, KafkaFuture<Void>> results = admin()
+			.createTopics(topics, new CreateTopicsOptions().timeoutMs(timeoutMs))
+			.values();
+		results.forEach((name, result) -> {
+			try {
+				result.get(timeoutMs, TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				errors.put(name, "interrupted");
+			}
+			catch (ExecutionException ex) {
+				if (!(ex.getCause() instanceof TopicExistsException)) {
+					errors.put(name, describeFailure(ex));
+				}
+			}
+			catch (TimeoutException ex) {
+				errors.put(name, describeFailure(ex));
+			}
+		});
+		return errors;
+	}
+
+	private @Nullable TopicDescription describe(KafkaFuture<TopicDescription> future)
+			throws InterruptedException, ExecutionException, TimeoutException {
+		try {
+			return future.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof UnknownTopicOrPartitionException) {
+				return null;
+			}
+			throw ex;
+		}
+	}
+
+	private Map<String, Map<String, TopicState.Setting>> describeConfigs(Admin admin, Collection<String> names)
+			throws InterruptedException, ExecutionException, TimeoutException {
+		if (names.isEmpty()) {
+			return Map.of();
+		}
+		List<ConfigResource> resources = names.stream()
+			.map((name) -> new ConfigResource(ConfigResource.Type.TOPIC, name))
+			.toList();
+		Map<ConfigResource, Config> configs = admin
+			.describeConfigs(resources, new DescribeConfigsOptions().timeoutMs((int) this.timeout.toMillis()))
+			.all()
+			.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+		Map<String, Map<String, TopicState.Setting>> settings = new HashMap<>();
+		configs.forEach((resource, config) -> {
+			Map<String, TopicState.Setting> entries = new HashMap<>();
+			config.entries()
+				.forEach((entry) -> entries.put(entry.name(),
+						new TopicState.Setting(String.valueOf(entry.value()), entry.source().name())));
+			settings.put(resource.name(), entries);
+		});
+		return settings;
+	}
+
+	private TopicState stateOf(TopicDescription description, @Nullable Map<String, TopicState.Setting> configs) {
+		int replicationFactor = description.partitions()
+			.stream()
+			.mapToInt((partition) -> partition.replicas().size())
+			.min()
+			.orElse(0);
+		List<TopicPartitionInfo> partitions = description.partitions();
+		return new TopicState(description.name(), true, partitions.size(), replicationFactor,
+				(configs != null) ? configs : Map.of());
+	}
+
+	private String describeFailure(Exception ex) {
+		Throwable cause = (ex instanceof ExecutionException && ex.getCause() != null) ? ex.getCause() : ex;
+		String reason = (cause instanceof TimeoutException
+				|| cause instanceof org.apache.kafka.common.errors.TimeoutException)
+						? "did not answer within " + this.timeout.toMillis() + " ms" : cause.toString();
+		return "brokers " + this.adminConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG) + " " + reason;
+	}
+
+	private synchronized Admin admin() {
+		if (this.admin == null) {
+			this.admin = Admin.create(this.adminConfig);
+		}
+		return this.admin;
+	}
+
+	@Override
+	public synchronized void destroy() {
+		if (this.admin != null) {
+			this.admin.close(Duration.ofSeconds(1));
+			this.admin = null;
+		}
+	}
+
+}

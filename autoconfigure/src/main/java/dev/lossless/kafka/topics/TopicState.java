@@ -1,0 +1,51 @@
+package dev.lossless.kafka.topics;
+
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the brokers report about one topic.
+ *
+ * @param name the topic name
+ * @param exists whether the topic exists
+ * @param partitions the number of partitions, 0 when the topic does not exist
+ * @param replicationFactor the smallest replica count of any partition, 0 when the topic
+ * does not exist
+ * @param configs the topic's effective configuration, by key
+ * @author Lossless Kafka team
+ * @since 0.1.0
+ */
+public record TopicState(String name, boolean exists, int partitions, int replicationFactor,
+		Map<String, Setting> configs) {
+
+	/**
+	 * Return the state of a topic the brokers do not know.
+	 * @param name the topic name
+	 * @return the state
+	 */
+	public static TopicState missing(String name) {
+		return new TopicState(name, false, 0, 0, Map.of());
+	}
+
+	/**
+	 * Return one configuration entry of the topic.
+	 * @param key the configuration key
+	 * @return the entry or {@code null} when the brokers did not report it
+	 */
+	public @Nullable Setting config(String key) {
+		return this.configs.get(key);
+	}
+
+	/**
+	 * One effective topic configuration entry.
+	 *
+	 * @param value the value
+	 * @param source where the value comes from, as the broker reports it (for example
+	 * {@code DYNAMIC_TOPIC_CONFIG} or {@code DEFAULT_CONFIG})
+	 */
+	public record Setting(String value, String source) {
+
+	}
+
+}

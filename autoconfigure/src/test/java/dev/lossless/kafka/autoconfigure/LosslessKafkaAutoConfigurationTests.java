@@ -1,0 +1,390 @@
+package dev.lossless.kafka.autoconfigure;
+
+import java.util.Map;
+
+import dev.lossless.kafka.consumer.DurableContainerCustomizer;
+import dev.lossless.kafka.consumer.RebalanceListener;
+import dev.lossless.kafka.consumer.RecoveryListener;
+import dev.lossless.kafka.producer.DurableProducerCustomizer;
+import dev.lossless.kafka.producer.SendResultListener;
+import dev.lossless.kafka.rules.ReliabilityAudit;
+import dev.lossless.kafka.rules.RuleResult;
+import dev.lossless.kafka.rules.StartupEnforcer;
+import dev.lossless.kafka.rules.UnsafeKafkaSettingsException;
+import dev.lossless.kafka.rules.Verdict;
+import dev.lossless.kafka.topics.DeadLetterTopicProvisioner;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.config.ContainerCustomizer;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.CommonLoggingErrorHandler;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
+import org.springframework.kafka.listener.ConsumerRecordRecoverer;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.support.LoggingProducerListener;
+import org.springframework.kafka.support.ProducerListener;
+import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link LosslessKafkaAutoConfiguration}.
+ */
+class LosslessKafkaAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(LosslessKafkaAutoConfiguration.class, KafkaAutoConfiguration.class))
+		.withPropertyValues("spring.kafka.bootstrap-servers=127.0.0.1:1", "spring.kafka.listener.auto-startup=false",
+				"lossless.kafka.topics.timeout=200ms", "lossless.kafka.dlt.auto-create=false");
+
+	@Test
+	void producerFactoryIsHardenedByDefault() {
+		this.contextRunner.run((context) -> {
+			Map<String, Object> configs = context.getBean(DefaultKafkaProducerFactory.class)
+				.getConfigurationProperties();
+			assertThat(configs).containsEntry(ProducerConfig.ACKS_CONFIG, "all")
+				.containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)
+				.containsEntry(ProducerConfig.RETRIES_CONFIG, Integer.MAX_VALUE)
+				.containsEntry(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5)
+				.containsEntry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
+		});
+	}
+
+	@Test
+	void deliveryTimeoutIsTunableAndKeepsKafkasTimeoutOrder() {
+		this.contextRunner.withPropertyValues("lossless.kafka.producer.delivery-timeout=10s").run((context) -> {
+			Map<String, Object> configs = context.getBean(DefaultKafkaProducerFactory.class)
+				.getConfigurationProperties();
+			assertThat(configs).containsEntry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000)
+				.containsEntry(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 9_995);
+		});
+	}
+
+	@Test
+	void consumerFactoryIsHardenedByDefault() {
+		this.contextRunner.run((context) -> {
+			Map<String, Object> configs = context.getBean(DefaultKafkaConsumerFactory.class)
+				.getConfigurationProperties();
+			assertThat(configs).containsEntry(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)
+				.containsEntry(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
+				.containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+				.containsEntry(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false)
+				.containsEntry(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ErrorHandlingDeserializer.class)
+				.containsEntry(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ErrorHandlingDeserializer.class)
+				.containsEntry(ErrorHandlingDeserializer.KEY_DESERIALIZER_CLASS, StringDeserializer.class)
+				.containsEntry(ErrorHandlingDeserializer.VALUE_DESERIALIZER_CLASS, StringDeserializer.class);
+		});
+	}
+
+	@Test
+	void sendResultListenerReplacesSpringBootsLoggingProducerListener() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(ProducerListener.class);
+			assertThat(context.getBean(ProducerListener.class)).isInstanceOf(SendResultListener.class);
+		});
+	}
+
+	@Test
+	void listenerContainersGetTheErrorHandlerRebalanceListenerAndDurableCommits() {
+		this.contextRunner.run((context) -> {
+			ConcurrentMessageListenerContainer<?, ?> container = createContainer(context);
+			assertThat(container.getCommonErrorHandler()).isSameAs(context.getBean(DefaultErrorHandler.class));
+			assertThat(container.getContainerProperties().getConsumerRebalanceListener())
+				.isSameAs(context.getBean(RebalanceListener.class));
+			assertThat(container.getContainerProperties().isSyncCommits()).isTrue();
+			assertThat(container.getContainerProperties().getShutdownTimeout()).isEqualTo(30_000);
+			assertThat(context).hasSingleBean(DeadLetterPublishingRecoverer.class);
+		});
+	}
+
+	@Test
+	void startupChecksRunBeforeListenerContainersStart() {
+		this.contextRunner.withPropertyValues("lossless.kafka.dlt.auto-create=true").run((context) -> {
+			assertThat(context.getBean(DeadLetterTopicProvisioner.class).getPhase())
+				.isLessThan(context.getBean(StartupEnforcer.class).getPhase());
+			assertThat(context.getBean(StartupEnforcer.class).getPhase())
+				.isLessThan(ConcurrentMessageListenerContainer.DEFAULT_PHASE);
+		});
+	}
+
+	@Test
+	void userProducerListenerBacksOffSendResultListener() {
+		this.contextRunner.withUserConfiguration(UserProducerListenerConfiguration.class).run((context) -> {
+			assertThat(context).doesNotHaveBean(SendResultListener.class);
+			assertThat(context).hasSingleBean(ProducerListener.class);
+		});
+	}
+
+	@Test
+	void userErrorHandlerBacksOffTheStartersAndReachesTheContainers() {
+		this.contextRunner.withUserConfiguration(UserErrorHandlerConfiguration.class).run((context) -> {
+			assertThat(context).doesNotHaveBean("losslessErrorHandler");
+			ConcurrentMessageListenerContainer<?, ?> container = createContainer(context);
+			assertThat(container.getCommonErrorHandler()).isSameAs(context.getBean(CommonErrorHandler.class));
+		});
+	}
+
+	@Test
+	void userCollaboratorsBackOffTheStarters() {
+		this.contextRunner.withUserConfiguration(UserCollaboratorsConfiguration.class).run((context) -> {
+			assertThat(context).doesNotHaveBean(DurableContainerCustomizer.class)
+				.doesNotHaveBean(RebalanceListener.class)
+				.doesNotHaveBean(DeadLetterPublishingRecoverer.class)
+				.hasSingleBean(DefaultErrorHandler.class)
+				.hasSingleBean(RecoveryListener.class);
+		});
+	}
+
+	@Test
+	void disabledStarterLeavesSpringBootAlone() {
+		this.contextRunner.withPropertyValues("lossless.kafka.enabled=false").run((context) -> {
+			assertThat(context).doesNotHaveBean(DurableProducerCustomizer.class)
+				.doesNotHaveBean(ReliabilityAudit.class)
+				.doesNotHaveBean(CommonErrorHandler.class);
+			assertThat(context.getBean(ProducerListener.class)).isInstanceOf(LoggingProducerListener.class);
+			assertThat(context.getBean(DefaultKafkaConsumerFactory.class).getConfigurationProperties())
+				.containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted")
+				.doesNotContainKey(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG);
+		});
+	}
+
+	@ParameterizedTest(name = "{0} is refused as {1}")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					spring.kafka.producer.acks=1                                                | producer.acks,producer.idempotence
+					spring.kafka.producer.acks=0                                                | producer.acks,producer.idempotence
+					spring.kafka.producer.properties.enable.idempotence=false                   | producer.idempotence
+					spring.kafka.producer.retries=0                                             | producer.retries,producer.idempotence
+					spring.kafka.producer.properties.max.in.flight.requests.per.connection=6    | producer.max-in-flight,producer.idempotence
+					spring.kafka.consumer.enable-auto-commit=true                               | consumer.auto-commit
+					spring.kafka.consumer.auto-offset-reset=latest                              | consumer.auto-offset-reset
+					spring.kafka.consumer.isolation-level=read_uncommitted                      | consumer.isolation-level
+					""")
+	void unsafeSettingIsRefusedAtStartup(String property, String ruleIds) {
+		this.contextRunner.withPropertyValues(property).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().isInstanceOf(UnsafeKafkaSettingsException.class);
+			UnsafeKafkaSettingsException failure = (UnsafeKafkaSettingsException) context.getStartupFailure()
+				.getCause();
+			assertThat(failure.getViolations()).extracting(RuleResult::id)
+				.containsExactlyInAnyOrder(ruleIds.split(","));
+			assertThat(failure.getViolations()).anySatisfy(
+					(violation) -> assertThat(violation.origin()).contains(property.substring(0, property.indexOf('=')))
+						.contains("property source \"test\""));
+		});
+	}
+
+	@ParameterizedTest(name = "{0} is accepted as {1}")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					spring.kafka.producer.acks=1                                                | producer.acks,producer.idempotence
+					spring.kafka.producer.properties.enable.idempotence=false                   | producer.idempotence
+					spring.kafka.producer.retries=0                                             | producer.retries,producer.idempotence
+					spring.kafka.producer.properties.max.in.flight.requests.per.connection=6    | producer.max-in-flight,producer.idempotence
+					spring.kafka.consumer.enable-auto-commit=true                               | consumer.auto-commit
+					spring.kafka.consumer.auto-offset-reset=latest                              | consumer.auto-offset-reset
+					spring.kafka.consumer.isolation-level=read_uncommitted                      | consumer.isolation-level
+					""")
+	void unsafeSettingStartsWhenItsRiskIsAccepted(String property, String ruleIds) {
+		this.contextRunner.withPropertyValues(property, "lossless.kafka.accepted-risks=" + ruleIds).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(ReliabilityAudit.class).audit().withStatus(Verdict.ACCEPTED))
+				.extracting(RuleResult::id)
+				.containsExactlyInAnyOrder(ruleIds.split(","));
+		});
+	}
+
+	@Test
+	void unsafeSettingStartsAndIsReportedWithWarnEnforcement() {
+		this.contextRunner
+			.withPropertyValues("spring.kafka.consumer.auto-offset-reset=latest", "lossless.kafka.enforcement=warn")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(ReliabilityAudit.class).audit().violations()).extracting(RuleResult::id)
+					.containsExactly("consumer.auto-offset-reset");
+			});
+	}
+
+	@Test
+	void acceptedRiskNarrowedToAnotherSubjectDoesNotApply() {
+		this.contextRunner
+			.withPropertyValues("spring.kafka.consumer.auto-offset-reset=latest",
+					"lossless.kafka.accepted-risks=consumer.auto-offset-reset:someOtherFactory")
+			.run((context) -> assertThat(context).hasFailed());
+	}
+
+	@Test
+	void acceptedRiskNarrowedToItsSubjectApplies() {
+		this.contextRunner
+			.withPropertyValues("spring.kafka.consumer.auto-offset-reset=latest",
+					"lossless.kafka.accepted-risks=consumer.auto-offset-reset:kafkaConsumerFactory")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void acceptedRiskThatNamesNoRuleIsRefused() {
+		this.contextRunner.withPropertyValues("lossless.kafka.accepted-risks=producer.ack").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(IllegalArgumentException.class)
+				.hasMessageContaining("[producer.ack]")
+				.hasMessageContaining("producer.acks");
+		});
+	}
+
+	@Test
+	void deserializerInstanceThatIsNotErrorHandlingIsRefused() {
+		this.contextRunner.withUserConfiguration(DeserializerInstanceConfiguration.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(UnsafeKafkaSettingsException.class)
+				.hasMessageContaining("consumer.deserializer");
+		});
+	}
+
+	@Test
+	void twoErrorHandlersMakeSpringBootDropBothAndAreRefused() {
+		this.contextRunner.withUserConfiguration(TwoErrorHandlersConfiguration.class, ListenerConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(UnsafeKafkaSettingsException.class)
+					.hasMessageContaining("listener.error-handler on orders");
+			});
+	}
+
+	@Test
+	void asynchronousCommitsAreRefused() {
+		this.contextRunner.withUserConfiguration(AsyncCommitsConfiguration.class, ListenerConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(UnsafeKafkaSettingsException.class)
+					.hasMessageContaining("listener.sync-commits on orders");
+			});
+	}
+
+	@Test
+	void unreachableBrokersLeaveTopicRulesUnknownWithoutFailingStartup() {
+		this.contextRunner.withUserConfiguration(ListenerConfiguration.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(ReliabilityAudit.class).auditTopics().results()).isNotEmpty()
+				.allSatisfy((result) -> assertThat(result.status()).isEqualTo(Verdict.UNKNOWN));
+		});
+	}
+
+	private static ConcurrentMessageListenerContainer<?, ?> createContainer(ApplicationContext context) {
+		ConcurrentKafkaListenerContainerFactory<?, ?> factory = context
+			.getBean(ConcurrentKafkaListenerContainerFactory.class);
+		return factory.createContainer("orders");
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserProducerListenerConfiguration {
+
+		@Bean
+		ProducerListener<Object, Object> userProducerListener() {
+			return new ProducerListener<>() {
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserErrorHandlerConfiguration {
+
+		@Bean
+		CommonErrorHandler userErrorHandler() {
+			return new DefaultErrorHandler((record, ex) -> {
+			});
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserCollaboratorsConfiguration {
+
+		@Bean
+		ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>> userCustomizer() {
+			return (container) -> {
+			};
+		}
+
+		@Bean
+		ConsumerAwareRebalanceListener userRebalanceListener() {
+			return new ConsumerAwareRebalanceListener() {
+			};
+		}
+
+		@Bean
+		ConsumerRecordRecoverer userRecoverer() {
+			return (record, ex) -> {
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class DeserializerInstanceConfiguration {
+
+		@Bean
+		DefaultKafkaConsumerFactoryCustomizer deserializerInstance() {
+			return (factory) -> ((DefaultKafkaConsumerFactory<Object, Object>) factory)
+				.setValueDeserializer((topic, data) -> data);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TwoErrorHandlersConfiguration {
+
+		@Bean
+		CommonErrorHandler firstErrorHandler() {
+			return new CommonLoggingErrorHandler();
+		}
+
+		@Bean
+		CommonErrorHandler secondErrorHandler() {
+			return new CommonLoggingErrorHandler();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class AsyncCommitsConfiguration {
+
+		@Bean
+		ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>> asyncCommits() {
+			return (container) -> container.getContainerProperties().setSyncCommits(false);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ListenerConfiguration {
+
+		@KafkaListener(id = "orders", topics = "orders")
+		void listen(String order) {
+		}
+
+	}
+
+}
