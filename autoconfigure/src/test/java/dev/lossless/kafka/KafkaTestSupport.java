@@ -1,0 +1,109 @@
+package dev.lossless.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Helpers for tests against a real broker: unique names, applications started as real
+ * Spring Boot applications, raw clients that bypass the starter to write and read exactly
+ * what the test means.
+ */
+public final class KafkaTestSupport {
+
+	/**
+	 * The bound on every wait in a test: generous, for a loaded 2-core machine.
+	 */
+	public static final Duration WAIT = Duration.ofSeconds(60);
+
+	private KafkaTestSupport() {
+	}
+
+	/**
+	 * Return a name unique to this run.
+	 * @param prefix the prefix
+	 * @return the name
+	 */
+	public static String unique(String prefix) {
+		return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+	}
+
+	/**
+	 * Start an application with the given properties, without a web server.
+	 * @param application the application's configuration class
+	 * @param properties {@code key=value} properties
+	 * @return the running application
+	 */
+	public static ConfigurableApplicationContext run(Class<?> application, String... properties) {
+		return run(WebApplicationType.NONE, application, properties);
+	}
+
+	/**
+	 * Start an application with the given properties.
+	 * @param type the kind of web application
+	 * @param application the application's configuration class
+	 * @param properties {@code key=value} properties
+	 * @return the running application
+	 */
+	public static ConfigurableApplicationContext run(WebApplicationType type, Class<?> application,
+			String... properties) {
+		SpringApplication springApplication = new SpringApplicationBuilder(application).web(type)
+			.properties(properties)
+			.build();
+		return springApplication.run();
+	}
+
+	/**
+	 * Create a raw producer of bytes with durable settings.
+	 * @param bootstrapServers the brokers
+	 * @return the producer
+	 */
+	public static KafkaProducer<byte[], byte[]> rawProducer(String bootstrapServers) {
+		return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+				ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+				ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+				ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+	}
+
+	/**
+	 * Read records from the start of a topic until {@code expected} records are read.
+	 * @param bootstrapServers the brokers
+	 * @param topic the topic
+	 * @param expected how many records to wait for
+	 * @return the records
+	 */
+	public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrapServers, String topic, int expected) {
+		List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+		try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+				Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ConsumerConfig.GROUP_ID_CONFIG,
+						unique("reader"), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+						ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+						ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+						ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+			consumer.subscribe(List.of(topic));
+			await().atMost(WAIT).until(() -> {
+				consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+				return records.size() >= expected;
+			});
+		}
+		return records;
+	}
+
+}

@@ -1,0 +1,182 @@
+package dev.lossless.kafka.actuate;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+import dev.lossless.kafka.KafkaTestSupport;
+import dev.lossless.kafka.testcluster.EmbeddedKafkaCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Import;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.MessageListenerContainer;
+
+import static dev.lossless.kafka.KafkaTestSupport.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The {@code kafkareliability} endpoint and the {@code kafkaReliability} health over
+ * HTTP, against a real broker.
+ */
+class ReliabilityActuatorIntegrationTests {
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+	private static EmbeddedKafkaCluster cluster;
+
+	private static ConfigurableApplicationContext application;
+
+	private static String topic;
+
+	@BeforeAll
+	static void start() {
+		cluster = EmbeddedKafkaCluster.builder().brokers(1).start();
+		topic = KafkaTestSupport.unique("orders");
+		cluster.createTopic(topic, 2, (short) 1, Map.of());
+		application = KafkaTestSupport.run(WebApplicationType.SERVLET, OrdersApplication.class, "server.port=0",
+				"spring.kafka.bootstrap-servers=" + cluster.bootstrapServers(),
+				"spring.kafka.consumer.group-id=" + KafkaTestSupport.unique("group"),
+				"spring.kafka.producer.properties.max.block.ms=1000",
+				"lossless.kafka.accepted-risks=topic.replication-factor:" + topic + ",topic.replication-factor:" + topic
+						+ "-dlt,topic.min-insync-replicas",
+				"management.endpoints.web.exposure.include=health,kafkareliability",
+				"management.endpoint.health.show-details=always", "test.topic=" + topic);
+	}
+
+	@AfterAll
+	static void stop() {
+		if (application != null) {
+			application.close();
+		}
+		cluster.close();
+	}
+
+	@Test
+	void auditEndpointShowsEveryRuleWithExpectedActualAndVerdict() throws Exception {
+		HttpResponse<String> response = get("/actuator/kafkareliability");
+		assertThat(response.statusCode()).isEqualTo(200);
+		JsonNode body = json.readTree(response.body());
+		assertThat(body.get("enforcement").asString()).isEqualTo("fail");
+		assertThat(body.get("status").asString()).isEqualTo("PASS");
+		assertThat(body.get("rules")).allSatisfy((rule) -> {
+			assertThat(rule.get("id").asString()).isNotEmpty();
+			assertThat(rule.get("stage").asString()).isIn("producer", "broker", "consumer");
+			assertThat(rule.get("expected").asString()).isNotEmpty();
+			assertThat(rule.get("actual").asString()).isNotEmpty();
+			assertThat(rule.get("rationale").asString()).isNotEmpty();
+			assertThat(rule.get("status").asString()).isIn("PASS", "ACCEPTED");
+		});
+		assertThat(rule(body, "producer.acks", "kafkaProducerFactory").get("status").asString()).isEqualTo("PASS");
+		assertThat(rule(body, "consumer.isolation-level", "kafkaConsumerFactory").get("actual").asString())
+			.isEqualTo("read_committed");
+		assertThat(rule(body, "listener.error-handler", "orders").get("actual").asString())
+			.isEqualTo("DefaultErrorHandler");
+		JsonNode replication = rule(body, "topic.replication-factor", topic);
+		assertThat(replication.get("stage").asString()).isEqualTo("broker");
+		assertThat(replication.get("actual").asString()).isEqualTo("1");
+		assertThat(replication.get("expected").asString()).isEqualTo(">= 3");
+		assertThat(replication.get("status").asString()).isEqualTo("ACCEPTED");
+		assertThat(rule(body, "topic.exists", topic + "-dlt").get("status").asString()).isEqualTo("PASS");
+	}
+
+	@Test
+	void healthIsUpWithProducerConsumerAndTopicsComponents() throws Exception {
+		JsonNode reliability = reliabilityHealth();
+		assertThat(reliability.get("status").asString()).isEqualTo("UP");
+		assertThat(reliability.get("components").propertyNames()).containsExactlyInAnyOrder("producer", "consumer",
+				"topics");
+		assertThat(reliability.at("/components/consumer/details/containers/orders/running").asBoolean()).isTrue();
+	}
+
+	@Test
+	void healthIsDownWhileAListenerContainerIsStopped() throws Exception {
+		MessageListenerContainer container = application.getBean(KafkaListenerEndpointRegistry.class)
+			.getListenerContainer("orders");
+		container.stop();
+		try {
+			HttpResponse<String> response = get("/actuator/health");
+			assertThat(response.statusCode()).isEqualTo(503);
+			JsonNode consumer = json.readTree(response.body()).at("/components/kafkaReliability/components/consumer");
+			assertThat(consumer.get("status").asString()).isEqualTo("DOWN");
+			assertThat(consumer.at("/details/containers/orders/reason").asString()).isEqualTo("not running");
+		}
+		finally {
+			container.start();
+		}
+		await().atMost(WAIT).until(() -> "UP".equals(reliabilityHealth().get("status").asString()));
+	}
+
+	@Test
+	void healthIsDownWhileSendsFail() throws Exception {
+		KafkaTemplate<Object, Object> template = kafkaTemplate();
+		assertThatExceptionOfType(Exception.class)
+			.isThrownBy(() -> template.send(KafkaTestSupport.unique("missing"), "order").get());
+		JsonNode producer = reliabilityHealth().at("/components/producer");
+		assertThat(producer.get("status").asString()).isEqualTo("DOWN");
+		assertThat(producer.at("/details/reason").asString()).contains("send(s) failed");
+		assertThat(producer.at("/details/lastFailure/exception").asString()).contains("not present in metadata");
+		template.send(topic, "order").get();
+		assertThat(reliabilityHealth().at("/components/producer/status").asString()).isEqualTo("UP");
+	}
+
+	@SuppressWarnings("unchecked")
+	private static KafkaTemplate<Object, Object> kafkaTemplate() {
+		return application.getBean(KafkaTemplate.class);
+	}
+
+	private static JsonNode rule(JsonNode body, String id, String subject) {
+		for (JsonNode rule : body.get("rules")) {
+			if (rule.get("id").asString().equals(id) && rule.get("subject").asString().equals(subject)) {
+				return rule;
+			}
+		}
+		throw new AssertionError("No rule " + id + " for " + subject + " in " + body);
+	}
+
+	private static JsonNode reliabilityHealth() throws Exception {
+		return json.readTree(get("/actuator/health").body()).at("/components/kafkaReliability");
+	}
+
+	private static HttpResponse<String> get(String path) throws Exception {
+		int port = ((WebServerApplicationContext) application).getWebServer().getPort();
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+			.timeout(Duration.ofSeconds(30))
+			.build();
+		return http.send(request, HttpResponse.BodyHandlers.ofString());
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	@Import(OrderListener.class)
+	static class OrdersApplication {
+
+	}
+
+	static class OrderListener {
+
+		@KafkaListener(id = "orders", topics = "${test.topic}")
+		void listen(String order) {
+		}
+
+	}
+
+}
