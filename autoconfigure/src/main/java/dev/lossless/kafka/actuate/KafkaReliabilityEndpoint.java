@@ -55,12 +55,20 @@ public class KafkaReliabilityEndpoint {
 				report.withStatus(Verdict.UNKNOWN).size(), report.brokerError(), rules);
 	}
 
+	private static String statusOf(AuditReport report) {
+		if (!report.violations().isEmpty()) {
+			return Verdict.FAIL.name();
+		}
+		return report.withStatus(Verdict.UNKNOWN).isEmpty() ? Verdict.PASS.name() : Verdict.UNKNOWN.name();
+	}
+
 	/**
 	 * The endpoint's answer.
 	 *
 	 * @param enforcement the enforcement mode
 	 * @param acceptedRisks the accepted risks
-	 * @param status {@code FAIL} when any rule fails, {@code PASS} otherwise
+	 * @param status {@code FAIL} when any rule fails, else {@code UNKNOWN} when a rule
+	 * could not be evaluated, else {@code PASS}
 	 * @param passed how many results passed
 	 * @param failed how many results failed
 	 * @param accepted how many results are accepted risks

@@ -21,7 +21,6 @@ import dev.lossless.kafka.topics.ApplicationTopics;
 import dev.lossless.kafka.topics.DeadLetterTopicProvisioner;
 import dev.lossless.kafka.topics.TopicInspector;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -39,6 +38,7 @@ import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
@@ -93,7 +93,7 @@ public final class LosslessKafkaAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean(ConsumerRebalanceListener.class)
+	@ConditionalOnMissingBean(ConsumerAwareRebalanceListener.class)
 	RebalanceListener losslessRebalanceListener() {
 		return new RebalanceListener();
 	}
@@ -106,9 +106,8 @@ public final class LosslessKafkaAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	DeadLetterTemplates losslessDeadLetterTemplates(KafkaTemplate<Object, Object> kafkaTemplate,
-			ProducerFactory<Object, Object> producerFactory) {
-		return new DeadLetterTemplates(kafkaTemplate, producerFactory);
+	DeadLetterTemplates losslessDeadLetterTemplates(ProducerFactory<?, ?> producerFactory) {
+		return new DeadLetterTemplates(producerFactory);
 	}
 
 	@Bean

@@ -6,12 +6,12 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.context.SmartLifecycle;
-import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 
 /**
- * Evaluates every durability rule once at startup, after all beans exist and before any
- * listener container starts, and refuses to start ({@link Enforcement#FAIL}) or warns
- * ({@link Enforcement#WARN}) when a rule is violated and its risk is not accepted.
+ * Evaluates every durability rule once at startup, after all beans exist and before the
+ * web server and any listener container start, and refuses to start
+ * ({@link Enforcement#FAIL}) or warns ({@link Enforcement#WARN}) when a rule is violated
+ * and its risk is not accepted.
  *
  * @author Lossless Kafka team
  * @since 0.1.0
@@ -19,10 +19,12 @@ import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 public final class StartupEnforcer implements SmartLifecycle {
 
 	/**
-	 * The phase of the enforcer: before listener containers, after dead-letter topic
-	 * provisioning.
+	 * The phase of the enforcer: after dead-letter topic provisioning, before the web
+	 * server (Spring Boot's {@code WebServerStartStopLifecycle},
+	 * {@code DEFAULT_PHASE - 1024}) so that an application refused for unsafe settings
+	 * never serves a request, and before listener containers.
 	 */
-	public static final int PHASE = AbstractMessageListenerContainer.DEFAULT_PHASE - 100;
+	public static final int PHASE = DEFAULT_PHASE - 2048;
 
 	private static final Log logger = LogFactory.getLog(StartupEnforcer.class);
 

@@ -12,7 +12,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 
 import org.springframework.context.SmartLifecycle;
-import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 
 /**
  * Creates, before any listener container starts, the missing dead-letter topic of each
@@ -26,9 +25,10 @@ import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 public final class DeadLetterTopicProvisioner implements SmartLifecycle {
 
 	/**
-	 * The phase of the provisioner: before the startup audit and the listener containers.
+	 * The phase of the provisioner: before the startup audit, the web server and the
+	 * listener containers.
 	 */
-	public static final int PHASE = AbstractMessageListenerContainer.DEFAULT_PHASE - 200;
+	public static final int PHASE = DEFAULT_PHASE - 2049;
 
 	private static final Log logger = LogFactory.getLog(DeadLetterTopicProvisioner.class);
 
@@ -74,14 +74,19 @@ public final class DeadLetterTopicProvisioner implements SmartLifecycle {
 			return;
 		}
 		Map<String, String> errors = this.inspector.create(missing);
+		List<String> created = new ArrayList<>();
 		for (NewTopic topic : missing) {
 			String error = errors.get(topic.name());
 			if (error == null) {
+				created.add(topic.name());
 				logger.info("Created dead-letter topic " + topic);
 			}
 			else {
 				logger.error("Could not create dead-letter topic '" + topic.name() + "': " + error);
 			}
+		}
+		if (!created.isEmpty() && !this.inspector.awaitExisting(created)) {
+			logger.warn("Dead-letter topics " + created + " were created but are not visible yet");
 		}
 	}
 

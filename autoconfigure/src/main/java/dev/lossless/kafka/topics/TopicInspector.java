@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -126,6 +127,25 @@ public final class TopicInspector implements DisposableBean {
 			}
 		});
 		return errors;
+	}
+
+	/**
+	 * Wait, at most for the inspector's timeout, until the brokers report every given
+	 * topic: a topic just created on a multi-broker cluster takes a moment to reach every
+	 * broker's metadata.
+	 * @param names the topic names
+	 * @return whether every topic is reported
+	 */
+	public boolean awaitExisting(Collection<String> names) {
+		long deadline = System.nanoTime() + this.timeout.toNanos();
+		while (System.nanoTime() < deadline) {
+			TopicsSnapshot snapshot = inspect(names);
+			if (snapshot.reachable() && snapshot.topics().values().stream().allMatch(TopicState::exists)) {
+				return true;
+			}
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+		}
+		return false;
 	}
 
 	private @Nullable TopicDescription describe(KafkaFuture<TopicDescription> future)

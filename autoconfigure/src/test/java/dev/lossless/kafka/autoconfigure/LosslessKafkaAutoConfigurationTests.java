@@ -25,6 +25,7 @@ import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryC
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -121,7 +122,9 @@ class LosslessKafkaAutoConfigurationTests {
 			assertThat(context.getBean(DeadLetterTopicProvisioner.class).getPhase())
 				.isLessThan(context.getBean(StartupEnforcer.class).getPhase());
 			assertThat(context.getBean(StartupEnforcer.class).getPhase())
-				.isLessThan(ConcurrentMessageListenerContainer.DEFAULT_PHASE);
+				.isLessThan(ConcurrentMessageListenerContainer.DEFAULT_PHASE)
+				.as("before Spring Boot's WebServerStartStopLifecycle")
+				.isLessThan(SmartLifecycle.DEFAULT_PHASE - 1024);
 		});
 	}
 

@@ -86,6 +86,30 @@ class DeadLetterIntegrationTests {
 	}
 
 	@Test
+	void recordWhoseKeyCannotBeDeserializedLandsInTheDeadLetterTopicWithItsOriginalKeyBytes() {
+		String topic = KafkaTestSupport.unique("orders");
+		cluster.createTopic(topic, 1, (short) 1, Map.of());
+		byte[] badKey = "bad".getBytes(StandardCharsets.UTF_8);
+		try (ConfigurableApplicationContext context = runOrders(topic,
+				"spring.kafka.consumer.key-deserializer=org.apache.kafka.common.serialization.IntegerDeserializer");
+				KafkaProducer<byte[], byte[]> producer = KafkaTestSupport.rawProducer(cluster.bootstrapServers())) {
+			producer.send(new ProducerRecord<>(topic, 0, badKey, integers.serialize(topic, 7)));
+			send(producer, topic, 8);
+			OrderListener listener = context.getBean(OrderListener.class);
+			await().atMost(WAIT).until(() -> listener.processed.contains(8));
+			assertThat(listener.processed).containsExactly(8);
+			List<ConsumerRecord<byte[], byte[]>> deadLetters = KafkaTestSupport.readAll(cluster.bootstrapServers(),
+					topic + "-dlt", 1);
+			assertThat(deadLetters).singleElement().satisfies((deadLetter) -> {
+				assertThat(deadLetter.key()).isEqualTo(badKey);
+				assertThat(deadLetter.value()).isEqualTo(integers.serialize(topic, 7));
+				assertThat(header(deadLetter, KafkaHeaders.DLT_KEY_EXCEPTION_FQCN))
+					.contains("DeserializationException");
+			});
+		}
+	}
+
+	@Test
 	void failedDeadLetterPublishRetriesTheRecordAndStallsItsPartitionUntilThePublishSucceeds() {
 		String topic = KafkaTestSupport.unique("orders");
 		cluster.createTopic(topic, 1, (short) 1, Map.of());

@@ -1,6 +1,10 @@
 package dev.lossless.kafka.testcluster;
 
 import java.io.File;
+import java.io.UncheckedIOException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -268,6 +272,15 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 			return this;
 		}
 
+		private static Path createBaseDirectory() {
+			try {
+				return Files.createTempDirectory("kafka-");
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Failed to create the cluster's directory", ex);
+			}
+		}
+
 		/**
 		 * Format the storage, start every controller, then every broker, and wait until
 		 * all brokers are ready.
@@ -278,7 +291,10 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 			long start = System.nanoTime();
 			Map<String, String> properties = ClusterDefaults.serverProperties(this.brokers);
 			properties.putAll(this.brokerProperties);
+			// A base directory of our own: Kafka's default temp directory registers a JVM
+			// shutdown hook that deletes it and races a close() run from another hook
 			TestKitNodes nodes = new TestKitNodes.Builder().setCombined(true)
+				.setBaseDirectory(createBaseDirectory())
 				.setNumBrokerNodes(this.brokers)
 				.setNumControllerNodes(this.brokers)
 				.build();

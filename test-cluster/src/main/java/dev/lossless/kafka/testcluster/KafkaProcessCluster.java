@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -209,7 +210,9 @@ public final class KafkaProcessCluster implements AutoCloseable {
 	 */
 	public synchronized void pause(int nodeId) {
 		Node node = node(nodeId);
-		signal(runningProcess(nodeId), "STOP");
+		Process process = runningProcess(nodeId);
+		signal(process, "STOP");
+		awaitStopped(process, true);
 		node.paused = true;
 	}
 
@@ -219,7 +222,9 @@ public final class KafkaProcessCluster implements AutoCloseable {
 	 */
 	public synchronized void resume(int nodeId) {
 		Node node = node(nodeId);
-		signal(runningProcess(nodeId), "CONT");
+		Process process = runningProcess(nodeId);
+		signal(process, "CONT");
+		awaitStopped(process, false);
 		node.paused = false;
 	}
 
@@ -447,6 +452,33 @@ public final class KafkaProcessCluster implements AutoCloseable {
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Failed to run kill -" + signal, ex);
+		}
+	}
+
+	/**
+	 * Wait until the kernel reports the process stopped (or running again): a signal is
+	 * delivered asynchronously, so {@code kill} can return before it takes effect. Where
+	 * there is no {@code /proc}, return at once.
+	 */
+	private static void awaitStopped(Process process, boolean stopped) {
+		Path stat = Path.of("/proc", Long.toString(process.pid()), "stat");
+		long deadline = System.nanoTime() + SIGNAL_TIMEOUT.toNanos();
+		while (Files.exists(stat)) {
+			try {
+				String content = Files.readString(stat);
+				char state = content.charAt(content.lastIndexOf(')') + 2);
+				if ((state == 'T' || state == 't') == stopped) {
+					return;
+				}
+			}
+			catch (IOException ex) {
+				return;
+			}
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException(
+						"Process " + process.pid() + " did not " + (stopped ? "stop" : "continue") + " in time");
+			}
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
 		}
 	}
 
