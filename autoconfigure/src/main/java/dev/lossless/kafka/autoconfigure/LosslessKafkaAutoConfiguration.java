@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import dev.lossless.kafka.consumer.DeadLetterTemplates;
+import dev.lossless.kafka.consumer.DeadLetteringErrorHandler;
 import dev.lossless.kafka.consumer.DurableConsumerCustomizer;
 import dev.lossless.kafka.consumer.DurableContainerCustomizer;
 import dev.lossless.kafka.consumer.RebalanceListener;
@@ -41,7 +42,6 @@ import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
-import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.kafka.support.ProducerListener;
 import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
@@ -118,7 +118,7 @@ public final class LosslessKafkaAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(CommonErrorHandler.class)
-	DefaultErrorHandler losslessErrorHandler(ConsumerRecordRecoverer recoverer,
+	DeadLetteringErrorHandler losslessErrorHandler(ConsumerRecordRecoverer recoverer,
 			ObjectProvider<RecoveryListener> recoveryListener) {
 		LosslessKafkaProperties.Retry retry = this.properties.getConsumer().getRetry();
 		ExponentialBackOffWithMaxRetries backOff = new ExponentialBackOffWithMaxRetries(
@@ -126,7 +126,7 @@ public final class LosslessKafkaAutoConfiguration {
 		backOff.setInitialInterval(retry.getInitialInterval().toMillis());
 		backOff.setMultiplier(retry.getMultiplier());
 		backOff.setMaxInterval(retry.getMaxInterval().toMillis());
-		DefaultErrorHandler errorHandler = new DefaultErrorHandler(recoverer, backOff);
+		DeadLetteringErrorHandler errorHandler = new DeadLetteringErrorHandler(recoverer, backOff);
 		retry.getNonRetryableExceptions().forEach(errorHandler::addNotRetryableExceptions);
 		recoveryListener.ifAvailable(errorHandler::setRetryListeners);
 		return errorHandler;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import dev.lossless.kafka.consumer.DeadLetteringErrorHandler;
 import dev.lossless.kafka.topics.TopicState;
 import dev.lossless.kafka.topics.TopicState.Setting;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -214,16 +215,22 @@ public final class DurabilityRules {
 		return new Rule<>("listener.error-handler", Stage.CONSUMER, "commonErrorHandler",
 				"an error handler that recovers to a dead-letter topic",
 				"Without an error handler, spring-kafka retries a failing record 10 times, logs it, and commits "
-						+ "past it: the record is lost.",
-				"Remove your CommonErrorHandler bean so the starter's DefaultErrorHandler with a "
-						+ "DeadLetterPublishingRecoverer applies, or give the container one.",
+						+ "past it; an error handler without a dead-letter recoverer does the same: the record is lost.",
+				"Remove your CommonErrorHandler and ConsumerRecordRecoverer beans so the starter's error handler "
+						+ "with its DeadLetterPublishingRecoverer applies, or accept the risk for a handler of your own "
+						+ "that keeps failed records.",
 				(container) -> {
 					Object handler = (container instanceof AbstractMessageListenerContainer<?, ?> abstractContainer)
 							? abstractContainer.getCommonErrorHandler() : null;
 					if (handler == null) {
 						return new Reading(false, "none (spring-kafka logs and skips failed records)");
 					}
-					return new Reading(true, ClassUtils.getShortName(handler.getClass()));
+					if (handler instanceof DeadLetteringErrorHandler deadLettering) {
+						return deadLettering.isDeadLettering() ? new Reading(true, "DeadLetteringErrorHandler")
+								: new Reading(false, "DeadLetteringErrorHandler without a dead-letter recoverer");
+					}
+					return new Reading(false, ClassUtils.getShortName(handler.getClass())
+							+ " (the starter cannot tell whether it keeps failed records)");
 				});
 	}
 

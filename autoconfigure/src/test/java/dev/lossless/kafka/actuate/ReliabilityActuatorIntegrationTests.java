@@ -89,7 +89,7 @@ class ReliabilityActuatorIntegrationTests {
 		assertThat(rule(body, "consumer.isolation-level", "kafkaConsumerFactory").get("actual").asString())
 			.isEqualTo("read_committed");
 		assertThat(rule(body, "listener.error-handler", "orders").get("actual").asString())
-			.isEqualTo("DefaultErrorHandler");
+			.isEqualTo("DeadLetteringErrorHandler");
 		JsonNode replication = rule(body, "topic.replication-factor", topic);
 		assertThat(replication.get("stage").asString()).isEqualTo("broker");
 		assertThat(replication.get("actual").asString()).isEqualTo("1");

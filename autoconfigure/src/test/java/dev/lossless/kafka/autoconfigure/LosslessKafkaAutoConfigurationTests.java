@@ -275,6 +275,27 @@ class LosslessKafkaAutoConfigurationTests {
 	}
 
 	@Test
+	void errorHandlerOfTheApplicationIsRefusedUnlessItsRiskIsAccepted() {
+		this.contextRunner.withUserConfiguration(UserErrorHandlerConfiguration.class, ListenerConfiguration.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("listener.error-handler on orders (DefaultErrorHandler"));
+		this.contextRunner.withUserConfiguration(UserErrorHandlerConfiguration.class, ListenerConfiguration.class)
+			.withPropertyValues("lossless.kafka.accepted-risks=listener.error-handler:orders")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void recovererThatDoesNotDeadLetterIsRefused() {
+		this.contextRunner.withUserConfiguration(UserCollaboratorsConfiguration.class, ListenerConfiguration.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("DeadLetteringErrorHandler without a dead-letter recoverer"));
+	}
+
+	@Test
 	void asynchronousCommitsAreRefused() {
 		this.contextRunner.withUserConfiguration(AsyncCommitsConfiguration.class, ListenerConfiguration.class)
 			.run((context) -> {
