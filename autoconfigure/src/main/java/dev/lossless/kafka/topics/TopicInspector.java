@@ -59,7 +59,7 @@ public final class TopicInspector implements DisposableBean {
 	}
 
 	/**
-	 * Read the state of the given topics.
+	 * Read the state of the given topics, within one timeout for all the calls it makes.
 	 * @param names the topic names
 	 * @return the snapshot, {@link TopicsSnapshot#unreachable(String) unreachable} when
 	 * the brokers did not answer in time
@@ -67,17 +67,17 @@ public final class TopicInspector implements DisposableBean {
 	public TopicsSnapshot inspect(Collection<String> names) {
 		try {
 			Admin admin = admin();
-			int timeoutMs = (int) this.timeout.toMillis();
-			admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs))
+			long deadline = System.nanoTime() + this.timeout.toNanos();
+			admin.describeCluster(new DescribeClusterOptions().timeoutMs(remainingMillis(deadline)))
 				.nodes()
-				.get(timeoutMs, TimeUnit.MILLISECONDS);
+				.get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
 			Map<String, KafkaFuture<TopicDescription>> descriptions = admin
-				.describeTopics(names, new DescribeTopicsOptions().timeoutMs(timeoutMs))
+				.describeTopics(names, new DescribeTopicsOptions().timeoutMs(remainingMillis(deadline)))
 				.topicNameValues();
 			Map<String, TopicState> topics = new LinkedHashMap<>();
 			Map<String, TopicDescription> existing = new LinkedHashMap<>();
 			for (String name : names) {
-				TopicDescription description = describe(descriptions.get(name));
+				TopicDescription description = describe(descriptions.get(name), deadline);
 				if (description == null) {
 					topics.put(name, TopicState.missing(name));
 				}
@@ -85,7 +85,7 @@ public final class TopicInspector implements DisposableBean {
 					existing.put(name, description);
 				}
 			}
-			Map<String, Map<String, TopicState.Setting>> configs = describeConfigs(admin, existing.keySet());
+			Map<String, Map<String, TopicState.Setting>> configs = describeConfigs(admin, existing.keySet(), deadline);
 			existing.forEach((name, description) -> topics.put(name, stateOf(description, configs.get(name))));
 			return new TopicsSnapshot(topics, null);
 		}
@@ -148,10 +148,10 @@ public final class TopicInspector implements DisposableBean {
 		return false;
 	}
 
-	private @Nullable TopicDescription describe(KafkaFuture<TopicDescription> future)
+	private @Nullable TopicDescription describe(KafkaFuture<TopicDescription> future, long deadline)
 			throws InterruptedException, ExecutionException, TimeoutException {
 		try {
-			return future.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+			return future.get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
 		}
 		catch (ExecutionException ex) {
 			if (ex.getCause() instanceof UnknownTopicOrPartitionException) {
@@ -161,8 +161,8 @@ public final class TopicInspector implements DisposableBean {
 		}
 	}
 
-	private Map<String, Map<String, TopicState.Setting>> describeConfigs(Admin admin, Collection<String> names)
-			throws InterruptedException, ExecutionException, TimeoutException {
+	private Map<String, Map<String, TopicState.Setting>> describeConfigs(Admin admin, Collection<String> names,
+			long deadline) throws InterruptedException, ExecutionException, TimeoutException {
 		if (names.isEmpty()) {
 			return Map.of();
 		}
@@ -170,9 +170,9 @@ public final class TopicInspector implements DisposableBean {
 			.map((name) -> new ConfigResource(ConfigResource.Type.TOPIC, name))
 			.toList();
 		Map<ConfigResource, Config> configs = admin
-			.describeConfigs(resources, new DescribeConfigsOptions().timeoutMs((int) this.timeout.toMillis()))
+			.describeConfigs(resources, new DescribeConfigsOptions().timeoutMs(remainingMillis(deadline)))
 			.all()
-			.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+			.get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
 		Map<String, Map<String, TopicState.Setting>> settings = new HashMap<>();
 		configs.forEach((resource, config) -> {
 			Map<String, TopicState.Setting> entries = new HashMap<>();
@@ -193,6 +193,10 @@ public final class TopicInspector implements DisposableBean {
 		List<TopicPartitionInfo> partitions = description.partitions();
 		return new TopicState(description.name(), true, partitions.size(), replicationFactor,
 				(configs != null) ? configs : Map.of());
+	}
+
+	private static int remainingMillis(long deadline) {
+		return (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
 	}
 
 	private String describeFailure(Exception ex) {
