@@ -10,11 +10,14 @@ import dev.lossless.kafka.rules.Enforcement;
 import dev.lossless.kafka.rules.ReliabilityAudit;
 import dev.lossless.kafka.rules.RuleResult;
 import dev.lossless.kafka.rules.Verdict;
+import dev.lossless.kafka.sequence.SequenceChecker;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 /**
  * {@link Endpoint @Endpoint} that shows every durability rule evaluated against the
@@ -33,16 +36,22 @@ public class KafkaReliabilityEndpoint {
 
 	private final AcceptedRisks acceptedRisks;
 
+	private final @Nullable SequenceChecker sequenceChecker;
+
 	/**
 	 * Create an instance.
 	 * @param audit the audit to run on each read
 	 * @param enforcement the enforcement mode in force
 	 * @param acceptedRisks the accepted risks
+	 * @param sequenceChecker the sequence checker whose gaps can be acknowledged, or
+	 * {@code null}
 	 */
-	public KafkaReliabilityEndpoint(ReliabilityAudit audit, Enforcement enforcement, AcceptedRisks acceptedRisks) {
+	public KafkaReliabilityEndpoint(ReliabilityAudit audit, Enforcement enforcement, AcceptedRisks acceptedRisks,
+			@Nullable SequenceChecker sequenceChecker) {
 		this.audit = audit;
 		this.enforcement = enforcement;
 		this.acceptedRisks = acceptedRisks;
+		this.sequenceChecker = sequenceChecker;
 	}
 
 	@ReadOperation
@@ -50,9 +59,25 @@ public class KafkaReliabilityEndpoint {
 		AuditReport report = this.audit.audit();
 		List<RuleDescriptor> rules = report.results().stream().map(RuleDescriptor::new).toList();
 		return new ReliabilityDescriptor(this.enforcement.name().toLowerCase(Locale.ROOT), this.acceptedRisks.entries(),
-				report.violations().isEmpty() ? "PASS" : "FAIL", report.withStatus(Verdict.PASS).size(),
-				report.violations().size(), report.withStatus(Verdict.ACCEPTED).size(),
-				report.withStatus(Verdict.UNKNOWN).size(), report.brokerError(), rules);
+				statusOf(report), report.withStatus(Verdict.PASS).size(), report.violations().size(),
+				report.withStatus(Verdict.ACCEPTED).size(), report.withStatus(Verdict.UNKNOWN).size(),
+				report.brokerError(), rules);
+	}
+
+	/**
+	 * Acknowledge the unresolved sequence gaps ({@code DELETE
+	 * /actuator/kafkareliability/sequence-gaps}): an operator has looked at them, and the
+	 * {@code sequence} health returns to {@code UP}. The gap counters are kept.
+	 * @param what {@code sequence-gaps}
+	 * @return how many missing records were acknowledged, or {@code null} (404) for
+	 * anything else or when sequences are not checked
+	 */
+	@DeleteOperation
+	public @Nullable AcknowledgedGaps acknowledge(@Selector String what) {
+		if (!"sequence-gaps".equals(what) || this.sequenceChecker == null) {
+			return null;
+		}
+		return new AcknowledgedGaps(this.sequenceChecker.acknowledgeGaps());
 	}
 
 	private static String statusOf(AuditReport report) {
@@ -79,6 +104,15 @@ public class KafkaReliabilityEndpoint {
 	public record ReliabilityDescriptor(String enforcement, Set<String> acceptedRisks, String status, int passed,
 			int failed, int accepted, int unknown, @Nullable String brokerError,
 			List<RuleDescriptor> rules) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * The answer to an acknowledgement of sequence gaps.
+	 *
+	 * @param acknowledgedRecords how many missing records were acknowledged
+	 */
+	public record AcknowledgedGaps(long acknowledgedRecords) implements OperationResponseBody {
 
 	}
 

@@ -11,6 +11,7 @@ import dev.lossless.kafka.consumer.DurableContainerCustomizer;
 import dev.lossless.kafka.consumer.RebalanceListener;
 import dev.lossless.kafka.consumer.RecoveryListener;
 import dev.lossless.kafka.producer.DurableProducerCustomizer;
+import dev.lossless.kafka.producer.LosslessProducerFactoryCustomizer;
 import dev.lossless.kafka.producer.SendResultListener;
 import dev.lossless.kafka.rules.AcceptedRisks;
 import dev.lossless.kafka.rules.ApplicationClients;
@@ -18,6 +19,7 @@ import dev.lossless.kafka.rules.DurabilityRules;
 import dev.lossless.kafka.rules.ReliabilityAudit;
 import dev.lossless.kafka.rules.SettingOrigins;
 import dev.lossless.kafka.rules.StartupEnforcer;
+import dev.lossless.kafka.sequence.SequenceChecker;
 import dev.lossless.kafka.topics.ApplicationTopics;
 import dev.lossless.kafka.topics.DeadLetterTopicProvisioner;
 import dev.lossless.kafka.topics.TopicInspector;
@@ -76,6 +78,20 @@ public final class LosslessKafkaAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "lossless.kafka.sequence.enabled", matchIfMissing = true)
+	LosslessProducerFactoryCustomizer losslessProducerFactoryCustomizer() {
+		return new LosslessProducerFactoryCustomizer();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "lossless.kafka.sequence.enabled", matchIfMissing = true)
+	SequenceChecker losslessSequenceChecker() {
+		return new SequenceChecker();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	DurableConsumerCustomizer losslessConsumerCustomizer(Environment environment) {
 		return new DurableConsumerCustomizer(new SettingOrigins(environment));
 	}
@@ -88,14 +104,15 @@ public final class LosslessKafkaAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(ContainerCustomizer.class)
-	DurableContainerCustomizer losslessContainerCustomizer() {
-		return new DurableContainerCustomizer(this.properties.getConsumer().getShutdownTimeout());
+	DurableContainerCustomizer losslessContainerCustomizer(ObjectProvider<SequenceChecker> sequenceChecker) {
+		return new DurableContainerCustomizer(this.properties.getConsumer().getShutdownTimeout(),
+				sequenceChecker.getIfAvailable());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(ConsumerAwareRebalanceListener.class)
-	RebalanceListener losslessRebalanceListener() {
-		return new RebalanceListener();
+	RebalanceListener losslessRebalanceListener(ObjectProvider<SequenceChecker> sequenceChecker) {
+		return new RebalanceListener(sequenceChecker.getIfAvailable());
 	}
 
 	@Bean
@@ -107,7 +124,7 @@ public final class LosslessKafkaAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	DeadLetterTemplates losslessDeadLetterTemplates(ProducerFactory<?, ?> producerFactory) {
-		return new DeadLetterTemplates(producerFactory);
+		return new DeadLetterTemplates(producerFactory, this.properties.getSequence().isEnabled());
 	}
 
 	@Bean

@@ -3,9 +3,11 @@ package dev.lossless.kafka.autoconfigure;
 import dev.lossless.kafka.actuate.KafkaReliabilityEndpoint;
 import dev.lossless.kafka.rules.AcceptedRisks;
 import dev.lossless.kafka.rules.ReliabilityAudit;
+import dev.lossless.kafka.sequence.SequenceChecker;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -28,8 +30,9 @@ public final class LosslessKafkaEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	KafkaReliabilityEndpoint kafkaReliabilityEndpoint(ReliabilityAudit audit, AcceptedRisks acceptedRisks,
-			LosslessKafkaProperties properties) {
-		return new KafkaReliabilityEndpoint(audit, properties.getEnforcement(), acceptedRisks);
+			LosslessKafkaProperties properties, ObjectProvider<SequenceChecker> sequenceChecker) {
+		return new KafkaReliabilityEndpoint(audit, properties.getEnforcement(), acceptedRisks,
+				sequenceChecker.getIfAvailable());
 	}
 
 }

@@ -5,10 +5,12 @@ import java.util.Map;
 
 import dev.lossless.kafka.actuate.ListenerContainersHealthIndicator;
 import dev.lossless.kafka.actuate.ProducerHealthIndicator;
+import dev.lossless.kafka.actuate.SequenceHealthIndicator;
 import dev.lossless.kafka.actuate.TopicsHealthIndicator;
 import dev.lossless.kafka.consumer.RecoveryListener;
 import dev.lossless.kafka.producer.SendResultListener;
 import dev.lossless.kafka.rules.ReliabilityAudit;
+import dev.lossless.kafka.sequence.SequenceChecker;
 import dev.lossless.kafka.topics.TopicInspector;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -25,7 +27,7 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
  * Auto-configuration} of the {@code kafkaReliability} health: {@code producer},
- * {@code consumer} and {@code topics}.
+ * {@code consumer}, {@code topics} and {@code sequence}.
  *
  * @author Lossless Kafka team
  * @since 0.1.0
@@ -40,12 +42,13 @@ public final class LosslessKafkaHealthAutoConfiguration {
 	@ConditionalOnMissingBean(name = "kafkaReliabilityHealthContributor")
 	CompositeHealthContributor kafkaReliabilityHealthContributor(ObjectProvider<SendResultListener> sendResults,
 			ObjectProvider<RecoveryListener> recovery, ObjectProvider<KafkaListenerEndpointRegistry> registry,
-			ReliabilityAudit audit, TopicInspector inspector) {
+			ObjectProvider<SequenceChecker> sequenceChecker, ReliabilityAudit audit, TopicInspector inspector) {
 		Map<String, HealthContributor> contributors = new LinkedHashMap<>();
 		sendResults.ifAvailable((listener) -> contributors.put("producer", new ProducerHealthIndicator(listener)));
 		contributors.put("consumer", new ListenerContainersHealthIndicator(
 				LosslessKafkaAutoConfiguration.listenerContainers(registry), recovery.getIfAvailable()));
 		contributors.put("topics", new TopicsHealthIndicator(audit, inspector));
+		sequenceChecker.ifAvailable((checker) -> contributors.put("sequence", new SequenceHealthIndicator(checker)));
 		return CompositeHealthContributor.fromMap(contributors);
 	}
 

@@ -1,10 +1,12 @@
 package dev.lossless.kafka.autoconfigure;
 
 import dev.lossless.kafka.actuate.LosslessKafkaMeterBinder;
+import dev.lossless.kafka.actuate.SequenceMeterBinder;
 import dev.lossless.kafka.consumer.RebalanceListener;
 import dev.lossless.kafka.consumer.RecoveryListener;
 import dev.lossless.kafka.producer.SendResultListener;
 import dev.lossless.kafka.rules.ReliabilityAudit;
+import dev.lossless.kafka.sequence.SequenceChecker;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -32,6 +34,13 @@ public final class LosslessKafkaMetricsAutoConfiguration {
 			ObjectProvider<RecoveryListener> recovery, ObjectProvider<RebalanceListener> rebalances) {
 		return new LosslessKafkaMeterBinder(sendResults.getIfAvailable(), recovery.getIfAvailable(),
 				rebalances.getIfAvailable());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(SequenceChecker.class)
+	SequenceMeterBinder losslessSequenceMeterBinder(SequenceChecker sequenceChecker) {
+		return new SequenceMeterBinder(sequenceChecker);
 	}
 
 }

@@ -42,6 +42,8 @@ public class LosslessKafkaProperties {
 
 	private final Topics topics = new Topics();
 
+	private final Sequence sequence = new Sequence();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -80,6 +82,10 @@ public class LosslessKafkaProperties {
 
 	public Topics getTopics() {
 		return this.topics;
+	}
+
+	public Sequence getSequence() {
+		return this.sequence;
 	}
 
 	public static class Producer {
@@ -269,6 +275,24 @@ public class LosslessKafkaProperties {
 
 		public void setTimeout(Duration timeout) {
 			this.timeout = timeout;
+		}
+
+	}
+
+	public static class Sequence {
+
+		/**
+		 * Whether to stamp every sent record with a per-partition sequence number and
+		 * check the numbers of every received record for gaps and duplicates.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BiFunction;
 
+import dev.lossless.kafka.producer.LosslessProducerPostProcessor;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
@@ -44,8 +45,10 @@ public final class DeadLetterTemplates implements DisposableBean {
 	 * Create an instance.
 	 * @param producerFactory the application's producer factory, whose settings and
 	 * serializers the dead-letter producer copies
+	 * @param stampSequences whether dead letters get sequence stamps of their own (the
+	 * original record's stamp is replaced)
 	 */
-	public DeadLetterTemplates(ProducerFactory<?, ?> producerFactory) {
+	public DeadLetterTemplates(ProducerFactory<?, ?> producerFactory, boolean stampSequences) {
 		Map<String, Object> configs = new HashMap<>(producerFactory.getConfigurationProperties());
 		Serializer<?> key = (producerFactory instanceof DefaultKafkaProducerFactory<?, ?> factory)
 				? factory.getKeySerializer() : null;
@@ -54,6 +57,9 @@ public final class DeadLetterTemplates implements DisposableBean {
 		this.producerFactory = new DefaultKafkaProducerFactory<>(configs,
 				rawBytesOr(key, configs.get(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG)),
 				rawBytesOr(value, configs.get(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG)));
+		if (stampSequences) {
+			LosslessProducerPostProcessor.stamping(this.producerFactory).register();
+		}
 		this.template = new KafkaTemplate<>(this.producerFactory);
 	}
 

@@ -2,16 +2,26 @@ package dev.lossless.kafka.consumer;
 
 import java.time.Duration;
 
+import dev.lossless.kafka.sequence.SequenceChecker;
+import dev.lossless.kafka.sequence.SequenceCheckingInterceptor;
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.kafka.config.ContainerCustomizer;
+import org.springframework.kafka.listener.BatchInterceptor;
+import org.springframework.kafka.listener.CompositeBatchInterceptor;
+import org.springframework.kafka.listener.CompositeRecordInterceptor;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.RecordInterceptor;
 
 /**
  * Makes every listener container of Spring Boot's container factory commit synchronously,
  * so that a failed commit is retried and reported instead of lost, and gives a stopping
  * container time to finish the records in hand and commit their offsets. Offsets are
  * committed after processing by the container's own acknowledgement modes; on a rebalance
- * the container commits pending offsets before the partitions are revoked.
+ * the container commits pending offsets before the partitions are revoked. With a
+ * {@link SequenceChecker}, every record is checked for sequence gaps before the listener
+ * sees it, after any interceptor the application set.
  *
  * @author Lossless Kafka team
  * @since 0.1.0
@@ -21,12 +31,16 @@ public final class DurableContainerCustomizer
 
 	private final Duration shutdownTimeout;
 
+	private final @Nullable SequenceChecker sequenceChecker;
+
 	/**
 	 * Create an instance.
 	 * @param shutdownTimeout how long a stopping container may take to finish its records
+	 * @param sequenceChecker checks received sequence stamps, or {@code null}
 	 */
-	public DurableContainerCustomizer(Duration shutdownTimeout) {
+	public DurableContainerCustomizer(Duration shutdownTimeout, @Nullable SequenceChecker sequenceChecker) {
 		this.shutdownTimeout = shutdownTimeout;
+		this.sequenceChecker = sequenceChecker;
 	}
 
 	@Override
@@ -34,6 +48,25 @@ public final class DurableContainerCustomizer
 		ContainerProperties properties = container.getContainerProperties();
 		properties.setSyncCommits(true);
 		properties.setShutdownTimeout(this.shutdownTimeout.toMillis());
+		if (this.sequenceChecker != null) {
+			String group = container.getGroupId();
+			SequenceCheckingInterceptor<Object, Object> interceptor = new SequenceCheckingInterceptor<>(
+					this.sequenceChecker, (group != null) ? group : "");
+			container.setRecordInterceptor(withRecordInterceptor(container.getRecordInterceptor(), interceptor));
+			container.setBatchInterceptor(withBatchInterceptor(container.getBatchInterceptor(), interceptor));
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static RecordInterceptor<Object, Object> withRecordInterceptor(
+			@Nullable RecordInterceptor<Object, Object> existing, RecordInterceptor<Object, Object> interceptor) {
+		return (existing != null) ? new CompositeRecordInterceptor<>(existing, interceptor) : interceptor;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static BatchInterceptor<Object, Object> withBatchInterceptor(
+			@Nullable BatchInterceptor<Object, Object> existing, BatchInterceptor<Object, Object> interceptor) {
+		return (existing != null) ? new CompositeBatchInterceptor<>(existing, interceptor) : interceptor;
 	}
 
 }

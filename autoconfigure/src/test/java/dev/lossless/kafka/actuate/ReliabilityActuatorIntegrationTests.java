@@ -8,7 +8,11 @@ import java.time.Duration;
 import java.util.Map;
 
 import dev.lossless.kafka.KafkaTestSupport;
+import dev.lossless.kafka.sequence.SequenceStamp;
 import dev.lossless.kafka.testcluster.EmbeddedKafkaCluster;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -103,7 +107,7 @@ class ReliabilityActuatorIntegrationTests {
 		JsonNode reliability = reliabilityHealth();
 		assertThat(reliability.get("status").asString()).isEqualTo("UP");
 		assertThat(reliability.get("components").propertyNames()).containsExactlyInAnyOrder("producer", "consumer",
-				"topics");
+				"topics", "sequence");
 		assertThat(reliability.at("/components/consumer/details/containers/orders/running").asBoolean()).isTrue();
 	}
 
@@ -138,6 +142,33 @@ class ReliabilityActuatorIntegrationTests {
 		assertThat(reliabilityHealth().at("/components/producer/status").asString()).isEqualTo("UP");
 	}
 
+	@Test
+	void sequenceGapMakesTheHealthDownUntilAnOperatorAcknowledgesIt() throws Exception {
+		try (KafkaProducer<byte[], byte[]> producer = KafkaTestSupport.rawProducer(cluster.bootstrapServers())) {
+			for (long sequence : new long[] { 0, 1, 4 }) {
+				RecordHeaders headers = new RecordHeaders();
+				headers.add(SequenceStamp.HEADER, new SequenceStamp(0xabcL, sequence).toBytes());
+				producer.send(new ProducerRecord<>(topic, 1, null, null, new byte[1], headers));
+			}
+			producer.flush();
+		}
+		await().atMost(WAIT)
+			.until(() -> "DOWN".equals(reliabilityHealth().at("/components/sequence/status").asString()));
+		JsonNode sequence = reliabilityHealth().at("/components/sequence");
+		assertThat(sequence.at("/details/reason").asString()).startsWith("2 record(s) missing");
+		assertThat(sequence.at("/details/unresolved/0/producer").asString()).isEqualTo("0000000000000abc");
+		assertThat(sequence.at("/details/unresolved/0/firstMissing").asLong()).isEqualTo(2);
+		assertThat(sequence.at("/details/unresolved/0/lastMissing").asLong()).isEqualTo(3);
+
+		HttpResponse<String> acknowledged = send(
+				HttpRequest.newBuilder(uri("/actuator/kafkareliability/sequence-gaps")).DELETE());
+		assertThat(acknowledged.statusCode()).isEqualTo(200);
+		assertThat(json.readTree(acknowledged.body()).get("acknowledgedRecords").asLong()).isEqualTo(2);
+		JsonNode after = reliabilityHealth().at("/components/sequence");
+		assertThat(after.get("status").asString()).isEqualTo("UP");
+		assertThat(after.at("/details/gaps").asLong()).isOne();
+	}
+
 	@SuppressWarnings("unchecked")
 	private static KafkaTemplate<Object, Object> kafkaTemplate() {
 		return application.getBean(KafkaTemplate.class);
@@ -157,11 +188,16 @@ class ReliabilityActuatorIntegrationTests {
 	}
 
 	private static HttpResponse<String> get(String path) throws Exception {
+		return send(HttpRequest.newBuilder(uri(path)));
+	}
+
+	private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+		return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static URI uri(String path) {
 		int port = ((WebServerApplicationContext) application).getWebServer().getPort();
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-			.timeout(Duration.ofSeconds(30))
-			.build();
-		return http.send(request, HttpResponse.BodyHandlers.ofString());
+		return URI.create("http://127.0.0.1:" + port + path);
 	}
 
 	@SpringBootConfiguration

@@ -1,0 +1,56 @@
+package dev.lossless.kafka.actuate;
+
+import dev.lossless.kafka.sequence.SequenceChecker;
+import dev.lossless.kafka.sequence.SequenceChecker.SequenceStatistics;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+/**
+ * Health of the sequence checks: {@code DOWN} while records are missing from a gap that
+ * neither arrived late nor was acknowledged, naming the producer, topic, partition and
+ * sequence numbers; {@code UP} otherwise. Either way the counts and the last gaps seen
+ * are shown.
+ *
+ * @author Lossless Kafka team
+ * @since 0.1.0
+ */
+public class SequenceHealthIndicator extends AbstractHealthIndicator {
+
+	private final SequenceChecker checker;
+
+	/**
+	 * Create an instance.
+	 * @param checker the sequence checker
+	 */
+	public SequenceHealthIndicator(SequenceChecker checker) {
+		super("Kafka sequence health check failed");
+		this.checker = checker;
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		SequenceStatistics statistics = this.checker.statistics();
+		if (statistics.unresolvedRecords() > 0) {
+			builder.down()
+				.withDetail("reason",
+						statistics.unresolvedRecords()
+								+ " record(s) missing from sequence gaps; they were never written or were lost before "
+								+ "they were read")
+				.withDetail("unresolved", statistics.unresolved());
+		}
+		else {
+			builder.up();
+		}
+		builder.withDetail("checked", statistics.checked())
+			.withDetail("gaps", statistics.gaps())
+			.withDetail("missing", statistics.missingRecords())
+			.withDetail("late", statistics.lateRecords())
+			.withDetail("duplicates", statistics.duplicates())
+			.withDetail("redelivered", statistics.redelivered());
+		if (!statistics.recentGaps().isEmpty()) {
+			builder.withDetail("recentGaps", statistics.recentGaps());
+		}
+	}
+
+}

@@ -1,0 +1,218 @@
+package dev.lossless.kafka.producer;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+
+import dev.lossless.kafka.sequence.ProducerSequences;
+import dev.lossless.kafka.sequence.SequenceStamp;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.Partitioner;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.metrics.KafkaMetric;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A Kafka producer that stamps each record with its partition's next sequence number and
+ * hands records that failed for good to a fallback. Everything else is delegated.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ * @author Lossless Kafka team
+ * @since 0.1.0
+ */
+final class LosslessProducer<K, V> implements Producer<K, V> {
+
+	private final Producer<K, V> delegate;
+
+	private final @Nullable ProducerSequences sequences;
+
+	private final PartitionResolver partitions;
+
+	private final @Nullable Partitioner partitioner;
+
+	private final @Nullable SendFallback fallback;
+
+	LosslessProducer(Producer<K, V> delegate, @Nullable ProducerSequences sequences, PartitionResolver partitions,
+			@Nullable Partitioner partitioner, @Nullable SendFallback fallback) {
+		this.delegate = delegate;
+		this.sequences = sequences;
+		this.partitions = partitions;
+		this.partitioner = partitioner;
+		this.fallback = fallback;
+	}
+
+	@Override
+	public Future<RecordMetadata> send(ProducerRecord<K, V> record) {
+		return send(record, null);
+	}
+
+	@Override
+	public Future<RecordMetadata> send(ProducerRecord<K, V> record, @Nullable Callback callback) {
+		ProducerSequences sequences = this.sequences;
+		if (sequences == null) {
+			return this.delegate.send(record, observe(record, callback));
+		}
+		int partition;
+		try {
+			partition = this.partitions.partition(record);
+		}
+		catch (ApiException ex) {
+			// as the client does when it cannot choose a partition: fail the send
+			Exception reported = failed(record, ex);
+			if (callback != null) {
+				callback.onCompletion(null, reported);
+			}
+			return CompletableFuture.failedFuture(reported);
+		}
+		return sequences.stampAndSend(new TopicPartition(record.topic(), partition), (stamp) -> {
+			ProducerRecord<K, V> stamped = new ProducerRecord<>(record.topic(), partition, record.timestamp(),
+					record.key(), record.value(), stamped(record, stamp));
+			return this.delegate.send(stamped, observe(stamped, callback));
+		}, (failure) -> this.fallback == null || !this.fallback.takes(failure));
+	}
+
+	private static RecordHeaders stamped(ProducerRecord<?, ?> record, SequenceStamp stamp) {
+		RecordHeaders headers = new RecordHeaders();
+		for (Header header : record.headers()) {
+			if (!SequenceStamp.HEADER.equals(header.key())) {
+				headers.add(header);
+			}
+		}
+		headers.add(SequenceStamp.HEADER, stamp.toBytes());
+		return headers;
+	}
+
+	private Callback observe(ProducerRecord<K, V> record, @Nullable Callback callback) {
+		if (this.fallback == null) {
+			return (callback != null) ? callback : (metadata, exception) -> {
+			};
+		}
+		return (metadata, exception) -> {
+			Exception reported = (exception != null) ? failed(record, exception) : null;
+			if (callback != null) {
+				callback.onCompletion(metadata, reported);
+			}
+		};
+	}
+
+	private Exception failed(ProducerRecord<?, ?> record, Exception exception) {
+		SendFallback fallback = this.fallback;
+		return (fallback != null && fallback.takes(exception)) ? fallback.takeOver(record, exception) : exception;
+	}
+
+	@Override
+	public void initTransactions() {
+		this.delegate.initTransactions();
+	}
+
+	@Override
+	public void beginTransaction() {
+		this.delegate.beginTransaction();
+		if (this.sequences != null) {
+			this.sequences.beginTransaction();
+		}
+	}
+
+	@Override
+	public void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets,
+			ConsumerGroupMetadata groupMetadata) {
+		this.delegate.sendOffsetsToTransaction(offsets, groupMetadata);
+	}
+
+	@Override
+	public void commitTransaction() {
+		this.delegate.commitTransaction();
+		if (this.sequences != null) {
+			this.sequences.commitTransaction();
+		}
+	}
+
+	@Override
+	public void abortTransaction() {
+		try {
+			this.delegate.abortTransaction();
+		}
+		finally {
+			if (this.sequences != null) {
+				this.sequences.abortTransaction();
+			}
+		}
+	}
+
+	@Override
+	public void registerMetricForSubscription(KafkaMetric metric) {
+		this.delegate.registerMetricForSubscription(metric);
+	}
+
+	@Override
+	public void unregisterMetricFromSubscription(KafkaMetric metric) {
+		this.delegate.unregisterMetricFromSubscription(metric);
+	}
+
+	@Override
+	public void flush() {
+		this.delegate.flush();
+	}
+
+	@Override
+	public List<PartitionInfo> partitionsFor(String topic) {
+		return this.delegate.partitionsFor(topic);
+	}
+
+	@Override
+	public Map<MetricName, ? extends Metric> metrics() {
+		return this.delegate.metrics();
+	}
+
+	@Override
+	public Uuid clientInstanceId(Duration timeout) {
+		return this.delegate.clientInstanceId(timeout);
+	}
+
+	@Override
+	public void close() {
+		try {
+			this.delegate.close();
+		}
+		finally {
+			closePartitioner();
+		}
+	}
+
+	@Override
+	public void close(Duration timeout) {
+		try {
+			this.delegate.close(timeout);
+		}
+		finally {
+			closePartitioner();
+		}
+	}
+
+	private void closePartitioner() {
+		if (this.partitioner != null) {
+			this.partitioner.close();
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "LosslessProducer[" + this.delegate + "]";
+	}
+
+}

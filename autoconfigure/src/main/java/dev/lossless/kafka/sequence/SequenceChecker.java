@@ -1,0 +1,381 @@
+package dev.lossless.kafka.sequence;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Checks the sequence stamps of the records a consumer group receives, per producer and
+ * topic partition: each record is in order, a duplicate, late (it fills a gap seen
+ * before), or it follows a gap, a range of sequence numbers the producer took that never
+ * arrived.
+ * <p>
+ * Offsets are not sequence numbers (transaction markers and compaction leave holes in
+ * offsets), so only the producer's numbers are compared, and offsets only tell a record
+ * read again from a record read for the first time: a record at an offset this group
+ * already passed on this partition (a seek back after a failed listener, a rebalance that
+ * hands the partition back) is counted as redelivered and compared with nothing. The
+ * first record of each producer seen after the application started or after the partition
+ * was (re)assigned starts the window. A gap stays unresolved until its records arrive
+ * late (a replayed send) or an operator acknowledges it.
+ *
+ * @author Lossless Kafka team
+ * @since 0.1.0
+ */
+public final class SequenceChecker {
+
+	private static final Log logger = LogFactory.getLog(SequenceChecker.class);
+
+	static final int MAX_PRODUCERS_PER_PARTITION = 1024;
+
+	static final int MAX_OPEN_RANGES = 1024;
+
+	static final int RECENT_GAPS = 10;
+
+	private final Clock clock;
+
+	private final Map<PartitionKey, Window> windows = new ConcurrentHashMap<>();
+
+	private final Map<StreamKey, TreeMap<Long, Long>> openGaps = new ConcurrentHashMap<>();
+
+	private final Deque<SequenceGap> recentGaps = new ArrayDeque<>();
+
+	private final LongAdder checked = new LongAdder();
+
+	private final LongAdder redelivered = new LongAdder();
+
+	private final LongAdder gaps = new LongAdder();
+
+	private final LongAdder missing = new LongAdder();
+
+	private final LongAdder duplicates = new LongAdder();
+
+	private final LongAdder late = new LongAdder();
+
+	/**
+	 * Create an instance.
+	 */
+	public SequenceChecker() {
+		this(Clock.systemUTC());
+	}
+
+	SequenceChecker(Clock clock) {
+		this.clock = clock;
+	}
+
+	/**
+	 * Check one received record.
+	 * @param group the consumer group that received it
+	 * @param record the record
+	 * @return what the record is
+	 */
+	public Outcome check(String group, ConsumerRecord<?, ?> record) {
+		SequenceStamp stamp = SequenceStamp.from(record.headers());
+		if (stamp == null) {
+			return Outcome.UNSTAMPED;
+		}
+		this.checked.increment();
+		Window window = this.windows.computeIfAbsent(new PartitionKey(group, record.topic(), record.partition()),
+				(key) -> new Window());
+		Outcome outcome;
+		synchronized (window) {
+			if (record.offset() <= window.highestOffset) {
+				outcome = Outcome.REDELIVERED;
+			}
+			else {
+				window.highestOffset = record.offset();
+				Long last = window.producers.put(stamp.producerId(), stamp.sequence());
+				outcome = compare(group, record, stamp, last);
+				if (outcome == Outcome.LATE || outcome == Outcome.DUPLICATE) {
+					// an old record does not move the window
+					if (last != null) {
+						window.producers.put(stamp.producerId(), last);
+					}
+					else {
+						window.producers.remove(stamp.producerId());
+					}
+				}
+			}
+		}
+		count(outcome);
+		return outcome;
+	}
+
+	private Outcome compare(String group, ConsumerRecord<?, ?> record, SequenceStamp stamp, @Nullable Long last) {
+		long sequence = stamp.sequence();
+		if (last == null) {
+			return fill(group, record, stamp) ? Outcome.LATE : Outcome.FIRST;
+		}
+		if (sequence == last + 1) {
+			return Outcome.IN_ORDER;
+		}
+		if (sequence > last + 1) {
+			gap(new SequenceGap(group, record.topic(), record.partition(), stamp.producerHex(), last + 1, sequence - 1,
+					this.clock.instant()), stamp.producerId());
+			return Outcome.GAP;
+		}
+		return fill(group, record, stamp) ? Outcome.LATE : Outcome.DUPLICATE;
+	}
+
+	private void gap(SequenceGap gap, long producerId) {
+		this.gaps.increment();
+		this.missing.add(gap.missingRecords());
+		TreeMap<Long, Long> ranges = this.openGaps.computeIfAbsent(
+				new StreamKey(gap.group(), gap.topic(), gap.partition(), producerId), (key) -> new TreeMap<>());
+		synchronized (ranges) {
+			ranges.put(gap.firstMissing(), gap.lastMissing());
+			if (ranges.size() > MAX_OPEN_RANGES) {
+				ranges.pollFirstEntry();
+			}
+		}
+		synchronized (this.recentGaps) {
+			this.recentGaps.addFirst(gap);
+			if (this.recentGaps.size() > RECENT_GAPS) {
+				this.recentGaps.removeLast();
+			}
+		}
+		logger.warn("Sequence gap: consumer group '" + gap.group() + "' received from producer " + gap.producer()
+				+ " on " + gap.topic() + "-" + gap.partition() + " no record with sequence " + gap.firstMissing()
+				+ ((gap.missingRecords() > 1) ? " to " + gap.lastMissing() : "") + " (" + gap.missingRecords()
+				+ " record(s)); they were never written or were lost before this consumer read them");
+	}
+
+	private boolean fill(String group, ConsumerRecord<?, ?> record, SequenceStamp stamp) {
+		if (this.openGaps.isEmpty()) {
+			return false;
+		}
+		StreamKey key = new StreamKey(group, record.topic(), record.partition(), stamp.producerId());
+		TreeMap<Long, Long> ranges = this.openGaps.get(key);
+		if (ranges == null) {
+			return false;
+		}
+		long sequence = stamp.sequence();
+		synchronized (ranges) {
+			Map.Entry<Long, Long> range = ranges.floorEntry(sequence);
+			if (range == null || range.getValue() < sequence) {
+				return false;
+			}
+			ranges.remove(range.getKey());
+			if (range.getKey() < sequence) {
+				ranges.put(range.getKey(), sequence - 1);
+			}
+			if (sequence < range.getValue()) {
+				ranges.put(sequence + 1, range.getValue());
+			}
+			if (ranges.isEmpty()) {
+				this.openGaps.remove(key, ranges);
+			}
+		}
+		return true;
+	}
+
+	private void count(Outcome outcome) {
+		switch (outcome) {
+			case REDELIVERED -> this.redelivered.increment();
+			case DUPLICATE -> this.duplicates.increment();
+			case LATE -> this.late.increment();
+			default -> {
+			}
+		}
+	}
+
+	/**
+	 * Forget what the group saw on the given partitions, because they were revoked or
+	 * assigned: the next record of each producer there starts a new window. Unresolved
+	 * gaps are kept.
+	 * @param group the consumer group, or {@code null} for every group
+	 * @param partitions the partitions
+	 */
+	public void forget(@Nullable String group, Collection<TopicPartition> partitions) {
+		for (TopicPartition partition : partitions) {
+			if (group != null) {
+				this.windows.remove(new PartitionKey(group, partition.topic(), partition.partition()));
+			}
+			else {
+				this.windows.keySet()
+					.removeIf(
+							(key) -> key.topic().equals(partition.topic()) && key.partition() == partition.partition());
+			}
+		}
+	}
+
+	/**
+	 * Acknowledge every unresolved gap: an operator has looked at them.
+	 * @return how many missing records were acknowledged
+	 */
+	public long acknowledgeGaps() {
+		long acknowledged = unresolvedRecords();
+		this.openGaps.clear();
+		return acknowledged;
+	}
+
+	/**
+	 * Return the counts so far and the gaps still unresolved.
+	 * @return the statistics
+	 */
+	public SequenceStatistics statistics() {
+		List<SequenceGap> recent;
+		synchronized (this.recentGaps) {
+			recent = List.copyOf(this.recentGaps);
+		}
+		List<OpenRange> unresolved = new ArrayList<>();
+		long unresolvedRecords = 0;
+		for (Map.Entry<StreamKey, TreeMap<Long, Long>> entry : this.openGaps.entrySet()) {
+			StreamKey key = entry.getKey();
+			synchronized (entry.getValue()) {
+				for (Map.Entry<Long, Long> range : entry.getValue().entrySet()) {
+					unresolvedRecords += range.getValue() - range.getKey() + 1;
+					if (unresolved.size() < RECENT_GAPS) {
+						unresolved.add(new OpenRange(key.group(), key.topic(), key.partition(),
+								SequenceStamp.hex(key.producerId()), range.getKey(), range.getValue()));
+					}
+				}
+			}
+		}
+		return new SequenceStatistics(this.checked.sum(), this.redelivered.sum(), this.gaps.sum(), this.missing.sum(),
+				this.duplicates.sum(), this.late.sum(), unresolvedRecords, unresolved, recent);
+	}
+
+	private long unresolvedRecords() {
+		return statistics().unresolvedRecords();
+	}
+
+	/**
+	 * What a checked record is.
+	 */
+	public enum Outcome {
+
+		/**
+		 * The record carries no sequence stamp.
+		 */
+		UNSTAMPED,
+
+		/**
+		 * The group had already passed the record's offset: it is read again.
+		 */
+		REDELIVERED,
+
+		/**
+		 * The first record of its producer in the window.
+		 */
+		FIRST,
+
+		/**
+		 * The record follows the previous one of its producer.
+		 */
+		IN_ORDER,
+
+		/**
+		 * Records of its producer are missing before this one.
+		 */
+		GAP,
+
+		/**
+		 * The record fills a gap seen before.
+		 */
+		LATE,
+
+		/**
+		 * A record with the same producer and sequence was received before, at a lower
+		 * offset: the producer wrote it twice.
+		 */
+		DUPLICATE
+
+	}
+
+	/**
+	 * A range of sequence numbers that did not arrive when they were expected.
+	 *
+	 * @param group the consumer group
+	 * @param topic the topic
+	 * @param partition the partition
+	 * @param producer the producer id in hexadecimal
+	 * @param firstMissing the first missing sequence number
+	 * @param lastMissing the last missing sequence number
+	 * @param detectedAt when the gap was seen
+	 */
+	public record SequenceGap(String group, String topic, int partition, String producer, long firstMissing,
+			long lastMissing, Instant detectedAt) {
+
+		/**
+		 * Return how many records are missing.
+		 * @return the count
+		 */
+		public long missingRecords() {
+			return this.lastMissing - this.firstMissing + 1;
+		}
+
+	}
+
+	/**
+	 * A range of sequence numbers still missing.
+	 *
+	 * @param group the consumer group
+	 * @param topic the topic
+	 * @param partition the partition
+	 * @param producer the producer id in hexadecimal
+	 * @param firstMissing the first missing sequence number
+	 * @param lastMissing the last missing sequence number
+	 */
+	public record OpenRange(String group, String topic, int partition, String producer, long firstMissing,
+			long lastMissing) {
+
+	}
+
+	/**
+	 * Counts of checked records.
+	 *
+	 * @param checked records that carried a stamp
+	 * @param redelivered records read again at an offset already passed
+	 * @param gaps gaps seen
+	 * @param missingRecords records missing in the gaps seen
+	 * @param duplicates records received twice
+	 * @param lateRecords records that filled a gap
+	 * @param unresolvedRecords records still missing
+	 * @param unresolved up to 10 ranges still missing
+	 * @param recentGaps the last 10 gaps seen, newest first
+	 */
+	public record SequenceStatistics(long checked, long redelivered, long gaps, long missingRecords, long duplicates,
+			long lateRecords, long unresolvedRecords, List<OpenRange> unresolved, List<SequenceGap> recentGaps) {
+
+	}
+
+	private record PartitionKey(String group, String topic, int partition) {
+
+	}
+
+	private record StreamKey(String group, String topic, int partition, long producerId) {
+
+	}
+
+	private static final class Window {
+
+		private long highestOffset = -1;
+
+		private final Map<Long, Long> producers = new LinkedHashMap<>(16, 0.75f, true) {
+
+			@Override
+			protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
+				return size() > MAX_PRODUCERS_PER_PARTITION;
+			}
+
+		};
+
+	}
+
+}

@@ -1,0 +1,156 @@
+package dev.lossless.kafka.sequence;
+
+import java.util.List;
+import java.util.Optional;
+
+import dev.lossless.kafka.sequence.SequenceChecker.Outcome;
+import dev.lossless.kafka.sequence.SequenceChecker.SequenceStatistics;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+/**
+ * The sequence checker's verdicts on crafted records.
+ */
+class SequenceCheckerTests {
+
+	private static final long PRODUCER = 0x1234L;
+
+	private final SequenceChecker checker = new SequenceChecker();
+
+	@Test
+	void contiguousSequencesAreInOrderAfterTheFirst() {
+		assertThat(check(0, 10, 0)).isEqualTo(Outcome.FIRST);
+		assertThat(check(0, 11, 1)).isEqualTo(Outcome.IN_ORDER);
+		assertThat(check(0, 15, 2)).isEqualTo(Outcome.IN_ORDER);
+		assertThat(this.checker.statistics().gaps()).isZero();
+	}
+
+	@Test
+	void holeIsOneGapWithItsExactRangeAndMakesTheRecordsUnresolved() {
+		check(0, 0, 0);
+		check(0, 1, 1);
+		assertThat(check(0, 2, 5)).isEqualTo(Outcome.GAP);
+		SequenceStatistics statistics = this.checker.statistics();
+		assertThat(statistics.gaps()).isOne();
+		assertThat(statistics.missingRecords()).isEqualTo(3);
+		assertThat(statistics.unresolvedRecords()).isEqualTo(3);
+		assertThat(statistics.recentGaps()).singleElement().satisfies((gap) -> {
+			assertThat(gap.group()).isEqualTo("group");
+			assertThat(gap.topic()).isEqualTo("orders");
+			assertThat(gap.partition()).isEqualTo(0);
+			assertThat(gap.producer()).isEqualTo("0000000000001234");
+			assertThat(gap.firstMissing()).isEqualTo(2);
+			assertThat(gap.lastMissing()).isEqualTo(4);
+		});
+	}
+
+	@Test
+	void lateRecordsFillTheirGapUntilItIsResolved() {
+		check(0, 0, 0);
+		check(0, 1, 4);
+		assertThat(check(0, 2, 2)).isEqualTo(Outcome.LATE);
+		assertThat(this.checker.statistics().unresolved()).extracting("firstMissing", "lastMissing")
+			.containsExactlyInAnyOrder(tuple(1L, 1L), tuple(3L, 3L));
+		assertThat(check(0, 3, 1)).isEqualTo(Outcome.LATE);
+		assertThat(check(0, 4, 3)).isEqualTo(Outcome.LATE);
+		assertThat(check(0, 5, 5)).isEqualTo(Outcome.IN_ORDER);
+		SequenceStatistics statistics = this.checker.statistics();
+		assertThat(statistics.unresolvedRecords()).isZero();
+		assertThat(statistics.lateRecords()).isEqualTo(3);
+		assertThat(statistics.gaps()).isOne();
+	}
+
+	@Test
+	void sameSequenceAtAHigherOffsetIsADuplicate() {
+		check(0, 0, 0);
+		check(0, 1, 1);
+		assertThat(check(0, 2, 1)).isEqualTo(Outcome.DUPLICATE);
+		assertThat(check(0, 3, 2)).isEqualTo(Outcome.IN_ORDER);
+		assertThat(this.checker.statistics().duplicates()).isOne();
+	}
+
+	@Test
+	void recordReadAgainAtAnOffsetAlreadyPassedIsRedeliveredNotDuplicate() {
+		check(0, 0, 0);
+		check(0, 1, 1);
+		check(0, 2, 2);
+		assertThat(check(0, 1, 1)).isEqualTo(Outcome.REDELIVERED);
+		assertThat(check(0, 2, 2)).isEqualTo(Outcome.REDELIVERED);
+		assertThat(check(0, 3, 3)).isEqualTo(Outcome.IN_ORDER);
+		SequenceStatistics statistics = this.checker.statistics();
+		assertThat(statistics.duplicates()).isZero();
+		assertThat(statistics.redelivered()).isEqualTo(2);
+	}
+
+	@Test
+	void partitionThatChangedHandsStartsANewWindow() {
+		check(0, 0, 0);
+		check(0, 1, 1);
+		this.checker.forget("group", List.of(new TopicPartition("orders", 0)));
+		// another member processed offsets 2 to 9 in between
+		assertThat(check(0, 10, 10)).isEqualTo(Outcome.FIRST);
+		assertThat(check(0, 11, 11)).isEqualTo(Outcome.IN_ORDER);
+		assertThat(this.checker.statistics().gaps()).isZero();
+	}
+
+	@Test
+	void producersAndPartitionsAndGroupsAreCheckedApart() {
+		check("group", 0, 0, PRODUCER, 0);
+		check("group", 0, 1, 0x99L, 0);
+		check("group", 0, 2, PRODUCER, 1);
+		check("group", 0, 3, 0x99L, 1);
+		check("group", 1, 0, PRODUCER, 7);
+		check("other", 0, 0, PRODUCER, 0);
+		check("other", 0, 1, PRODUCER, 1);
+		assertThat(this.checker.statistics().gaps()).isZero();
+	}
+
+	@Test
+	void unstampedRecordsAreNotChecked() {
+		ConsumerRecord<String, String> record = new ConsumerRecord<>("orders", 0, 0, "key", "value");
+		assertThat(this.checker.check("group", record)).isEqualTo(Outcome.UNSTAMPED);
+		assertThat(this.checker.statistics().checked()).isZero();
+	}
+
+	@Test
+	void acknowledgedGapsAreNoLongerUnresolvedButStayCounted() {
+		check(0, 0, 0);
+		check(0, 1, 3);
+		assertThat(this.checker.acknowledgeGaps()).isEqualTo(2);
+		SequenceStatistics statistics = this.checker.statistics();
+		assertThat(statistics.unresolvedRecords()).isZero();
+		assertThat(statistics.gaps()).isOne();
+		assertThat(statistics.missingRecords()).isEqualTo(2);
+	}
+
+	@Test
+	void lateRecordAfterTheWindowRestartedDoesNotStartTheWindow() {
+		check(0, 0, 0);
+		check(0, 1, 3);
+		this.checker.forget("group", List.of(new TopicPartition("orders", 0)));
+		// a replayed record arrives first, then the producer's live records
+		assertThat(check(0, 5, 1)).isEqualTo(Outcome.LATE);
+		assertThat(check(0, 6, 9)).isEqualTo(Outcome.FIRST);
+		assertThat(check(0, 7, 10)).isEqualTo(Outcome.IN_ORDER);
+		assertThat(this.checker.statistics().gaps()).isOne();
+	}
+
+	private Outcome check(int partition, long offset, long sequence) {
+		return check("group", partition, offset, PRODUCER, sequence);
+	}
+
+	private Outcome check(String group, int partition, long offset, long producer, long sequence) {
+		RecordHeaders headers = new RecordHeaders();
+		headers.add(SequenceStamp.HEADER, new SequenceStamp(producer, sequence).toBytes());
+		ConsumerRecord<String, String> record = new ConsumerRecord<>("orders", partition, offset, 0L,
+				TimestampType.CREATE_TIME, -1, -1, "key", "value", headers, Optional.empty());
+		return this.checker.check(group, record);
+	}
+
+}
