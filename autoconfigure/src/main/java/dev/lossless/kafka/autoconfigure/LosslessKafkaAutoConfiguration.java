@@ -6,7 +6,10 @@ import java.util.function.Supplier;
 
 import dev.lossless.kafka.consumer.DeadLetterTemplates;
 import dev.lossless.kafka.consumer.DeadLetteringErrorHandler;
+import dev.lossless.kafka.consumer.ConsumerOffsetsInspector;
+import dev.lossless.kafka.consumer.ConsumerOffsetsMonitor;
 import dev.lossless.kafka.consumer.DurableConsumerCustomizer;
+import dev.lossless.kafka.consumer.ListenerConsumerGroups;
 import dev.lossless.kafka.consumer.DurableContainerCustomizer;
 import dev.lossless.kafka.consumer.RebalanceListener;
 import dev.lossless.kafka.consumer.RecoveryListener;
@@ -28,6 +31,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -196,6 +200,24 @@ public final class LosslessKafkaAutoConfiguration {
 	@ConditionalOnBooleanProperty(name = "lossless.kafka.dlt.auto-create", matchIfMissing = true)
 	DeadLetterTopicProvisioner losslessDeadLetterTopicProvisioner(ApplicationTopics topics, TopicInspector inspector) {
 		return new DeadLetterTopicProvisioner(topics, inspector);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "lossless.kafka.consumer.lag.enabled", matchIfMissing = true)
+	ConsumerOffsetsInspector losslessConsumerOffsetsInspector(KafkaAdmin kafkaAdmin) {
+		LosslessKafkaProperties.Lag lag = this.properties.getConsumer().getLag();
+		return new ConsumerOffsetsInspector(kafkaAdmin.getConfigurationProperties(), lag.getTimeout(),
+				lag.getRiskThreshold());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "lossless.kafka.consumer.lag.enabled", matchIfMissing = true)
+	ConsumerOffsetsMonitor losslessConsumerOffsetsMonitor(ConsumerOffsetsInspector inspector,
+			ObjectProvider<KafkaListenerEndpointRegistry> registry) {
+		return new ConsumerOffsetsMonitor(inspector, new ListenerConsumerGroups(listenerContainers(registry)),
+				this.properties.getConsumer().getLag().getInterval());
 	}
 
 	static Supplier<Collection<MessageListenerContainer>> listenerContainers(

@@ -3,10 +3,12 @@ package dev.lossless.kafka.autoconfigure;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.lossless.kafka.actuate.ConsumerLagHealthIndicator;
 import dev.lossless.kafka.actuate.ListenerContainersHealthIndicator;
 import dev.lossless.kafka.actuate.ProducerHealthIndicator;
 import dev.lossless.kafka.actuate.SequenceHealthIndicator;
 import dev.lossless.kafka.actuate.TopicsHealthIndicator;
+import dev.lossless.kafka.consumer.ConsumerOffsetsMonitor;
 import dev.lossless.kafka.consumer.RecoveryListener;
 import dev.lossless.kafka.producer.SendResultListener;
 import dev.lossless.kafka.rules.ReliabilityAudit;
@@ -27,7 +29,7 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
  * Auto-configuration} of the {@code kafkaReliability} health: {@code producer},
- * {@code consumer}, {@code topics} and {@code sequence}.
+ * {@code consumer}, {@code topics}, {@code sequence} and {@code lag}.
  *
  * @author Lossless Kafka team
  * @since 0.1.0
@@ -42,13 +44,15 @@ public final class LosslessKafkaHealthAutoConfiguration {
 	@ConditionalOnMissingBean(name = "kafkaReliabilityHealthContributor")
 	CompositeHealthContributor kafkaReliabilityHealthContributor(ObjectProvider<SendResultListener> sendResults,
 			ObjectProvider<RecoveryListener> recovery, ObjectProvider<KafkaListenerEndpointRegistry> registry,
-			ObjectProvider<SequenceChecker> sequenceChecker, ReliabilityAudit audit, TopicInspector inspector) {
+			ObjectProvider<SequenceChecker> sequenceChecker, ObjectProvider<ConsumerOffsetsMonitor> lagMonitor,
+			ReliabilityAudit audit, TopicInspector inspector) {
 		Map<String, HealthContributor> contributors = new LinkedHashMap<>();
 		sendResults.ifAvailable((listener) -> contributors.put("producer", new ProducerHealthIndicator(listener)));
 		contributors.put("consumer", new ListenerContainersHealthIndicator(
 				LosslessKafkaAutoConfiguration.listenerContainers(registry), recovery.getIfAvailable()));
 		contributors.put("topics", new TopicsHealthIndicator(audit, inspector));
 		sequenceChecker.ifAvailable((checker) -> contributors.put("sequence", new SequenceHealthIndicator(checker)));
+		lagMonitor.ifAvailable((monitor) -> contributors.put("lag", new ConsumerLagHealthIndicator(monitor::snapshot)));
 		return CompositeHealthContributor.fromMap(contributors);
 	}
 

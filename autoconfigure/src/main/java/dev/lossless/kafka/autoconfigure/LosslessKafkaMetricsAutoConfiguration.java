@@ -1,7 +1,9 @@
 package dev.lossless.kafka.autoconfigure;
 
+import dev.lossless.kafka.actuate.ConsumerLagMeterBinder;
 import dev.lossless.kafka.actuate.LosslessKafkaMeterBinder;
 import dev.lossless.kafka.actuate.SequenceMeterBinder;
+import dev.lossless.kafka.consumer.ConsumerOffsetsMonitor;
 import dev.lossless.kafka.consumer.RebalanceListener;
 import dev.lossless.kafka.consumer.RecoveryListener;
 import dev.lossless.kafka.producer.SendResultListener;
@@ -34,6 +36,13 @@ public final class LosslessKafkaMetricsAutoConfiguration {
 			ObjectProvider<RecoveryListener> recovery, ObjectProvider<RebalanceListener> rebalances) {
 		return new LosslessKafkaMeterBinder(sendResults.getIfAvailable(), recovery.getIfAvailable(),
 				rebalances.getIfAvailable());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(ConsumerOffsetsMonitor.class)
+	ConsumerLagMeterBinder losslessConsumerLagMeterBinder(ConsumerOffsetsMonitor monitor) {
+		return new ConsumerLagMeterBinder(monitor);
 	}
 
 	@Bean

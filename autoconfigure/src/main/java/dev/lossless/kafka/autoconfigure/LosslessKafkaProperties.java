@@ -117,6 +117,8 @@ public class LosslessKafkaProperties {
 
 		private final Retry retry = new Retry();
 
+		private final Lag lag = new Lag();
+
 		public Duration getShutdownTimeout() {
 			return this.shutdownTimeout;
 		}
@@ -127,6 +129,68 @@ public class LosslessKafkaProperties {
 
 		public Retry getRetry() {
 			return this.retry;
+		}
+
+		public Lag getLag() {
+			return this.lag;
+		}
+
+	}
+
+	public static class Lag {
+
+		/**
+		 * Whether to watch the lag of the application's consumer groups and their
+		 * distance to retention.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Time between two inspections of the consumer groups' offsets.
+		 */
+		private Duration interval = Duration.ofSeconds(30);
+
+		/**
+		 * Bound on one whole inspection of the consumer groups' offsets.
+		 */
+		private Duration timeout = Duration.ofSeconds(5);
+
+		/**
+		 * Fraction of the records a partition retains that a consumer group may still
+		 * have to read before it is reported at risk of losing records to retention.
+		 */
+		private double riskThreshold = 0.8;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public double getRiskThreshold() {
+			return this.riskThreshold;
+		}
+
+		public void setRiskThreshold(double riskThreshold) {
+			this.riskThreshold = riskThreshold;
 		}
 
 	}

@@ -107,7 +107,7 @@ class ReliabilityActuatorIntegrationTests {
 		JsonNode reliability = reliabilityHealth();
 		assertThat(reliability.get("status").asString()).isEqualTo("UP");
 		assertThat(reliability.get("components").propertyNames()).containsExactlyInAnyOrder("producer", "consumer",
-				"topics", "sequence");
+				"topics", "sequence", "lag");
 		assertThat(reliability.at("/components/consumer/details/containers/orders/running").asBoolean()).isTrue();
 	}
 

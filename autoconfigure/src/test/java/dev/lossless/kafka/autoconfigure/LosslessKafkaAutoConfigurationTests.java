@@ -1,5 +1,12 @@
 package dev.lossless.kafka.autoconfigure;
 
+import org.springframework.kafka.listener.RecordInterceptor;
+import org.springframework.kafka.listener.CompositeRecordInterceptor;
+import dev.lossless.kafka.sequence.SequenceCheckingInterceptor;
+import dev.lossless.kafka.sequence.SequenceChecker;
+import dev.lossless.kafka.producer.LosslessProducerPostProcessor;
+import dev.lossless.kafka.consumer.ConsumerOffsetsMonitor;
+import dev.lossless.kafka.consumer.ConsumerOffsetsInspector;
 import java.util.Map;
 
 import dev.lossless.kafka.consumer.DurableContainerCustomizer;
@@ -315,10 +322,60 @@ class LosslessKafkaAutoConfigurationTests {
 		});
 	}
 
+	@Test
+	void sequencesAreStampedAndCheckedByDefault() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(SequenceChecker.class);
+			assertThat(context.getBean(DefaultKafkaProducerFactory.class).getPostProcessors())
+				.hasExactlyElementsOfTypes(LosslessProducerPostProcessor.class);
+			ConcurrentMessageListenerContainer<?, ?> container = createContainer(context);
+			assertThat(container.getRecordInterceptor()).isInstanceOf(SequenceCheckingInterceptor.class);
+			assertThat(container.getBatchInterceptor()).isInstanceOf(SequenceCheckingInterceptor.class);
+		});
+	}
+
+	@Test
+	void sequencesCanBeTurnedOff() {
+		this.contextRunner.withPropertyValues("lossless.kafka.sequence.enabled=false").run((context) -> {
+			assertThat(context).doesNotHaveBean(SequenceChecker.class);
+			assertThat(context.getBean(DefaultKafkaProducerFactory.class).getPostProcessors()).isEmpty();
+			ConcurrentMessageListenerContainer<?, ?> container = createContainer(context);
+			assertThat(container.getRecordInterceptor()).isNull();
+			assertThat(container.getBatchInterceptor()).isNull();
+		});
+	}
+
+	@Test
+	void applicationRecordInterceptorRunsBeforeTheSequenceCheck() {
+		this.contextRunner.withUserConfiguration(UserRecordInterceptorConfiguration.class).run((context) -> {
+			ConcurrentMessageListenerContainer<?, ?> container = createContainer(context);
+			assertThat(container.getRecordInterceptor()).isInstanceOf(CompositeRecordInterceptor.class);
+		});
+	}
+
+	@Test
+	void consumerLagIsWatchedByDefaultAndCanBeTurnedOff() {
+		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(ConsumerOffsetsMonitor.class)
+			.hasSingleBean(ConsumerOffsetsInspector.class));
+		this.contextRunner.withPropertyValues("lossless.kafka.consumer.lag.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(ConsumerOffsetsMonitor.class)
+				.doesNotHaveBean(ConsumerOffsetsInspector.class));
+	}
+
 	private static ConcurrentMessageListenerContainer<?, ?> createContainer(ApplicationContext context) {
 		ConcurrentKafkaListenerContainerFactory<?, ?> factory = context
 			.getBean(ConcurrentKafkaListenerContainerFactory.class);
 		return factory.createContainer("orders");
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserRecordInterceptorConfiguration {
+
+		@Bean
+		RecordInterceptor<Object, Object> userRecordInterceptor() {
+			return (record, consumer) -> record;
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
