@@ -1,0 +1,603 @@
+package dev.lossless.kafka.producer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.InvalidTimestampException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.util.Assert;
+
+/**
+ * Sends the entries of a {@link SendJournal} again, oldest first, until the journal is
+ * empty, on one daemon thread of its own.
+ * <p>
+ * <b>Rounds.</b> A round takes up to {@code batchSize} entries with
+ * {@link SendJournal#peek(int)}, sends each unchanged (topic, partition if one was set,
+ * key, value, headers; the timestamp is the time of the replay), waits at most
+ * {@code acknowledgementTimeout} for their acknowledgements and
+ * {@link SendJournal#remove(long) removes} the acknowledged entries that precede the
+ * first entry not acknowledged. Sending stops at the first entry that fails at once (for
+ * example the metadata of its topic is not available within {@code max.block.ms}).
+ * <p>
+ * <b>Failures.</b> A round that ends with an entry not acknowledged is a replay failure:
+ * counted, kept as {@link Statistics#lastFailure()}, logged at WARN, and followed by a
+ * back-off that starts at {@code initialBackOff} and doubles up to {@code maxBackOff},
+ * reset whenever a round removes entries. No entry is dropped. After an error that is not
+ * retriable, or no acknowledgement in time, the producer is closed and a new one is
+ * obtained from the supplier for the next round. An entry for a topic or partition that
+ * does not exist is retried like an unreachable cluster: the producer reports both as a
+ * metadata timeout, and rejecting on it would empty the journal into the dead file during
+ * an outage; the last failure names the topic.
+ * <p>
+ * <b>Rejections.</b> An entry that Kafka will never accept
+ * ({@link RecordTooLargeException}, {@link RecordBatchTooLargeException},
+ * {@link InvalidRecordException}, {@link InvalidTopicException},
+ * {@link InvalidTimestampException}, {@link TopicAuthorizationException},
+ * {@link SerializationException}) must not block the entries behind it: it is appended to
+ * the {@code rejected} journal (an append-only journal of its own, for example in a
+ * {@code rejected} directory next to the journal's files, that keeps the bytes and the
+ * reason for an operator), counted, logged at ERROR with its topic, partition and key,
+ * and then counts as done. If the rejected journal cannot take it, the round fails and
+ * the entry stays.
+ * <p>
+ * <b>Delivery.</b> At least once: an entry is removed only once acknowledged (or
+ * rejected), so an entry sent but not acknowledged when the replayer stops, or the
+ * process dies, is sent again later; a round that fails may also send again entries of
+ * the same partition acknowledged after the failed one. Replayed records reach their
+ * partitions after the records the application sent in the meantime.
+ * <p>
+ * <b>The producer.</b> Use {@code acks=all} and idempotence, a
+ * {@code delivery.timeout.ms} below {@code acknowledgementTimeout} (so that the producer
+ * reports a failure itself) and a short {@code max.block.ms} (a send blocks that long on
+ * the metadata of an unreachable cluster), byte array serializers, and no interceptor
+ * that changes the headers.
+ * <p>
+ * <b>Lifecycle.</b> {@link #PHASE} starts the replayer after the startup audit, so an
+ * application refused for unsafe settings never replays, and after the producer factories
+ * (spring-kafka's {@code DefaultKafkaProducerFactory} runs in phase
+ * {@link Integer#MIN_VALUE}), but before the web server and the listener containers; it
+ * stops after them, so entries journaled while they drain are still replayed, and before
+ * the producer factories. {@link #stop()} returns within a few seconds.
+ *
+ * @author Lossless Kafka team
+ * @since 0.1.0
+ */
+public final class SendJournalReplayer implements SmartLifecycle {
+
+	/**
+	 * The phase of the replayer: just after the startup audit
+	 * ({@code DEFAULT_PHASE - 2048}) and before the web server
+	 * ({@code DEFAULT_PHASE - 1024}).
+	 */
+	public static final int PHASE = DEFAULT_PHASE - 2047;
+
+	private static final Log logger = LogFactory.getLog(SendJournalReplayer.class);
+
+	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+
+	private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+	private static final Set<Class<? extends Throwable>> REJECTED = Set.of(RecordTooLargeException.class,
+			RecordBatchTooLargeException.class, InvalidRecordException.class, InvalidTopicException.class,
+			InvalidTimestampException.class, TopicAuthorizationException.class, SerializationException.class);
+
+	private final SendJournal journal;
+
+	private final SendJournal rejectedJournal;
+
+	private final Supplier<Producer<byte[], byte[]>> producerFactory;
+
+	private final int batchSize;
+
+	private final Duration acknowledgementTimeout;
+
+	private final Duration initialBackOff;
+
+	private final Duration maxBackOff;
+
+	private final Object lifecycleMonitor = new Object();
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final Condition signal = this.lock.newCondition();
+
+	private boolean wakeUpRequested;
+
+	private volatile @Nullable Thread worker;
+
+	private final AtomicReference<@Nullable Producer<byte[], byte[]>> producer = new AtomicReference<>();
+
+	private final LongAdder replayed = new LongAdder();
+
+	private final LongAdder rejected = new LongAdder();
+
+	private final LongAdder replayFailures = new LongAdder();
+
+	private final AtomicLong consecutiveFailures = new AtomicLong();
+
+	private final AtomicReference<@Nullable ReplayFailure> lastFailure = new AtomicReference<>();
+
+	/**
+	 * Create an instance.
+	 * @param journal the journal to replay
+	 * @param rejectedJournal the journal that keeps the entries Kafka will never accept
+	 * @param producerFactory creates the producer, when the first round needs it and
+	 * again after a fatal error
+	 * @param batchSize the most entries of one round
+	 * @param acknowledgementTimeout how long a round waits for its acknowledgements
+	 * @param initialBackOff the wait after a first failed round
+	 * @param maxBackOff the longest wait between failed rounds, and between two looks at
+	 * an empty journal when nobody {@link #wakeUp() wakes the replayer up}
+	 */
+	public SendJournalReplayer(SendJournal journal, SendJournal rejectedJournal,
+			Supplier<Producer<byte[], byte[]>> producerFactory, int batchSize, Duration acknowledgementTimeout,
+			Duration initialBackOff, Duration maxBackOff) {
+		Assert.notNull(journal, "'journal' cannot be null");
+		Assert.notNull(rejectedJournal, "'rejectedJournal' cannot be null");
+		Assert.isTrue(journal != rejectedJournal, "'rejectedJournal' must not be 'journal'");
+		Assert.notNull(producerFactory, "'producerFactory' cannot be null");
+		Assert.isTrue(batchSize > 0, "'batchSize' must be positive");
+		Assert.isTrue(isPositive(acknowledgementTimeout), "'acknowledgementTimeout' must be positive");
+		Assert.isTrue(isPositive(initialBackOff), "'initialBackOff' must be positive");
+		Assert.isTrue(isPositive(maxBackOff) && maxBackOff.compareTo(initialBackOff) >= 0,
+				"'maxBackOff' must be at least 'initialBackOff'");
+		this.journal = journal;
+		this.rejectedJournal = rejectedJournal;
+		this.producerFactory = producerFactory;
+		this.batchSize = batchSize;
+		this.acknowledgementTimeout = acknowledgementTimeout;
+		this.initialBackOff = initialBackOff;
+		this.maxBackOff = maxBackOff;
+	}
+
+	private static boolean isPositive(@Nullable Duration duration) {
+		return duration != null && !duration.isNegative() && !duration.isZero();
+	}
+
+	/**
+	 * Start replaying now instead of at the next look, when the replayer waits on an
+	 * empty journal: call it after an append. A back-off after a failed round is not cut
+	 * short, so that failing sends, each of which appends, do not hammer a cluster that
+	 * is down.
+	 */
+	public void wakeUp() {
+		this.lock.lock();
+		try {
+			this.wakeUpRequested = true;
+			this.signal.signalAll();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Return the replayer's statistics since it was created.
+	 * @return the statistics
+	 */
+	public Statistics statistics() {
+		return new Statistics(this.replayed.sum(), this.rejected.sum(), this.replayFailures.sum(),
+				this.consecutiveFailures.get(), this.lastFailure.get());
+	}
+
+	@Override
+	public void start() {
+		synchronized (this.lifecycleMonitor) {
+			if (this.worker != null) {
+				return;
+			}
+			Thread thread = new Thread(this::run, "send-journal-replayer");
+			thread.setDaemon(true);
+			thread.setUncaughtExceptionHandler((failed, ex) -> logger
+				.error("Send journal replayer failed: the journal is no longer replayed until a restart", ex));
+			this.worker = thread;
+			thread.start();
+		}
+	}
+
+	@Override
+	public void stop() {
+		Thread thread;
+		synchronized (this.lifecycleMonitor) {
+			thread = this.worker;
+			this.worker = null;
+		}
+		if (thread == null) {
+			return;
+		}
+		signalAll();
+		if (!join(thread)) {
+			logger.warn("Send journal replayer did not stop within " + STOP_TIMEOUT.toSeconds()
+					+ " s; closing its producer");
+			closeProducer();
+			thread.interrupt();
+			if (!join(thread)) {
+				logger.warn("Send journal replayer still runs; it ends once its current call returns");
+			}
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.worker != null;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+	private boolean active() {
+		return this.worker == Thread.currentThread();
+	}
+
+	private void run() {
+		long backOff = this.initialBackOff.toNanos();
+		try {
+			while (active()) {
+				clearWakeUp();
+				Round round;
+				try {
+					List<JournalEntry.Stored> batch = this.journal.peek(this.batchSize);
+					if (batch.isEmpty()) {
+						awaitWakeUp();
+						continue;
+					}
+					round = replay(batch);
+				}
+				catch (RuntimeException ex) {
+					round = new Round(false, failed(null, ex));
+				}
+				if (round.progress()) {
+					backOff = this.initialBackOff.toNanos();
+				}
+				ReplayFailure failure = round.failure();
+				if (failure != null && active()) {
+					logger.warn("Replay of send journal " + this.journal.directory() + " failed"
+							+ ((failure.topic() != null) ? " for topic '" + failure.topic() + "'" : "") + " ("
+							+ failure.error() + "); " + this.journal.statistics().backlogEntries()
+							+ " entries wait, next attempt in " + TimeUnit.NANOSECONDS.toMillis(backOff) + " ms");
+					awaitBackOff(backOff);
+					backOff = Math.min(backOff * 2, this.maxBackOff.toNanos());
+				}
+			}
+		}
+		finally {
+			Thread worker = this.worker;
+			if (worker == null || worker == Thread.currentThread()) {
+				closeProducer();
+			}
+		}
+	}
+
+	private Round replay(List<JournalEntry.Stored> batch) {
+		Producer<byte[], byte[]> producer;
+		try {
+			producer = producer();
+		}
+		catch (RuntimeException ex) {
+			return new Round(false, failed(batch.get(0), ex));
+		}
+		List<Future<RecordMetadata>> futures = new ArrayList<>(batch.size());
+		for (JournalEntry.Stored stored : batch) {
+			if (!active()) {
+				break;
+			}
+			Future<RecordMetadata> future;
+			try {
+				future = producer.send(stored.entry().toProducerRecord());
+			}
+			catch (RuntimeException ex) {
+				future = CompletableFuture.failedFuture(ex);
+			}
+			futures.add(future);
+			if (hasFailed(future)) {
+				break;
+			}
+		}
+		long deadline = System.nanoTime() + this.acknowledgementTimeout.toNanos();
+		long removeUpTo = -1;
+		int acknowledged = 0;
+		Throwable error = null;
+		JournalEntry.Stored failed = null;
+		for (int i = 0; i < futures.size() && error == null; i++) {
+			JournalEntry.Stored stored = batch.get(i);
+			Outcome outcome = acknowledgement(futures.get(i), deadline);
+			if (outcome.stopped()) {
+				break;
+			}
+			Throwable sendError = outcome.error();
+			if (sendError == null) {
+				acknowledged++;
+				removeUpTo = stored.sequence();
+				continue;
+			}
+			Throwable rejection = rejection(sendError);
+			if (rejection != null) {
+				try {
+					reject(stored, rejection);
+					removeUpTo = stored.sequence();
+					continue;
+				}
+				catch (RuntimeException ex) {
+					sendError = ex;
+				}
+			}
+			error = sendError;
+			failed = stored;
+		}
+		boolean progress = false;
+		if (removeUpTo >= 0) {
+			try {
+				this.journal.remove(removeUpTo);
+				this.replayed.add(acknowledged);
+				this.consecutiveFailures.set(0);
+				progress = true;
+			}
+			catch (RuntimeException ex) {
+				if (error == null) {
+					error = ex;
+					failed = batch.get(0);
+				}
+			}
+		}
+		return new Round(progress, (error != null) ? failed(failed, error) : null);
+	}
+
+	private Outcome acknowledgement(Future<RecordMetadata> future, long deadline) {
+		while (true) {
+			try {
+				if (future.isDone()) {
+					future.get();
+					return Outcome.ACKNOWLEDGED;
+				}
+				if (!active()) {
+					return Outcome.STOPPED;
+				}
+				long remaining = deadline - System.nanoTime();
+				if (remaining <= 0) {
+					return new Outcome(
+							new TimeoutException(
+									"no acknowledgement within " + this.acknowledgementTimeout.toMillis() + " ms"),
+							false);
+				}
+				future.get(Math.min(remaining, WAIT_SLICE_NANOS), TimeUnit.NANOSECONDS);
+				return Outcome.ACKNOWLEDGED;
+			}
+			catch (ExecutionException ex) {
+				return new Outcome((ex.getCause() != null) ? ex.getCause() : ex, false);
+			}
+			catch (CancellationException ex) {
+				return new Outcome(ex, false);
+			}
+			catch (TimeoutException ex) {
+				// look again
+			}
+			catch (InterruptedException ex) {
+				// only stop() interrupts this thread
+				return Outcome.STOPPED;
+			}
+		}
+	}
+
+	private static boolean hasFailed(Future<RecordMetadata> future) {
+		if (!future.isDone()) {
+			return false;
+		}
+		try {
+			future.get();
+			return false;
+		}
+		catch (ExecutionException | CancellationException ex) {
+			return true;
+		}
+		catch (InterruptedException ex) {
+			return false;
+		}
+	}
+
+	private static @Nullable Throwable rejection(Throwable error) {
+		Throwable candidate = error;
+		for (int depth = 0; candidate != null && depth < 5; depth++) {
+			for (Class<? extends Throwable> type : REJECTED) {
+				if (type.isInstance(candidate)) {
+					return candidate;
+				}
+			}
+			candidate = candidate.getCause();
+		}
+		return null;
+	}
+
+	private void reject(JournalEntry.Stored stored, Throwable rejection) {
+		JournalEntry entry = stored.entry();
+		String reason = "Rejected on replay: " + rejection + " (journaled at " + entry.journaledAt() + ": "
+				+ entry.reason() + ")";
+		this.rejectedJournal.append(new JournalEntry(entry.topic(), entry.partition(), entry.key(), entry.value(),
+				entry.headers(), Instant.now(), reason));
+		this.rejected.increment();
+		logger.error("Journaled record for topic '" + entry.topic() + "' (partition "
+				+ ((entry.partition() != null) ? entry.partition() : "any") + ", key " + describe(entry.key())
+				+ ") was rejected by Kafka on replay and moved to " + this.rejectedJournal.directory() + ": "
+				+ rejection);
+	}
+
+	private ReplayFailure failed(JournalEntry.@Nullable Stored stored, Throwable error) {
+		if (!(error instanceof RetriableException)) {
+			closeProducer();
+		}
+		this.replayFailures.increment();
+		this.consecutiveFailures.incrementAndGet();
+		ReplayFailure failure = new ReplayFailure((stored != null) ? stored.entry().topic() : null, error.toString(),
+				Instant.now());
+		this.lastFailure.set(failure);
+		logger.debug("Replay failure", error);
+		return failure;
+	}
+
+	private Producer<byte[], byte[]> producer() {
+		Producer<byte[], byte[]> producer = this.producer.get();
+		if (producer == null) {
+			producer = this.producerFactory.get();
+			Assert.state(producer != null, "The producer factory returned null");
+			this.producer.set(producer);
+		}
+		return producer;
+	}
+
+	private void closeProducer() {
+		Producer<byte[], byte[]> producer = this.producer.getAndSet(null);
+		if (producer != null) {
+			try {
+				producer.close(Duration.ZERO);
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Failure while closing the replay producer", ex);
+			}
+		}
+	}
+
+	private void clearWakeUp() {
+		this.lock.lock();
+		try {
+			this.wakeUpRequested = false;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void awaitWakeUp() {
+		this.lock.lock();
+		try {
+			long nanos = this.maxBackOff.toNanos();
+			while (active() && !this.wakeUpRequested && nanos > 0) {
+				nanos = this.signal.awaitNanos(nanos);
+			}
+		}
+		catch (InterruptedException ex) {
+			// only stop() interrupts this thread
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void awaitBackOff(long backOffNanos) {
+		this.lock.lock();
+		try {
+			long nanos = backOffNanos;
+			while (active() && nanos > 0) {
+				nanos = this.signal.awaitNanos(nanos);
+			}
+		}
+		catch (InterruptedException ex) {
+			// only stop() interrupts this thread
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void signalAll() {
+		this.lock.lock();
+		try {
+			this.signal.signalAll();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private static boolean join(Thread thread) {
+		try {
+			thread.join(STOP_TIMEOUT.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		return !thread.isAlive();
+	}
+
+	private static String describe(byte @Nullable [] key) {
+		if (key == null) {
+			return "null";
+		}
+		byte[] shown = Arrays.copyOf(key, Math.min(key.length, 32));
+		String more = (key.length > shown.length) ? "... (" + key.length + " bytes)" : "";
+		String text = new String(shown, StandardCharsets.UTF_8);
+		boolean printable = text.chars().allMatch((c) -> c != '\uFFFD' && !Character.isISOControl(c));
+		return printable ? "'" + text + more + "'" : "0x" + HexFormat.of().formatHex(shown) + more;
+	}
+
+	/**
+	 * Counts of the replayer since it was created.
+	 *
+	 * @param replayed entries sent again and acknowledged
+	 * @param rejected entries Kafka will never accept, moved to the rejected journal
+	 * @param replayFailures rounds that ended with an entry neither acknowledged nor
+	 * rejected
+	 * @param consecutiveFailures failed rounds since a round last removed entries
+	 * @param lastFailure the last failure, or {@code null}
+	 */
+	public record Statistics(long replayed, long rejected, long replayFailures, long consecutiveFailures,
+			@Nullable ReplayFailure lastFailure) {
+
+	}
+
+	/**
+	 * A failed round.
+	 *
+	 * @param topic the topic of the entry that failed, or {@code null} when the round
+	 * failed before an entry was sent
+	 * @param error the error
+	 * @param time when the round failed
+	 */
+	public record ReplayFailure(@Nullable String topic, String error, Instant time) {
+
+	}
+
+	private record Round(boolean progress, @Nullable ReplayFailure failure) {
+
+	}
+
+	private record Outcome(@Nullable Throwable error, boolean stopped) {
+
+		static final Outcome ACKNOWLEDGED = new Outcome(null, false);
+
+		static final Outcome STOPPED = new Outcome(null, true);
+
+	}
+
+}

@@ -1,0 +1,224 @@
+package dev.lossless.kafka.producer;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import dev.lossless.kafka.KafkaTestSupport;
+import dev.lossless.kafka.testcluster.EmbeddedKafkaCluster;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static dev.lossless.kafka.KafkaTestSupport.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The replayer against a real broker: every journaled entry arrives unchanged and in
+ * order, entries wait while the broker is down and arrive once it is back, and a record
+ * the topic will never accept moves to the rejected journal without blocking the others.
+ */
+class SendJournalReplayerIntegrationTests {
+
+	private static EmbeddedKafkaCluster cluster;
+
+	@TempDir
+	Path directory;
+
+	private SendJournal journal;
+
+	private SendJournal rejected;
+
+	private SendJournalReplayer replayer;
+
+	@BeforeAll
+	static void startCluster() {
+		cluster = EmbeddedKafkaCluster.builder().brokers(1).start();
+	}
+
+	@AfterAll
+	static void stopCluster() {
+		cluster.close();
+	}
+
+	@BeforeEach
+	void openJournals() {
+		this.journal = SendJournal.open(this.directory.resolve("journal"), 64 * 1024 * 1024, 1024 * 1024);
+		this.rejected = SendJournal.open(this.directory.resolve("journal").resolve("rejected"), 1024 * 1024,
+				1024 * 1024);
+		this.replayer = new SendJournalReplayer(this.journal, this.rejected,
+				SendJournalReplayerIntegrationTests::producer, 200, Duration.ofSeconds(20), Duration.ofMillis(100),
+				Duration.ofSeconds(1));
+	}
+
+	@AfterEach
+	void closeJournals() {
+		this.replayer.stop();
+		this.journal.close();
+		this.rejected.close();
+	}
+
+	@Test
+	void replaysEveryEntryOnceInOrderPerPartitionWithItsHeadersAndBytes() throws Exception {
+		String topic = KafkaTestSupport.unique("orders");
+		cluster.createTopic(topic, 3, (short) 1, Map.of());
+		List<JournalEntry> entries = IntStream.range(0, 1000).mapToObj((i) -> entry(topic, i % 3, i, 20)).toList();
+		entries.forEach(this.journal::append);
+		long start = System.nanoTime();
+		this.replayer.start();
+		await().atMost(WAIT).until(() -> this.journal.statistics().backlogEntries() == 0);
+		Duration took = Duration.ofNanos(System.nanoTime() - start);
+		List<ConsumerRecord<byte[], byte[]>> records = KafkaTestSupport.readAll(cluster.bootstrapServers(), topic,
+				1000);
+		assertThat(records).hasSize(1000);
+		assertThat(endOffsets(topic, 3)).isEqualTo(1000);
+		Map<Integer, List<JournalEntry>> expected = new HashMap<>();
+		entries.forEach((entry) -> expected.computeIfAbsent(entry.partition(), (key) -> new ArrayList<>()).add(entry));
+		Map<Integer, List<ConsumerRecord<byte[], byte[]>>> actual = new HashMap<>();
+		records.forEach((record) -> actual.computeIfAbsent(record.partition(), (key) -> new ArrayList<>()).add(record));
+		assertThat(actual).containsOnlyKeys(0, 1, 2);
+		actual.forEach((partition, received) -> {
+			List<JournalEntry> sent = expected.get(partition);
+			assertThat(received).hasSameSizeAs(sent);
+			for (int i = 0; i < sent.size(); i++) {
+				ConsumerRecord<byte[], byte[]> record = received.get(i);
+				JournalEntry entry = sent.get(i);
+				assertThat(record.key()).isEqualTo(entry.key());
+				assertThat(record.value()).isEqualTo(entry.value());
+				assertThat(record.headers().toArray()).containsExactlyElementsOf(entry.headers());
+			}
+		});
+		SendJournalReplayer.Statistics statistics = this.replayer.statistics();
+		assertThat(statistics.replayed()).isEqualTo(1000);
+		assertThat(statistics.rejected()).isZero();
+		assertThat(statistics.replayFailures()).isZero();
+		assertThat(this.journal.statistics().removed()).isEqualTo(1000);
+		assertThat(this.journal.statistics().sizeBytes()).isZero();
+		assertThat(took).isLessThan(WAIT);
+	}
+
+	@Test
+	void keepsTheEntriesWhileTheBrokerIsDownAndDeliversThemOnceItIsBack() {
+		String topic = KafkaTestSupport.unique("orders");
+		cluster.createTopic(topic, 1, (short) 1, Map.of());
+		List<JournalEntry> entries = IntStream.range(0, 100).mapToObj((i) -> entry(topic, null, i, 20)).toList();
+		entries.forEach(this.journal::append);
+		cluster.stopBroker(0);
+		try {
+			this.replayer.start();
+			await().atMost(WAIT).until(() -> this.replayer.statistics().replayFailures() >= 2);
+			assertThat(this.journal.statistics().backlogEntries()).isEqualTo(100);
+			SendJournalReplayer.ReplayFailure failure = this.replayer.statistics().lastFailure();
+			assertThat(failure).isNotNull();
+			assertThat(failure.topic()).isEqualTo(topic);
+			long stopStart = System.nanoTime();
+			this.replayer.stop();
+			assertThat(Duration.ofNanos(System.nanoTime() - stopStart)).isLessThan(Duration.ofSeconds(15));
+			assertThat(this.replayer.isRunning()).isFalse();
+			assertThat(this.journal.statistics().backlogEntries()).isEqualTo(100);
+			this.replayer.start();
+		}
+		finally {
+			cluster.startBroker(0);
+		}
+		await().atMost(WAIT).until(() -> this.journal.statistics().backlogEntries() == 0);
+		List<ConsumerRecord<byte[], byte[]>> records = KafkaTestSupport.readAll(cluster.bootstrapServers(), topic, 100);
+		assertThat(distinctValues(records)).containsExactlyElementsOf(values(entries));
+		assertThat(this.replayer.statistics().replayed()).isEqualTo(100);
+		assertThat(this.replayer.statistics().consecutiveFailures()).isZero();
+	}
+
+	@Test
+	void recordLargerThanTheTopicAcceptsIsRejectedWithoutBlockingTheEntriesBehindIt() {
+		String topic = KafkaTestSupport.unique("orders");
+		cluster.createTopic(topic, 1, (short) 1, Map.of("max.message.bytes", "4096"));
+		List<JournalEntry> entries = IntStream.range(0, 20)
+			.mapToObj((i) -> entry(topic, 0, i, (i == 10) ? 20_000 : 20))
+			.toList();
+		entries.forEach(this.journal::append);
+		this.replayer.start();
+		await().atMost(WAIT).until(() -> this.journal.statistics().backlogEntries() == 0);
+		List<JournalEntry> accepted = new ArrayList<>(entries);
+		JournalEntry tooLarge = accepted.remove(10);
+		List<ConsumerRecord<byte[], byte[]>> records = KafkaTestSupport.readAll(cluster.bootstrapServers(), topic, 19);
+		assertThat(distinctValues(records)).containsExactlyElementsOf(values(accepted));
+		assertThat(this.rejected.peek(10)).singleElement().satisfies((stored) -> {
+			JournalEntry entry = stored.entry();
+			assertThat(entry.topic()).isEqualTo(topic);
+			assertThat(entry.partition()).isZero();
+			assertThat(entry.key()).isEqualTo(tooLarge.key());
+			assertThat(entry.value()).isEqualTo(tooLarge.value());
+			assertThat(entry.headers()).isEqualTo(tooLarge.headers());
+			assertThat(entry.reason()).contains("RecordTooLargeException").contains(tooLarge.reason());
+		});
+		assertThat(this.replayer.statistics().rejected()).isEqualTo(1);
+		assertThat(this.replayer.statistics().replayed()).isEqualTo(19);
+	}
+
+	private static Producer<byte[], byte[]> producer() {
+		return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
+				ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+				ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000,
+				ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000,
+				ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500, ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+				ByteArraySerializer.class, ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+	}
+
+	private static JournalEntry entry(String topic, Integer partition, int i, int valueBytes) {
+		byte[] value = new byte[valueBytes];
+		byte[] index = Integer.toString(i).getBytes(StandardCharsets.UTF_8);
+		System.arraycopy(index, 0, value, 0, index.length);
+		value[valueBytes - 1] = (byte) 0xfe;
+		List<Header> headers = List.of(new RecordHeader("trace", ("t-" + i).getBytes(StandardCharsets.UTF_8)),
+				new RecordHeader("binary", new byte[] { 0, (byte) 0xff, (byte) i }), new RecordHeader("none", null));
+		return new JournalEntry(topic, partition, new byte[] { (byte) 0xff, (byte) (i >> 8), (byte) i }, value, headers,
+				Instant.now(), "delivery timeout " + i);
+	}
+
+	private static List<String> values(List<JournalEntry> entries) {
+		return entries.stream().map((entry) -> new String(entry.value(), StandardCharsets.ISO_8859_1)).toList();
+	}
+
+	private static List<String> distinctValues(List<ConsumerRecord<byte[], byte[]>> records) {
+		return records.stream()
+			.map((record) -> new String(record.value(), StandardCharsets.ISO_8859_1))
+			.distinct()
+			.toList();
+	}
+
+	private static long endOffsets(String topic, int partitions) throws Exception {
+		try (Admin admin = cluster.createAdmin()) {
+			Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+			for (int partition = 0; partition < partitions; partition++) {
+				request.put(new TopicPartition(topic, partition), OffsetSpec.latest());
+			}
+			Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> offsets = admin.listOffsets(request)
+				.all()
+				.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+			return offsets.values().stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+		}
+	}
+
+}
