@@ -1,6 +1,11 @@
 package dev.lossless.kafka;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +37,11 @@ public final class KafkaTestSupport {
 	 * The bound on every wait in a test: generous, for a loaded 2-core machine.
 	 */
 	public static final Duration WAIT = Duration.ofSeconds(60);
+
+	/**
+	 * The property that sets the send journal's directory.
+	 */
+	public static final String JOURNAL_DIRECTORY = "lossless.kafka.producer.journal.directory";
 
 	private KafkaTestSupport() {
 	}
@@ -65,9 +75,37 @@ public final class KafkaTestSupport {
 	public static ConfigurableApplicationContext run(WebApplicationType type, Class<?> application,
 			String... properties) {
 		SpringApplication springApplication = new SpringApplicationBuilder(application).web(type)
-			.properties(properties)
+			.properties(withOwnJournal(properties))
 			.build();
 		return springApplication.run();
+	}
+
+	/**
+	 * Return the properties with a send journal directory of their own, unless they name
+	 * one: an application must not replay what another test journaled.
+	 * @param properties {@code key=value} properties
+	 * @return the properties
+	 */
+	public static String[] withOwnJournal(String... properties) {
+		if (Arrays.stream(properties).anyMatch((property) -> property.startsWith(JOURNAL_DIRECTORY + "="))) {
+			return properties;
+		}
+		String[] withJournal = Arrays.copyOf(properties, properties.length + 1);
+		withJournal[properties.length] = JOURNAL_DIRECTORY + "=" + newJournalDirectory();
+		return withJournal;
+	}
+
+	/**
+	 * Create a new empty directory for a send journal.
+	 * @return the directory
+	 */
+	public static Path newJournalDirectory() {
+		try {
+			return Files.createTempDirectory("lossless-journal");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	/**

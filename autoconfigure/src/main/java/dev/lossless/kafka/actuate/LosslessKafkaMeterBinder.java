@@ -47,6 +47,9 @@ public class LosslessKafkaMeterBinder implements MeterBinder {
 			FunctionCounter.builder("lossless.kafka.send.failures", sends, (s) -> s.statistics().failures())
 				.description("Sends that failed after the producer's own retries")
 				.register(registry);
+			FunctionCounter.builder("lossless.kafka.send.rejected", sends, (s) -> s.statistics().rejected())
+				.description("Sends that failed for good: neither written nor saved in the send journal")
+				.register(registry);
 		}
 		if (this.recovery != null) {
 			RecoveryListener errors = this.recovery;

@@ -1,5 +1,6 @@
 package dev.lossless.kafka.autoconfigure;
 
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Supplier;
@@ -14,7 +15,10 @@ import dev.lossless.kafka.consumer.DurableContainerCustomizer;
 import dev.lossless.kafka.consumer.RebalanceListener;
 import dev.lossless.kafka.consumer.RecoveryListener;
 import dev.lossless.kafka.producer.DurableProducerCustomizer;
+import dev.lossless.kafka.producer.JournalReplayProducers;
 import dev.lossless.kafka.producer.LosslessProducerFactoryCustomizer;
+import dev.lossless.kafka.producer.SendJournalReplayer;
+import dev.lossless.kafka.producer.SendJournalStore;
 import dev.lossless.kafka.producer.SendResultListener;
 import dev.lossless.kafka.rules.AcceptedRisks;
 import dev.lossless.kafka.rules.ApplicationClients;
@@ -82,9 +86,32 @@ public final class LosslessKafkaAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	@ConditionalOnBooleanProperty(name = "lossless.kafka.sequence.enabled", matchIfMissing = true)
-	LosslessProducerFactoryCustomizer losslessProducerFactoryCustomizer() {
-		return new LosslessProducerFactoryCustomizer();
+	LosslessProducerFactoryCustomizer losslessProducerFactoryCustomizer(ObjectProvider<SendJournalStore> journalStore,
+			ObjectProvider<SendJournalReplayer> replayer) {
+		SendJournalStore store = journalStore.getIfAvailable();
+		return new LosslessProducerFactoryCustomizer(this.properties.getSequence().isEnabled(),
+				(store != null) ? store.journal() : null, () -> replayer.ifAvailable(SendJournalReplayer::wakeUp));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "lossless.kafka.producer.journal.enabled", matchIfMissing = true)
+	SendJournalStore losslessSendJournalStore() {
+		LosslessKafkaProperties.Journal journal = this.properties.getProducer().getJournal();
+		return SendJournalStore.open(Path.of(journal.getDirectory()), journal.getMaxSize().toBytes(),
+				journal.getSegmentSize().toBytes());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "lossless.kafka.producer.journal.enabled", matchIfMissing = true)
+	SendJournalReplayer losslessSendJournalReplayer(SendJournalStore journalStore,
+			ProducerFactory<?, ?> producerFactory) {
+		LosslessKafkaProperties.Journal journal = this.properties.getProducer().getJournal();
+		JournalReplayProducers producers = new JournalReplayProducers(producerFactory);
+		return new SendJournalReplayer(journalStore.journal(), journalStore.rejected(), producers,
+				journal.getReplayBatchSize(), producers.acknowledgementTimeout(), journal.getReplayBackOff(),
+				journal.getReplayMaxBackOff());
 	}
 
 	@Bean

@@ -10,6 +10,8 @@ import dev.lossless.kafka.actuate.SequenceHealthIndicator;
 import dev.lossless.kafka.actuate.TopicsHealthIndicator;
 import dev.lossless.kafka.consumer.ConsumerOffsetsMonitor;
 import dev.lossless.kafka.consumer.RecoveryListener;
+import dev.lossless.kafka.producer.SendJournalReplayer;
+import dev.lossless.kafka.producer.SendJournalStore;
 import dev.lossless.kafka.producer.SendResultListener;
 import dev.lossless.kafka.rules.ReliabilityAudit;
 import dev.lossless.kafka.sequence.SequenceChecker;
@@ -43,11 +45,14 @@ public final class LosslessKafkaHealthAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "kafkaReliabilityHealthContributor")
 	CompositeHealthContributor kafkaReliabilityHealthContributor(ObjectProvider<SendResultListener> sendResults,
+			ObjectProvider<SendJournalStore> journal, ObjectProvider<SendJournalReplayer> replayer,
 			ObjectProvider<RecoveryListener> recovery, ObjectProvider<KafkaListenerEndpointRegistry> registry,
 			ObjectProvider<SequenceChecker> sequenceChecker, ObjectProvider<ConsumerOffsetsMonitor> lagMonitor,
 			ReliabilityAudit audit, TopicInspector inspector) {
 		Map<String, HealthContributor> contributors = new LinkedHashMap<>();
-		sendResults.ifAvailable((listener) -> contributors.put("producer", new ProducerHealthIndicator(listener)));
+		SendJournalStore journalStore = journal.getIfAvailable();
+		sendResults.ifAvailable((listener) -> contributors.put("producer", new ProducerHealthIndicator(listener,
+				(journalStore != null) ? journalStore.journal() : null, replayer.getIfAvailable())));
 		contributors.put("consumer", new ListenerContainersHealthIndicator(
 				LosslessKafkaAutoConfiguration.listenerContainers(registry), recovery.getIfAvailable()));
 		contributors.put("topics", new TopicsHealthIndicator(audit, inspector));

@@ -2,10 +2,13 @@ package dev.lossless.kafka.autoconfigure;
 
 import dev.lossless.kafka.actuate.ConsumerLagMeterBinder;
 import dev.lossless.kafka.actuate.LosslessKafkaMeterBinder;
+import dev.lossless.kafka.actuate.SendJournalMeterBinder;
 import dev.lossless.kafka.actuate.SequenceMeterBinder;
 import dev.lossless.kafka.consumer.ConsumerOffsetsMonitor;
 import dev.lossless.kafka.consumer.RebalanceListener;
 import dev.lossless.kafka.consumer.RecoveryListener;
+import dev.lossless.kafka.producer.SendJournalReplayer;
+import dev.lossless.kafka.producer.SendJournalStore;
 import dev.lossless.kafka.producer.SendResultListener;
 import dev.lossless.kafka.rules.ReliabilityAudit;
 import dev.lossless.kafka.sequence.SequenceChecker;
@@ -36,6 +39,14 @@ public final class LosslessKafkaMetricsAutoConfiguration {
 			ObjectProvider<RecoveryListener> recovery, ObjectProvider<RebalanceListener> rebalances) {
 		return new LosslessKafkaMeterBinder(sendResults.getIfAvailable(), recovery.getIfAvailable(),
 				rebalances.getIfAvailable());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(SendJournalStore.class)
+	SendJournalMeterBinder losslessSendJournalMeterBinder(SendJournalStore journalStore,
+			ObjectProvider<SendJournalReplayer> replayer) {
+		return new SendJournalMeterBinder(journalStore.journal(), replayer.getIfAvailable());
 	}
 
 	@Bean

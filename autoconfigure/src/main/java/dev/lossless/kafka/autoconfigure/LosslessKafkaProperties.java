@@ -7,6 +7,7 @@ import java.util.List;
 import dev.lossless.kafka.rules.Enforcement;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration properties of the Lossless Kafka starter.
@@ -97,12 +98,116 @@ public class LosslessKafkaProperties {
 		 */
 		private Duration deliveryTimeout = Duration.ofMinutes(2);
 
+		private final Journal journal = new Journal();
+
 		public Duration getDeliveryTimeout() {
 			return this.deliveryTimeout;
 		}
 
 		public void setDeliveryTimeout(Duration deliveryTimeout) {
 			this.deliveryTimeout = deliveryTimeout;
+		}
+
+		public Journal getJournal() {
+			return this.journal;
+		}
+
+	}
+
+	public static class Journal {
+
+		/**
+		 * Whether to save records whose send failed for good with a retriable error in a
+		 * local journal and send them again once the cluster answers.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Base directory of the send journal; each application instance takes a free
+		 * "slot-N" directory in it. Put it on a persistent volume.
+		 */
+		private String directory = ".lossless-kafka/journal";
+
+		/**
+		 * Most disk space the journal may take; a failed send that does not fit is
+		 * refused with an exception.
+		 */
+		private DataSize maxSize = DataSize.ofMegabytes(256);
+
+		/**
+		 * Size of the journal's segment files.
+		 */
+		private DataSize segmentSize = DataSize.ofMegabytes(16);
+
+		/**
+		 * Most journal entries sent again in one round.
+		 */
+		private int replayBatchSize = 500;
+
+		/**
+		 * Wait after a first failed replay round; doubled after each further failure.
+		 */
+		private Duration replayBackOff = Duration.ofSeconds(1);
+
+		/**
+		 * Longest wait between two replay rounds.
+		 */
+		private Duration replayMaxBackOff = Duration.ofSeconds(30);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getDirectory() {
+			return this.directory;
+		}
+
+		public void setDirectory(String directory) {
+			this.directory = directory;
+		}
+
+		public DataSize getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(DataSize maxSize) {
+			this.maxSize = maxSize;
+		}
+
+		public DataSize getSegmentSize() {
+			return this.segmentSize;
+		}
+
+		public void setSegmentSize(DataSize segmentSize) {
+			this.segmentSize = segmentSize;
+		}
+
+		public int getReplayBatchSize() {
+			return this.replayBatchSize;
+		}
+
+		public void setReplayBatchSize(int replayBatchSize) {
+			this.replayBatchSize = replayBatchSize;
+		}
+
+		public Duration getReplayBackOff() {
+			return this.replayBackOff;
+		}
+
+		public void setReplayBackOff(Duration replayBackOff) {
+			this.replayBackOff = replayBackOff;
+		}
+
+		public Duration getReplayMaxBackOff() {
+			return this.replayMaxBackOff;
+		}
+
+		public void setReplayMaxBackOff(Duration replayMaxBackOff) {
+			this.replayMaxBackOff = replayMaxBackOff;
 		}
 
 	}

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.lossless.kafka.sequence.ProducerSequences;
 import dev.lossless.kafka.sequence.SequenceStamp;
@@ -65,7 +66,7 @@ final class LosslessProducer<K, V> implements Producer<K, V> {
 	public Future<RecordMetadata> send(ProducerRecord<K, V> record, @Nullable Callback callback) {
 		ProducerSequences sequences = this.sequences;
 		if (sequences == null) {
-			return this.delegate.send(record, observe(record, callback));
+			return sendObserved(record, callback);
 		}
 		int partition;
 		try {
@@ -79,11 +80,34 @@ final class LosslessProducer<K, V> implements Producer<K, V> {
 			}
 			return CompletableFuture.failedFuture(reported);
 		}
+		// a record the fallback took is still written later, with its number
 		return sequences.stampAndSend(new TopicPartition(record.topic(), partition), (stamp) -> {
 			ProducerRecord<K, V> stamped = new ProducerRecord<>(record.topic(), partition, record.timestamp(),
 					record.key(), record.value(), stamped(record, stamp));
-			return this.delegate.send(stamped, observe(stamped, callback));
-		}, (failure) -> this.fallback == null || !this.fallback.takes(failure));
+			return sendObserved(stamped, callback);
+		}, (failure) -> !(failure instanceof SendJournaledException));
+	}
+
+	/**
+	 * Send a record and report its failure through the fallback. The client fails some
+	 * sends at once, calling back before it returns an already failed future: that future
+	 * then fails with what the callback reported, so that a caller who looks at the
+	 * future (as {@code KafkaTemplate} does) hears the same as the callback.
+	 */
+	private Future<RecordMetadata> sendObserved(ProducerRecord<K, V> record, @Nullable Callback callback) {
+		if (this.fallback == null) {
+			return this.delegate.send(record, callback);
+		}
+		AtomicReference<@Nullable Exception> reported = new AtomicReference<>();
+		Future<RecordMetadata> future = this.delegate.send(record, (metadata, exception) -> {
+			Exception failure = (exception != null) ? failed(record, exception) : null;
+			reported.set(failure);
+			if (callback != null) {
+				callback.onCompletion(metadata, failure);
+			}
+		});
+		Exception failure = reported.get();
+		return (failure != null && future.isDone()) ? CompletableFuture.failedFuture(failure) : future;
 	}
 
 	private static RecordHeaders stamped(ProducerRecord<?, ?> record, SequenceStamp stamp) {
@@ -95,19 +119,6 @@ final class LosslessProducer<K, V> implements Producer<K, V> {
 		}
 		headers.add(SequenceStamp.HEADER, stamp.toBytes());
 		return headers;
-	}
-
-	private Callback observe(ProducerRecord<K, V> record, @Nullable Callback callback) {
-		if (this.fallback == null) {
-			return (callback != null) ? callback : (metadata, exception) -> {
-			};
-		}
-		return (metadata, exception) -> {
-			Exception reported = (exception != null) ? failed(record, exception) : null;
-			if (callback != null) {
-				callback.onCompletion(metadata, reported);
-			}
-		};
 	}
 
 	private Exception failed(ProducerRecord<?, ?> record, Exception exception) {

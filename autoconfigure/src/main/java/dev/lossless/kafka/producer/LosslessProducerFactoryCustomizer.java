@@ -7,7 +7,8 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 
 /**
  * Makes the producers of Spring Boot's producer factory stamp sequence numbers on their
- * records and hand their failed sends to a fallback.
+ * records and save their failed sends in the send journal (not those of a transactional
+ * factory: a transaction's records must not be written outside it later).
  *
  * @author Lossless Kafka team
  * @since 0.1.0
@@ -16,24 +17,30 @@ public final class LosslessProducerFactoryCustomizer implements DefaultKafkaProd
 
 	private final boolean stampSequences;
 
-	private final @Nullable SendFallback fallback;
+	private final @Nullable SendJournal journal;
+
+	private final Runnable appended;
 
 	/**
-	 * Create an instance that only stamps sequence numbers.
+	 * Create an instance.
+	 * @param stampSequences whether to stamp sequence numbers
+	 * @param journal the journal that keeps failed sends, or {@code null}
+	 * @param appended called after each append to the journal, for example to wake the
+	 * replayer up
 	 */
-	public LosslessProducerFactoryCustomizer() {
-		this(true, null);
-	}
-
-	LosslessProducerFactoryCustomizer(boolean stampSequences, @Nullable SendFallback fallback) {
+	public LosslessProducerFactoryCustomizer(boolean stampSequences, @Nullable SendJournal journal, Runnable appended) {
 		this.stampSequences = stampSequences;
-		this.fallback = fallback;
+		this.journal = journal;
+		this.appended = appended;
 	}
 
 	@Override
 	public void customize(DefaultKafkaProducerFactory<?, ?> producerFactory) {
-		if (this.stampSequences || this.fallback != null) {
-			new LosslessProducerPostProcessor(producerFactory, this.stampSequences, this.fallback).register();
+		SendFallback fallback = (this.journal != null)
+				? new JournalingSendFallback(this.journal, new ApplicationSerializers(producerFactory), this.appended)
+				: null;
+		if (this.stampSequences || fallback != null) {
+			new LosslessProducerPostProcessor(producerFactory, this.stampSequences, fallback).register();
 		}
 	}
 

@@ -15,8 +15,9 @@ import org.springframework.kafka.support.ProducerListener;
 
 /**
  * Observes the result of every send of the application's {@code KafkaTemplate}: successes
- * and failures are counted, each failure is logged with its topic, partition and key, and
- * the last one is kept for the health.
+ * and failures are counted, each failure is logged with its topic, partition and key (at
+ * {@code WARN} when the record was saved in the send journal, at {@code ERROR} when it
+ * failed for good), and the last one is kept for the health.
  *
  * @author Lossless Kafka team
  * @since 0.1.0
@@ -28,6 +29,8 @@ public final class SendResultListener implements ProducerListener<Object, Object
 	private final LongAdder successes = new LongAdder();
 
 	private final LongAdder failures = new LongAdder();
+
+	private final LongAdder journaled = new LongAdder();
 
 	private final AtomicLong failuresSinceSuccess = new AtomicLong();
 
@@ -50,8 +53,16 @@ public final class SendResultListener implements ProducerListener<Object, Object
 		SendFailure failure = new SendFailure(record.topic(), partition, String.valueOf(record.key()),
 				exception.toString(), Instant.now());
 		this.lastFailure.set(failure);
-		logger.error("Send to topic '" + failure.topic() + "' (partition " + ((partition != null) ? partition : "any")
-				+ ", key " + failure.key() + ") failed; the record was not written", exception);
+		String where = "Send to topic '" + failure.topic() + "' (partition " + ((partition != null) ? partition : "any")
+				+ ", key " + failure.key() + ")";
+		if (exception instanceof SendJournaledException journaledException) {
+			this.journaled.increment();
+			logger.warn(where + " failed; the record is saved in the send journal and will be sent again: "
+					+ journaledException.getCause());
+		}
+		else {
+			logger.error(where + " failed for good; the record was not written and is not journaled", exception);
+		}
 	}
 
 	/**
@@ -59,8 +70,8 @@ public final class SendResultListener implements ProducerListener<Object, Object
 	 * @return the statistics
 	 */
 	public SendStatistics statistics() {
-		return new SendStatistics(this.successes.sum(), this.failures.sum(), this.failuresSinceSuccess.get(),
-				this.lastFailure.get());
+		return new SendStatistics(this.successes.sum(), this.failures.sum(), this.journaled.sum(),
+				this.failuresSinceSuccess.get(), this.lastFailure.get());
 	}
 
 	/**
@@ -68,11 +79,20 @@ public final class SendResultListener implements ProducerListener<Object, Object
 	 *
 	 * @param successes sends acknowledged by the brokers
 	 * @param failures sends that failed
+	 * @param journaled failed sends whose record was saved in the send journal
 	 * @param failuresSinceSuccess failures since the last acknowledged send
 	 * @param lastFailure the last failure, or {@code null}
 	 */
-	public record SendStatistics(long successes, long failures, long failuresSinceSuccess,
+	public record SendStatistics(long successes, long failures, long journaled, long failuresSinceSuccess,
 			@Nullable SendFailure lastFailure) {
+
+		/**
+		 * Return the failed sends whose record was neither written nor journaled.
+		 * @return the count
+		 */
+		public long rejected() {
+			return this.failures - this.journaled;
+		}
 
 	}
 

@@ -2,11 +2,15 @@ package dev.lossless.kafka.autoconfigure;
 
 import org.springframework.kafka.listener.RecordInterceptor;
 import org.springframework.kafka.listener.CompositeRecordInterceptor;
+import dev.lossless.kafka.producer.SendJournalStore;
+import dev.lossless.kafka.producer.SendJournalReplayer;
+import dev.lossless.kafka.KafkaTestSupport;
 import dev.lossless.kafka.sequence.SequenceCheckingInterceptor;
 import dev.lossless.kafka.sequence.SequenceChecker;
 import dev.lossless.kafka.producer.LosslessProducerPostProcessor;
 import dev.lossless.kafka.consumer.ConsumerOffsetsMonitor;
 import dev.lossless.kafka.consumer.ConsumerOffsetsInspector;
+import java.nio.file.Path;
 import java.util.Map;
 
 import dev.lossless.kafka.consumer.DurableContainerCustomizer;
@@ -61,7 +65,8 @@ class LosslessKafkaAutoConfigurationTests {
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(LosslessKafkaAutoConfiguration.class, KafkaAutoConfiguration.class))
 		.withPropertyValues("spring.kafka.bootstrap-servers=127.0.0.1:1", "spring.kafka.listener.auto-startup=false",
-				"lossless.kafka.topics.timeout=200ms", "lossless.kafka.dlt.auto-create=false");
+				"lossless.kafka.topics.timeout=200ms", "lossless.kafka.dlt.auto-create=false",
+				KafkaTestSupport.JOURNAL_DIRECTORY + "=" + KafkaTestSupport.newJournalDirectory());
 
 	@Test
 	void producerFactoryIsHardenedByDefault() {
@@ -338,11 +343,43 @@ class LosslessKafkaAutoConfigurationTests {
 	void sequencesCanBeTurnedOff() {
 		this.contextRunner.withPropertyValues("lossless.kafka.sequence.enabled=false").run((context) -> {
 			assertThat(context).doesNotHaveBean(SequenceChecker.class);
-			assertThat(context.getBean(DefaultKafkaProducerFactory.class).getPostProcessors()).isEmpty();
 			ConcurrentMessageListenerContainer<?, ?> container = createContainer(context);
 			assertThat(container.getRecordInterceptor()).isNull();
 			assertThat(container.getBatchInterceptor()).isNull();
 		});
+	}
+
+	@Test
+	void failedSendsAreJournaledAndReplayedByDefault() {
+		this.contextRunner.withPropertyValues("lossless.kafka.sequence.enabled=false").run((context) -> {
+			assertThat(context).hasSingleBean(SendJournalStore.class).hasSingleBean(SendJournalReplayer.class);
+			assertThat(context.getBean(DefaultKafkaProducerFactory.class).getPostProcessors())
+				.hasExactlyElementsOfTypes(LosslessProducerPostProcessor.class);
+			assertThat(context.getBean(SendJournalReplayer.class).getPhase())
+				.isGreaterThan(context.getBean(StartupEnforcer.class).getPhase())
+				.isLessThan(SmartLifecycle.DEFAULT_PHASE - 1024);
+		});
+	}
+
+	@Test
+	void producersAreLeftUnwrappedWithoutSequencesAndJournal() {
+		this.contextRunner
+			.withPropertyValues("lossless.kafka.sequence.enabled=false",
+					"lossless.kafka.producer.journal.enabled=false")
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(SendJournalStore.class).doesNotHaveBean(SendJournalReplayer.class);
+				assertThat(context.getBean(DefaultKafkaProducerFactory.class).getPostProcessors()).isEmpty();
+			});
+	}
+
+	@Test
+	void secondInstanceOnTheSameJournalDirectoryTakesTheNextSlot() {
+		this.contextRunner.run((first) -> this.contextRunner.run((second) -> {
+			Path firstDirectory = first.getBean(SendJournalStore.class).journal().directory();
+			Path secondDirectory = second.getBean(SendJournalStore.class).journal().directory();
+			assertThat(firstDirectory.getFileName()).hasToString("slot-0");
+			assertThat(secondDirectory.getFileName()).hasToString("slot-1");
+		}));
 	}
 
 	@Test

@@ -49,7 +49,10 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "lossless.kafka.consumer.retry.initial-interval=100ms",
-				"lossless.kafka.consumer.retry.max-interval=200ms" })
+				"lossless.kafka.consumer.retry.max-interval=200ms",
+				// a journal of this build's own: nothing journaled by an earlier run is
+				// replayed
+				"lossless.kafka.producer.journal.directory=target/lossless-kafka-journal" })
 // Close the context, and so the cluster, after the class rather than at JVM exit, where
 // Kafka's own shutdown hook deletes the brokers' directories while they shut down
 @DirtiesContext
