@@ -1,7 +1,11 @@
 package dev.lossless.kafka.producer;
 
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -12,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import dev.lossless.kafka.KafkaTestSupport;
 import dev.lossless.kafka.sequence.SequenceStamp;
@@ -22,6 +27,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -182,6 +188,37 @@ class JournaledSendsIntegrationTests {
 		}
 		finally {
 			cluster.restart(broker);
+		}
+	}
+
+	@Test
+	void tornJournalTailFoundAtStartupIsReportedAndTheIntactEntriesAreReplayed() throws Exception {
+		String topic = KafkaTestSupport.unique("orders");
+		cluster.createTopic(topic, 1, (short) 1, Map.of());
+		Path journal = KafkaTestSupport.newJournalDirectory();
+		Path slot = journal.resolve("slot-0");
+		try (SendJournal previousRun = SendJournal.open(slot, 1 << 20, 1 << 20)) {
+			for (int i = 0; i < 3; i++) {
+				previousRun.append(new JournalEntry(topic, 0, null, ("order-" + i).getBytes(StandardCharsets.UTF_8),
+						List.of(), Instant.now(), "test"));
+			}
+		}
+		// the process died in the middle of writing the last entry
+		Path segment;
+		try (Stream<Path> files = Files.list(slot)) {
+			segment = files.filter((file) -> file.toString().endsWith(".journal")).findFirst().orElseThrow();
+		}
+		try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+			channel.truncate(channel.size() - 5);
+		}
+		try (ConfigurableApplicationContext application = run(journal)) {
+			SendJournalStore store = application.getBean(SendJournalStore.class);
+			await().atMost(WAIT).until(() -> store.journal().statistics().backlogEntries() == 0);
+			assertDeliveredOnce(topic, 2);
+			assertThat(journalHealth(application).get("corruptions")).asInstanceOf(InstanceOfAssertFactories.LIST)
+				.singleElement()
+				.asString()
+				.contains(segment.getFileName().toString());
 		}
 	}
 
