@@ -142,8 +142,8 @@ public final class LosslessKafkaAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(ConsumerAwareRebalanceListener.class)
-	RebalanceListener losslessRebalanceListener(ObjectProvider<SequenceChecker> sequenceChecker) {
-		return new RebalanceListener(sequenceChecker.getIfAvailable());
+	RebalanceListener losslessRebalanceListener() {
+		return new RebalanceListener();
 	}
 
 	@Bean

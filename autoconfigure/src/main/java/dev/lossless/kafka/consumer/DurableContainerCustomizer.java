@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import dev.lossless.kafka.sequence.SequenceChecker;
 import dev.lossless.kafka.sequence.SequenceCheckingInterceptor;
+import dev.lossless.kafka.sequence.SequenceWindowResetter;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.kafka.config.ContainerCustomizer;
@@ -21,7 +22,9 @@ import org.springframework.kafka.listener.RecordInterceptor;
  * committed after processing by the container's own acknowledgement modes; on a rebalance
  * the container commits pending offsets before the partitions are revoked. With a
  * {@link SequenceChecker}, every record is checked for sequence gaps before the listener
- * sees it, after any interceptor the application set.
+ * sees it, before any interceptor the application set (which may drop records), and the
+ * container's rebalance listener is wrapped so that the check forgets partitions that
+ * change hands.
  *
  * @author Lossless Kafka team
  * @since 0.1.0
@@ -54,19 +57,21 @@ public final class DurableContainerCustomizer
 					this.sequenceChecker, (group != null) ? group : "");
 			container.setRecordInterceptor(withRecordInterceptor(container.getRecordInterceptor(), interceptor));
 			container.setBatchInterceptor(withBatchInterceptor(container.getBatchInterceptor(), interceptor));
+			properties.setConsumerRebalanceListener(new SequenceWindowResetter(
+					properties.getConsumerRebalanceListener(), this.sequenceChecker, (group != null) ? group : ""));
 		}
 	}
 
 	@SuppressWarnings("unchecked")
 	private static RecordInterceptor<Object, Object> withRecordInterceptor(
 			@Nullable RecordInterceptor<Object, Object> existing, RecordInterceptor<Object, Object> interceptor) {
-		return (existing != null) ? new CompositeRecordInterceptor<>(existing, interceptor) : interceptor;
+		return (existing != null) ? new CompositeRecordInterceptor<>(interceptor, existing) : interceptor;
 	}
 
 	@SuppressWarnings("unchecked")
 	private static BatchInterceptor<Object, Object> withBatchInterceptor(
 			@Nullable BatchInterceptor<Object, Object> existing, BatchInterceptor<Object, Object> interceptor) {
-		return (existing != null) ? new CompositeBatchInterceptor<>(existing, interceptor) : interceptor;
+		return (existing != null) ? new CompositeBatchInterceptor<>(interceptor, existing) : interceptor;
 	}
 
 }

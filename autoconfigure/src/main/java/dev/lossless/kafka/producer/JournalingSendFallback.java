@@ -3,6 +3,7 @@ package dev.lossless.kafka.producer;
 import java.time.Instant;
 import java.util.Arrays;
 
+import dev.lossless.kafka.sequence.SequenceStamp;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -40,6 +41,15 @@ final class JournalingSendFallback implements SendFallback {
 		return exception instanceof RetriableException;
 	}
 
+	private void wakeUpReplayer() {
+		try {
+			this.appended.run();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not wake the send journal's replayer up; it looks again after its back-off", ex);
+		}
+	}
+
 	@Override
 	public Exception takeOver(ProducerRecord<?, ?> record, Exception exception) {
 		String where = record.topic() + ((record.partition() != null) ? "-" + record.partition() : "") + " (key "
@@ -51,9 +61,12 @@ final class JournalingSendFallback implements SendFallback {
 					? this.serializers.key().serialize(record.topic(), headers, record.key()) : null;
 			byte[] value = (record.value() != null)
 					? this.serializers.value().serialize(record.topic(), headers, record.value()) : null;
+			// the replayed copy says so: a sequence check must not start a window with it
+			headers.remove(SequenceStamp.REPLAYED_HEADER);
+			headers.add(SequenceStamp.REPLAYED_HEADER, new byte[0]);
 			long sequence = this.journal.append(new JournalEntry(record.topic(), record.partition(), key, value,
 					Arrays.asList(headers.toArray()), Instant.now(), exception.toString()));
-			this.appended.run();
+			wakeUpReplayer();
 			return new SendJournaledException("Send to " + where + " failed (" + exception
 					+ "); the record is saved in the send journal " + this.journal.directory() + " as entry " + sequence
 					+ " and will be sent again when the cluster answers", sequence, exception);

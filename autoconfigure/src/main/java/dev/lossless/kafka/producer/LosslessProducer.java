@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.lossless.kafka.sequence.ProducerSequences;
 import dev.lossless.kafka.sequence.SequenceStamp;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Callback;
@@ -38,6 +40,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class LosslessProducer<K, V> implements Producer<K, V> {
 
+	private static final Log logger = LogFactory.getLog(LosslessProducer.class);
+
 	private final Producer<K, V> delegate;
 
 	private final @Nullable ProducerSequences sequences;
@@ -46,7 +50,11 @@ final class LosslessProducer<K, V> implements Producer<K, V> {
 
 	private final @Nullable Partitioner partitioner;
 
-	private final @Nullable SendFallback fallback;
+	private volatile @Nullable SendFallback fallback;
+
+	private volatile boolean closing;
+
+	private volatile boolean unresolvedLogged;
 
 	LosslessProducer(Producer<K, V> delegate, @Nullable ProducerSequences sequences, PartitionResolver partitions,
 			@Nullable Partitioner partitioner, @Nullable SendFallback fallback) {
@@ -80,6 +88,16 @@ final class LosslessProducer<K, V> implements Producer<K, V> {
 			}
 			return CompletableFuture.failedFuture(reported);
 		}
+		catch (RuntimeException ex) {
+			// for example a KafkaTemplate whose configuration overrides the factory's key
+			// serializer: let the client choose, without a stamp
+			if (!this.unresolvedLogged) {
+				this.unresolvedLogged = true;
+				logger.warn("Cannot choose the partition of a record for topic '" + record.topic()
+						+ "' before the send; such records are sent without a sequence stamp", ex);
+			}
+			return sendObserved(record, callback);
+		}
 		// a record the fallback took is still written later, with its number
 		return sequences.stampAndSend(new TopicPartition(record.topic(), partition), (stamp) -> {
 			ProducerRecord<K, V> stamped = new ProducerRecord<>(record.topic(), partition, record.timestamp(),
@@ -106,14 +124,21 @@ final class LosslessProducer<K, V> implements Producer<K, V> {
 				callback.onCompletion(metadata, failure);
 			}
 		});
-		Exception failure = reported.get();
-		return (failure != null && future.isDone()) ? CompletableFuture.failedFuture(failure) : future;
+		// the client completes the future after the callback: once it is done, the
+		// callback has run
+		if (future.isDone()) {
+			Exception failure = reported.get();
+			if (failure != null) {
+				return CompletableFuture.failedFuture(failure);
+			}
+		}
+		return future;
 	}
 
 	private static RecordHeaders stamped(ProducerRecord<?, ?> record, SequenceStamp stamp) {
 		RecordHeaders headers = new RecordHeaders();
 		for (Header header : record.headers()) {
-			if (!SequenceStamp.HEADER.equals(header.key())) {
+			if (!SequenceStamp.HEADER.equals(header.key()) && !SequenceStamp.REPLAYED_HEADER.equals(header.key())) {
 				headers.add(header);
 			}
 		}
@@ -123,11 +148,16 @@ final class LosslessProducer<K, V> implements Producer<K, V> {
 
 	private Exception failed(ProducerRecord<?, ?> record, Exception exception) {
 		SendFallback fallback = this.fallback;
-		return (fallback != null && fallback.takes(exception)) ? fallback.takeOver(record, exception) : exception;
+		// a producer closed before its records were sent fails them all ("closed
+		// forcefully"): they were never written
+		boolean takes = fallback != null && (fallback.takes(exception) || this.closing);
+		return takes ? fallback.takeOver(record, exception) : exception;
 	}
 
 	@Override
 	public void initTransactions() {
+		// a transaction's records must not be written outside it later
+		this.fallback = null;
 		this.delegate.initTransactions();
 	}
 
@@ -197,6 +227,7 @@ final class LosslessProducer<K, V> implements Producer<K, V> {
 
 	@Override
 	public void close() {
+		this.closing = true;
 		try {
 			this.delegate.close();
 		}
@@ -207,6 +238,7 @@ final class LosslessProducer<K, V> implements Producer<K, V> {
 
 	@Override
 	public void close(Duration timeout) {
+		this.closing = true;
 		try {
 			this.delegate.close(timeout);
 		}

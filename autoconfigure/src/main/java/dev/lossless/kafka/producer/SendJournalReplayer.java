@@ -97,10 +97,10 @@ public final class SendJournalReplayer implements SmartLifecycle {
 
 	/**
 	 * The phase of the replayer: just after the startup audit
-	 * ({@code DEFAULT_PHASE - 2048}) and before the web server
-	 * ({@code DEFAULT_PHASE - 1024}).
+	 * ({@code DEFAULT_PHASE - 4097}) and before the web server (Spring Boot's
+	 * {@code WebServerStartStopLifecycle}, {@code DEFAULT_PHASE - 2048}).
 	 */
-	public static final int PHASE = DEFAULT_PHASE - 2047;
+	public static final int PHASE = DEFAULT_PHASE - 4096;
 
 	private static final Log logger = LogFactory.getLog(SendJournalReplayer.class);
 

@@ -1,6 +1,7 @@
 package dev.lossless.kafka.producer;
 
 import java.io.Closeable;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 import org.apache.commons.logging.Log;
@@ -48,6 +49,11 @@ public final class SendJournalStore implements Closeable {
 			}
 			catch (IllegalStateException ex) {
 				continue;
+			}
+			catch (UncheckedIOException ex) {
+				throw new IllegalStateException("Cannot open the send journal in " + directory.toAbsolutePath()
+						+ ": set lossless.kafka.producer.journal.directory to a writable directory on a persistent "
+						+ "volume, or lossless.kafka.producer.journal.enabled=false", ex);
 			}
 			try {
 				SendJournal rejected = SendJournal.open(directory.resolve("rejected"), maxBytes, segmentBytes);

@@ -21,10 +21,10 @@ public final class StartupEnforcer implements SmartLifecycle {
 	/**
 	 * The phase of the enforcer: after dead-letter topic provisioning, before the web
 	 * server (Spring Boot's {@code WebServerStartStopLifecycle},
-	 * {@code DEFAULT_PHASE - 1024}) so that an application refused for unsafe settings
+	 * {@code DEFAULT_PHASE - 2048}) so that an application refused for unsafe settings
 	 * never serves a request, and before listener containers.
 	 */
-	public static final int PHASE = DEFAULT_PHASE - 2048;
+	public static final int PHASE = DEFAULT_PHASE - 4097;
 
 	private static final Log logger = LogFactory.getLog(StartupEnforcer.class);
 

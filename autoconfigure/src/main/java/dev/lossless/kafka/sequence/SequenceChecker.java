@@ -101,7 +101,7 @@ public final class SequenceChecker {
 				window.highestOffset = record.offset();
 				Long last = window.producers.put(stamp.producerId(), stamp.sequence());
 				outcome = compare(group, record, stamp, last);
-				if (outcome == Outcome.LATE || outcome == Outcome.DUPLICATE) {
+				if (outcome == Outcome.LATE || outcome == Outcome.DUPLICATE || outcome == Outcome.REPLAYED) {
 					// an old record does not move the window
 					if (last != null) {
 						window.producers.put(stamp.producerId(), last);
@@ -119,7 +119,13 @@ public final class SequenceChecker {
 	private Outcome compare(String group, ConsumerRecord<?, ?> record, SequenceStamp stamp, @Nullable Long last) {
 		long sequence = stamp.sequence();
 		if (last == null) {
-			return fill(group, record, stamp) ? Outcome.LATE : Outcome.FIRST;
+			if (fill(group, record, stamp)) {
+				return Outcome.LATE;
+			}
+			// a replayed record is older than what its producer sent since: it cannot
+			// start a window
+			return (record.headers().lastHeader(SequenceStamp.REPLAYED_HEADER) != null) ? Outcome.REPLAYED
+					: Outcome.FIRST;
 		}
 		if (sequence == last + 1) {
 			return Outcome.IN_ORDER;
@@ -274,6 +280,12 @@ public final class SequenceChecker {
 		 * The first record of its producer in the window.
 		 */
 		FIRST,
+
+		/**
+		 * A record sent again from the send journal, seen before any other record of its
+		 * producer in the window, and filling no gap seen: it is not compared.
+		 */
+		REPLAYED,
 
 		/**
 		 * The record follows the previous one of its producer.

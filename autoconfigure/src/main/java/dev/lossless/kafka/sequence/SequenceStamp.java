@@ -23,6 +23,12 @@ public record SequenceStamp(long producerId, long sequence) {
 	 */
 	public static final String HEADER = "lossless-seq";
 
+	/**
+	 * The name of the header that marks a record sent again from the send journal: it
+	 * keeps its original stamp, but arrives after records stamped later.
+	 */
+	public static final String REPLAYED_HEADER = "lossless-replayed";
+
 	private static final int LENGTH = 2 * Long.BYTES;
 
 	/**

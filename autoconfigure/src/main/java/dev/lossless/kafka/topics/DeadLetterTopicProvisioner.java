@@ -28,7 +28,7 @@ public final class DeadLetterTopicProvisioner implements SmartLifecycle {
 	 * The phase of the provisioner: before the startup audit, the web server and the
 	 * listener containers.
 	 */
-	public static final int PHASE = DEFAULT_PHASE - 2049;
+	public static final int PHASE = DEFAULT_PHASE - 4098;
 
 	private static final Log logger = LogFactory.getLog(DeadLetterTopicProvisioner.class);
 

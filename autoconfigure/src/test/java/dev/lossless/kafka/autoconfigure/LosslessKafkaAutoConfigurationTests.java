@@ -1,11 +1,14 @@
 package dev.lossless.kafka.autoconfigure;
 
+import org.springframework.util.ClassUtils;
+import org.springframework.objenesis.ObjenesisStd;
 import org.springframework.kafka.listener.RecordInterceptor;
 import org.springframework.kafka.listener.CompositeRecordInterceptor;
 import dev.lossless.kafka.producer.SendJournalStore;
 import dev.lossless.kafka.producer.SendJournalReplayer;
 import dev.lossless.kafka.KafkaTestSupport;
 import dev.lossless.kafka.sequence.SequenceCheckingInterceptor;
+import dev.lossless.kafka.sequence.SequenceWindowResetter;
 import dev.lossless.kafka.sequence.SequenceChecker;
 import dev.lossless.kafka.producer.LosslessProducerPostProcessor;
 import dev.lossless.kafka.consumer.ConsumerOffsetsMonitor;
@@ -121,7 +124,8 @@ class LosslessKafkaAutoConfigurationTests {
 			ConcurrentMessageListenerContainer<?, ?> container = createContainer(context);
 			assertThat(container.getCommonErrorHandler()).isSameAs(context.getBean(DefaultErrorHandler.class));
 			assertThat(container.getContainerProperties().getConsumerRebalanceListener())
-				.isSameAs(context.getBean(RebalanceListener.class));
+				.isInstanceOfSatisfying(SequenceWindowResetter.class, (resetter) -> assertThat(resetter.getDelegate())
+					.isSameAs(context.getBean(RebalanceListener.class)));
 			assertThat(container.getContainerProperties().isSyncCommits()).isTrue();
 			assertThat(container.getContainerProperties().getShutdownTimeout()).isEqualTo(30_000);
 			assertThat(context).hasSingleBean(DeadLetterPublishingRecoverer.class);
@@ -136,8 +140,18 @@ class LosslessKafkaAutoConfigurationTests {
 			assertThat(context.getBean(StartupEnforcer.class).getPhase())
 				.isLessThan(ConcurrentMessageListenerContainer.DEFAULT_PHASE)
 				.as("before Spring Boot's WebServerStartStopLifecycle")
-				.isLessThan(SmartLifecycle.DEFAULT_PHASE - 1024);
+				.isLessThan(webServerPhase());
 		});
+	}
+
+	/**
+	 * Return the phase in which Spring Boot starts the servlet web server, read from its
+	 * {@code WebServerStartStopLifecycle}.
+	 */
+	private static int webServerPhase() {
+		Class<?> type = ClassUtils
+			.resolveClassName("org.springframework.boot.web.server.servlet.context.WebServerStartStopLifecycle", null);
+		return ((SmartLifecycle) new ObjenesisStd().newInstance(type)).getPhase();
 	}
 
 	@Test
@@ -346,6 +360,8 @@ class LosslessKafkaAutoConfigurationTests {
 			ConcurrentMessageListenerContainer<?, ?> container = createContainer(context);
 			assertThat(container.getRecordInterceptor()).isNull();
 			assertThat(container.getBatchInterceptor()).isNull();
+			assertThat(container.getContainerProperties().getConsumerRebalanceListener())
+				.isSameAs(context.getBean(RebalanceListener.class));
 		});
 	}
 
@@ -357,7 +373,7 @@ class LosslessKafkaAutoConfigurationTests {
 				.hasExactlyElementsOfTypes(LosslessProducerPostProcessor.class);
 			assertThat(context.getBean(SendJournalReplayer.class).getPhase())
 				.isGreaterThan(context.getBean(StartupEnforcer.class).getPhase())
-				.isLessThan(SmartLifecycle.DEFAULT_PHASE - 1024);
+				.isLessThan(webServerPhase());
 		});
 	}
 
@@ -383,7 +399,7 @@ class LosslessKafkaAutoConfigurationTests {
 	}
 
 	@Test
-	void applicationRecordInterceptorRunsBeforeTheSequenceCheck() {
+	void applicationRecordInterceptorRunsAfterTheSequenceCheck() {
 		this.contextRunner.withUserConfiguration(UserRecordInterceptorConfiguration.class).run((context) -> {
 			ConcurrentMessageListenerContainer<?, ?> container = createContainer(context);
 			assertThat(container.getRecordInterceptor()).isInstanceOf(CompositeRecordInterceptor.class);

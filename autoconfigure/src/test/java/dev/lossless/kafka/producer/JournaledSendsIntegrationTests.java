@@ -74,7 +74,8 @@ class JournaledSendsIntegrationTests {
 	}
 
 	@Test
-	void sendsFailedWhileTheBrokerIsDownAreDeliveredExactlyOnceAfterTheApplicationAndTheBrokerRestart() {
+	void sendsFailedWhileTheBrokerIsDownAreDeliveredExactlyOnceAfterTheApplicationAndTheBrokerRestart()
+			throws Exception {
 		String topic = KafkaTestSupport.unique("orders");
 		cluster.createTopic(topic, 3, (short) 1, Map.of());
 		Path journal = KafkaTestSupport.newJournalDirectory();
@@ -106,7 +107,7 @@ class JournaledSendsIntegrationTests {
 		try (ConfigurableApplicationContext restarted = run(journal)) {
 			SendJournalStore store = restarted.getBean(SendJournalStore.class);
 			await().atMost(WAIT).until(() -> store.journal().statistics().backlogEntries() == 0);
-			assertDeliveredOnce(topic, RECORDS);
+			assertDeliveredOnce(topic, RECORDS, 3);
 			assertThat(restarted.getBean(SendJournalReplayer.class).statistics().replayed()).isEqualTo(RECORDS);
 		}
 	}
@@ -214,7 +215,7 @@ class JournaledSendsIntegrationTests {
 		try (ConfigurableApplicationContext application = run(journal)) {
 			SendJournalStore store = application.getBean(SendJournalStore.class);
 			await().atMost(WAIT).until(() -> store.journal().statistics().backlogEntries() == 0);
-			assertDeliveredOnce(topic, 2);
+			assertDeliveredOnce(topic, 2, 1);
 			assertThat(journalHealth(application).get("corruptions")).asInstanceOf(InstanceOfAssertFactories.LIST)
 				.singleElement()
 				.asString()
@@ -222,7 +223,8 @@ class JournaledSendsIntegrationTests {
 		}
 	}
 
-	private static void assertDeliveredOnce(String topic, int records) {
+	private static void assertDeliveredOnce(String topic, int records, int partitions) throws Exception {
+		assertThat(endOffsets(topic, partitions)).as("records written").isEqualTo(records);
 		List<ConsumerRecord<byte[], byte[]>> delivered = KafkaTestSupport.readAll(cluster.bootstrapServers(), topic,
 				records);
 		Set<String> values = new HashSet<>();
@@ -266,6 +268,10 @@ class JournaledSendsIntegrationTests {
 	}
 
 	private static ConfigurableApplicationContext run(Path journal, String... extraProperties) {
+		return run(ProducerApplication.class, journal, extraProperties);
+	}
+
+	private static ConfigurableApplicationContext run(Class<?> application, Path journal, String... extraProperties) {
 		List<String> properties = new ArrayList<>(List.of(
 				"spring.kafka.bootstrap-servers=" + cluster.bootstrapServers(),
 				"lossless.kafka.producer.delivery-timeout=5s", "spring.kafka.producer.properties.max.block.ms=2000",
@@ -274,7 +280,7 @@ class JournaledSendsIntegrationTests {
 				"lossless.kafka.accepted-risks=topic.replication-factor,topic.min-insync-replicas",
 				KafkaTestSupport.JOURNAL_DIRECTORY + "=" + journal));
 		properties.addAll(List.of(extraProperties));
-		return KafkaTestSupport.run(ProducerApplication.class, properties.toArray(String[]::new));
+		return KafkaTestSupport.run(application, properties.toArray(String[]::new));
 	}
 
 	@SuppressWarnings("unchecked")

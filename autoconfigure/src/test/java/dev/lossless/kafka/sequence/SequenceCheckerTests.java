@@ -1,10 +1,13 @@
 package dev.lossless.kafka.sequence;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
 import dev.lossless.kafka.sequence.SequenceChecker.Outcome;
 import dev.lossless.kafka.sequence.SequenceChecker.SequenceStatistics;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -141,13 +144,63 @@ class SequenceCheckerTests {
 		assertThat(this.checker.statistics().gaps()).isOne();
 	}
 
+	@Test
+	void replayedRecordSeenFirstDoesNotStartTheWindow() {
+		// producer 0x1234 sent 0 to 9 live while 5 to 7 were journaled; this consumer
+		// starts after the live records and meets the replayed ones first
+		assertThat(check(0, 20, 5, true)).isEqualTo(Outcome.REPLAYED);
+		assertThat(check(0, 21, 6, true)).isEqualTo(Outcome.REPLAYED);
+		assertThat(check(0, 23, 10, false)).isEqualTo(Outcome.FIRST);
+		assertThat(check(0, 24, 11, false)).isEqualTo(Outcome.IN_ORDER);
+		assertThat(this.checker.statistics().gaps()).isZero();
+	}
+
+	@Test
+	void rebalanceListenerWrapperResetsTheWindowAndCallsTheApplicationsListener() {
+		List<String> calls = new ArrayList<>();
+		ConsumerRebalanceListener application = new ConsumerRebalanceListener() {
+
+			@Override
+			public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+				calls.add("revoked");
+			}
+
+			@Override
+			public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+				calls.add("assigned");
+			}
+
+		};
+		SequenceWindowResetter resetter = new SequenceWindowResetter(application, this.checker, "group");
+		List<TopicPartition> partitions = List.of(new TopicPartition("orders", 0));
+		check(0, 0, 0);
+		check(0, 1, 1);
+		resetter.onPartitionsRevokedBeforeCommit(null, partitions);
+		resetter.onPartitionsRevokedAfterCommit(null, partitions);
+		resetter.onPartitionsAssigned(null, partitions);
+		assertThat(calls).containsExactly("revoked", "assigned");
+		assertThat(check(0, 9, 9)).isEqualTo(Outcome.FIRST);
+		assertThat(this.checker.statistics().gaps()).isZero();
+	}
+
 	private Outcome check(int partition, long offset, long sequence) {
 		return check("group", partition, offset, PRODUCER, sequence);
 	}
 
+	private Outcome check(int partition, long offset, long sequence, boolean replayed) {
+		return check("group", partition, offset, PRODUCER, sequence, replayed);
+	}
+
 	private Outcome check(String group, int partition, long offset, long producer, long sequence) {
+		return check(group, partition, offset, producer, sequence, false);
+	}
+
+	private Outcome check(String group, int partition, long offset, long producer, long sequence, boolean replayed) {
 		RecordHeaders headers = new RecordHeaders();
 		headers.add(SequenceStamp.HEADER, new SequenceStamp(producer, sequence).toBytes());
+		if (replayed) {
+			headers.add(SequenceStamp.REPLAYED_HEADER, new byte[0]);
+		}
 		ConsumerRecord<String, String> record = new ConsumerRecord<>("orders", partition, offset, 0L,
 				TimestampType.CREATE_TIME, -1, -1, "key", "value", headers, Optional.empty());
 		return this.checker.check(group, record);

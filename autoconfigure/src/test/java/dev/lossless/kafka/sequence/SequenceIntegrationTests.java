@@ -30,7 +30,9 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.messaging.handler.annotation.Header;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.kafka.support.SendResult;
 
 import static dev.lossless.kafka.KafkaTestSupport.WAIT;
@@ -61,15 +63,13 @@ class SequenceIntegrationTests {
 		String topic = KafkaTestSupport.unique("orders");
 		String group = KafkaTestSupport.unique("group");
 		cluster.createTopic(topic, 3, (short) 1, Map.of());
-		Set<String> processed = ConcurrentHashMap.newKeySet();
+		Set<String> processed = OrderListener.processed(topic);
 		List<SequenceStatistics> statistics = new ArrayList<>();
 		ConfigurableApplicationContext second;
 		try (ConfigurableApplicationContext first = run(topic, group)) {
-			first.getBean(OrderListener.class).processed = processed;
 			send(first, topic, 0, 200);
 			await().atMost(WAIT).until(() -> processed.size() >= 100);
 			second = run(topic, group);
-			second.getBean(OrderListener.class).processed = processed;
 			CompletableFuture<Void> fromFirst = CompletableFuture.runAsync(() -> send(first, topic, 200, 400));
 			send(second, topic, 1000, 1300);
 			fromFirst.join();
@@ -77,7 +77,6 @@ class SequenceIntegrationTests {
 			statistics.add(checker(first).statistics());
 		}
 		try (ConfigurableApplicationContext restarted = run(topic, group); second) {
-			restarted.getBean(OrderListener.class).processed = processed;
 			send(restarted, topic, 400, 600);
 			List<String> expected = new ArrayList<>();
 			IntStream.range(0, 600).forEach((order) -> expected.add(String.valueOf(order)));
@@ -141,8 +140,7 @@ class SequenceIntegrationTests {
 		try (ConfigurableApplicationContext context = run(topic, KafkaTestSupport.unique("group"),
 				"spring.kafka.producer.transaction-id-prefix=" + KafkaTestSupport.unique("tx"),
 				"spring.kafka.producer.properties.transaction.state.log.replication.factor=1")) {
-			Set<String> processed = ConcurrentHashMap.newKeySet();
-			context.getBean(OrderListener.class).processed = processed;
+			Set<String> processed = OrderListener.processed(topic);
 			KafkaTemplate<String, String> template = template(context);
 			inTransaction(template, topic, List.of("1", "2", "3"), true);
 			inTransaction(template, topic, List.of("aborted-1", "aborted-2"), false);
@@ -266,19 +264,23 @@ class SequenceIntegrationTests {
 
 	static class OrderListener {
 
-		volatile Set<String> processed = ConcurrentHashMap.newKeySet();
+		static final Map<String, Set<String>> processed = new ConcurrentHashMap<>();
+
+		static Set<String> processed(String topic) {
+			return processed.computeIfAbsent(topic, (key) -> ConcurrentHashMap.newKeySet());
+		}
 
 		private final Set<String> failedOnce = ConcurrentHashMap.newKeySet();
 
 		@KafkaListener(id = "orders", topics = "${test.topic}")
-		void listen(String order) {
+		void listen(String order, @Header(KafkaHeaders.RECEIVED_TOPIC) String topic) {
 			if ("poison".equals(order)) {
 				throw new IllegalStateException("poison");
 			}
 			if (order.endsWith("7") && this.failedOnce.add(order)) {
 				throw new IllegalStateException("first attempt of " + order + " fails");
 			}
-			this.processed.add(order);
+			processed(topic).add(order);
 		}
 
 	}

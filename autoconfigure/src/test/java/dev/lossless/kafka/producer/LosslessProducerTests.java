@@ -1,0 +1,135 @@
+package dev.lossless.kafka.producer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Which failures the producer wrapper hands to its fallback, with a client stand-in whose
+ * failures the test chooses (pure logic: no broker involved).
+ */
+class LosslessProducerTests {
+
+	private final RecordingFallback fallback = new RecordingFallback();
+
+	private final ClosingMockProducer client = new ClosingMockProducer();
+
+	private final LosslessProducer<String, String> producer = new LosslessProducer<>(this.client, null,
+			new PartitionResolver(this.client, new ApplicationSerializers(
+					new DefaultKafkaProducerFactory<>(Map.of(), new StringSerializer(), new StringSerializer())), null,
+					false),
+			null, this.fallback);
+
+	@Test
+	void recordsFailedByAForcedCloseGoToTheFallback() {
+		List<Exception> reported = new ArrayList<>();
+		this.producer.send(new ProducerRecord<>("orders", "order-1"), (metadata, exception) -> reported.add(exception));
+		this.producer.send(new ProducerRecord<>("orders", "order-2"), (metadata, exception) -> reported.add(exception));
+		this.producer.close(Duration.ofSeconds(2));
+		assertThat(this.fallback.taken).extracting((record) -> (Object) record.value())
+			.containsExactly("order-1", "order-2");
+		assertThat(reported).hasSize(2).allSatisfy((exception) -> assertThat(exception).hasMessage("journaled"));
+	}
+
+	@Test
+	void failureTheClientReportsAtOnceReachesTheFutureAsTheFallbackReportedIt() {
+		this.client.failAtOnce = new TimeoutException("no metadata");
+		Future<RecordMetadata> future = this.producer.send(new ProducerRecord<>("orders", "order-1"), null);
+		assertThat(future).isDone();
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(future::get)
+			.havingCause()
+			.withMessage("journaled");
+	}
+
+	@Test
+	void nonRetriableFailureIsReportedAsItIs() {
+		List<Exception> reported = new ArrayList<>();
+		this.producer.send(new ProducerRecord<>("orders", "order-1"), (metadata, exception) -> reported.add(exception));
+		this.client.errorNext(new KafkaException("authorization"));
+		assertThat(this.fallback.taken).isEmpty();
+		assertThat(reported).singleElement()
+			.satisfies((exception) -> assertThat(exception).hasMessage("authorization"));
+	}
+
+	@Test
+	void transactionalProducerHandsNothingToTheFallback() {
+		this.producer.initTransactions();
+		this.producer.send(new ProducerRecord<>("orders", "order-1"));
+		this.client.errorNext(new TimeoutException("expired"));
+		assertThat(this.fallback.taken).isEmpty();
+	}
+
+	static final class RecordingFallback implements SendFallback {
+
+		final List<ProducerRecord<?, ?>> taken = new ArrayList<>();
+
+		@Override
+		public boolean takes(Throwable exception) {
+			return exception instanceof RetriableException;
+		}
+
+		@Override
+		public Exception takeOver(ProducerRecord<?, ?> record, Exception exception) {
+			this.taken.add(record);
+			return new KafkaException("journaled", exception);
+		}
+
+	}
+
+	/**
+	 * Completes nothing by itself; a close fails what is pending as the Kafka client
+	 * does, and a send may fail at once as the client does without metadata.
+	 */
+	static final class ClosingMockProducer extends MockProducer<String, String> {
+
+		Exception failAtOnce;
+
+		ClosingMockProducer() {
+			super(false, null, new StringSerializer(), new StringSerializer());
+		}
+
+		@Override
+		public synchronized Future<RecordMetadata> send(ProducerRecord<String, String> record, Callback callback) {
+			if (this.failAtOnce != null) {
+				if (callback != null) {
+					callback.onCompletion(null, this.failAtOnce);
+				}
+				return CompletableFuture.failedFuture(this.failAtOnce);
+			}
+			return super.send(record, callback);
+		}
+
+		@Override
+		public void initTransactions() {
+		}
+
+		@Override
+		public void close(Duration timeout) {
+			while (errorNext(new KafkaException("Producer is closed forcefully."))) {
+				// every pending record
+			}
+			super.close(timeout);
+		}
+
+	}
+
+}
