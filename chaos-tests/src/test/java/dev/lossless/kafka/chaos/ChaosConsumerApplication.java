@@ -3,9 +3,14 @@ package dev.lossless.kafka.chaos;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
+import dev.lossless.kafka.sequence.SequenceChecker;
+import dev.lossless.kafka.sequence.SequenceChecker.SequenceStatistics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
@@ -14,7 +19,9 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.listener.ConsumerSeekAware;
 
@@ -24,7 +31,9 @@ import org.springframework.kafka.listener.ConsumerSeekAware;
  * processed to {@code chaos.log} ({@code P id partition offset}) before the listener
  * returns, so before the container may commit its offset, and throws for poison pills,
  * which the starter retries and then sends to the dead-letter topic. Partition
- * assignments are logged as {@code ASSIGNED partitions}.
+ * assignments are logged as {@code ASSIGNED partitions}, and every second the counts of
+ * the starter's {@link SequenceChecker} as {@code SEQ checked gaps missing duplicates
+ * unresolved}.
  *
  * @author Lossless Kafka team
  */
@@ -35,7 +44,30 @@ public class ChaosConsumerApplication {
 	public static void main(String[] args) {
 		ParentWatchdog.start((command) -> {
 		});
-		new SpringApplicationBuilder(ChaosConsumerApplication.class).web(WebApplicationType.NONE).run(args);
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(ChaosConsumerApplication.class)
+			.web(WebApplicationType.NONE)
+			.run(args);
+		SequenceChecker checker = context.getBeanProvider(SequenceChecker.class).getIfAvailable();
+		if (checker != null) {
+			OutcomeWriter log = context.getBean(OutcomeWriter.class);
+			ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
+				Thread thread = new Thread(task, "chaos-sequence-report");
+				thread.setDaemon(true);
+				return thread;
+			});
+			executor.scheduleWithFixedDelay(() -> log.write(sequenceLine(checker.statistics())), 1, 1,
+					TimeUnit.SECONDS);
+			context.addApplicationListener((ContextClosedEvent event) -> executor.shutdownNow());
+		}
+	}
+
+	/**
+	 * Format the starter's sequence statistics as {@code SEQ checked gaps missing
+	 * duplicates unresolved}.
+	 */
+	private static String sequenceLine(SequenceStatistics statistics) {
+		return "SEQ " + statistics.checked() + " " + statistics.gaps() + " " + statistics.missingRecords() + " "
+				+ statistics.duplicates() + " " + statistics.unresolvedRecords();
 	}
 
 	@Bean
@@ -59,7 +91,9 @@ public class ChaosConsumerApplication {
 			this.workNanos = work.toNanos();
 		}
 
-		@KafkaListener(id = "chaos", topics = "${chaos.topic}")
+		// idIsGroup = false: the group is spring.kafka.consumer.group-id, unique per
+		// scenario, not the listener id
+		@KafkaListener(id = "chaos", idIsGroup = false, topics = "${chaos.topic}")
 		void process(ConsumerRecord<String, String> record) {
 			if (SteadySender.isPoison(record.value())) {
 				throw new IllegalStateException("Poison pill " + record.value());

@@ -232,9 +232,16 @@ final class ScenarioRun implements AutoCloseable {
 		int status = this.producer.awaitExit(Duration.ofMinutes(5));
 		ProducerLog log = this.producerLog.refresh();
 		Set<Long> acked = log.acked();
+		// The producer is done: what the topic holds now is all that can ever be consumed
+		Set<Long> inLog = this.probe.readAll(this.topic, PROGRESS_TIMEOUT)
+			.stream()
+			.map((record) -> SteadySender.idOf(record.value()))
+			.collect(Collectors.toSet());
+		Set<Long> consumable = new HashSet<>(acked);
+		consumable.retainAll(inLog);
 		Set<Long> dlt = new HashSet<>();
 		try {
-			await("the consumers to process every acknowledged record").atMost(PROGRESS_TIMEOUT)
+			await("the consumers to process every acknowledged record in the topic").atMost(PROGRESS_TIMEOUT)
 				.pollInterval(Duration.ofSeconds(1))
 				.until(() -> {
 					Set<Long> consumed = new HashSet<>(this.consumers.processed());
@@ -243,7 +250,7 @@ final class ScenarioRun implements AutoCloseable {
 						dlt.addAll(deadLettered());
 						consumed.addAll(dlt);
 					}
-					return consumed.containsAll(acked);
+					return consumed.containsAll(consumable);
 				});
 		}
 		catch (ConditionTimeoutException ex) {
@@ -252,10 +259,12 @@ final class ScenarioRun implements AutoCloseable {
 		Set<Long> processed = this.consumers.processed();
 		Set<Long> consumed = new HashSet<>(processed);
 		consumed.addAll(dlt);
-		Set<Long> inLog = this.probe.readAll(this.topic, PROGRESS_TIMEOUT)
-			.stream()
-			.map((record) -> SteadySender.idOf(record.value()))
-			.collect(Collectors.toSet());
+		long[] sequence = this.consumers.sequenceStatistics();
+		if (sequence != null) {
+			note("starter's sequence check (last report of each consumer process, summed): checked " + sequence[0]
+					+ ", gaps " + sequence[1] + ", missing " + sequence[2] + ", duplicates " + sequence[3]
+					+ ", unresolved " + sequence[4]);
+		}
 		Set<Long> verified = null;
 		if (this.verifiableConsumer != null) {
 			verified = awaitVerifiableConsumer(acked);
@@ -349,6 +358,9 @@ final class ScenarioRun implements AutoCloseable {
 			}
 			if (!this.failureCauses.isEmpty()) {
 				all.add("failure root causes " + this.failureCauses);
+				Set<Long> failedButConsumed = new TreeSet<>(this.failed);
+				failedButConsumed.retainAll(this.consumed);
+				all.add("reported failed yet written and consumed: " + failedButConsumed.size());
 			}
 			Set<Long> unresolved = unresolved();
 			if (!unresolved.isEmpty() || this.producerStatus != 0) {
