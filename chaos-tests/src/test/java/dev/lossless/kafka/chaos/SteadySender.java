@@ -3,6 +3,8 @@ package dev.lossless.kafka.chaos;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.producer.RecordMetadata;
+
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
@@ -68,23 +70,27 @@ final class SteadySender {
 			this.pending++;
 		}
 		try {
-			this.template.send(this.topic, key, value)
-				.whenComplete((result, ex) -> outcome(id, (ex != null) ? ex : null, (result != null)
-						? result.getRecordMetadata().partition() + " " + result.getRecordMetadata().offset() : ""));
+			this.template.send(this.topic, key, value).whenComplete((result, ex) -> {
+				if (ex != null) {
+					failed(id, ex);
+				}
+				else {
+					RecordMetadata metadata = result.getRecordMetadata();
+					resolved("A " + id + " " + metadata.partition() + " " + metadata.offset());
+				}
+			});
 		}
 		catch (RuntimeException ex) {
-			outcome(id, ex, "");
+			failed(id, ex);
 		}
 	}
 
-	private void outcome(long id, Throwable failure, String position) {
-		if (failure == null) {
-			this.log.write("A " + id + " " + position);
-		}
-		else {
-			this.log
-				.write("F " + id + " " + rootCause(failure).getClass().getName() + " " + failure.getClass().getName());
-		}
+	private void failed(long id, Throwable failure) {
+		resolved("F " + id + " " + rootCause(failure).getClass().getName() + " " + failure.getClass().getName());
+	}
+
+	private void resolved(String line) {
+		this.log.write(line);
 		synchronized (this.lock) {
 			this.pending--;
 			this.lock.notifyAll();
