@@ -1,0 +1,154 @@
+package dev.lossless.kafka.chaos;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+import dev.lossless.kafka.testcluster.KafkaProcessCluster;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Bounded questions to the cluster under test: replicas in sync, committed offsets, and a
+ * full read of a topic.
+ *
+ * @author Lossless Kafka team
+ */
+final class ClusterProbe {
+
+	private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+
+	private final KafkaProcessCluster cluster;
+
+	ClusterProbe(KafkaProcessCluster cluster) {
+		this.cluster = cluster;
+	}
+
+	/**
+	 * Return the description of every partition of a topic, or an empty list when the
+	 * cluster does not answer in time.
+	 * @param topic the topic
+	 * @return the partitions
+	 */
+	List<TopicPartitionInfo> partitions(String topic) {
+		try (Admin admin = this.cluster.createAdmin()) {
+			TopicDescription description = admin.describeTopics(List.of(topic))
+				.allTopicNames()
+				.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+				.get(topic);
+			return description.partitions();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			return List.of();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return List.of();
+		}
+	}
+
+	/**
+	 * Return the ids of the in-sync replicas of a partition.
+	 * @param topic the topic
+	 * @param partition the partition
+	 * @return the ids, empty when the cluster does not answer in time
+	 */
+	Set<Integer> inSyncReplicas(String topic, int partition) {
+		return partitions(topic).stream()
+			.filter((info) -> info.partition() == partition)
+			.flatMap((info) -> info.isr().stream())
+			.map(Node::id)
+			.collect(Collectors.toSet());
+	}
+
+	/**
+	 * Return whether every partition of a topic has a leader and all its replicas in
+	 * sync.
+	 * @param topic the topic
+	 * @return whether the topic is fully replicated
+	 */
+	boolean isFullyInSync(String topic) {
+		List<TopicPartitionInfo> partitions = partitions(topic);
+		return !partitions.isEmpty() && partitions.stream()
+			.allMatch((info) -> info.leader() != null && info.isr().size() == info.replicas().size());
+	}
+
+	/**
+	 * Wait until every partition of the topics has all its replicas in sync.
+	 * @param timeout the longest wait
+	 * @param topics the topics
+	 */
+	void awaitFullyInSync(Duration timeout, String... topics) {
+		await("all replicas of " + List.of(topics) + " in sync").atMost(timeout)
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> List.of(topics).stream().allMatch(this::isFullyInSync));
+	}
+
+	/**
+	 * Return the committed offsets of a consumer group.
+	 * @param group the group
+	 * @return the committed offsets
+	 */
+	Map<TopicPartition, Long> committed(String group) throws Exception {
+		try (Admin admin = this.cluster.createAdmin()) {
+			Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+				.partitionsToOffsetAndMetadata()
+				.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+			Map<TopicPartition, Long> committed = new HashMap<>();
+			offsets.forEach((partition, offset) -> {
+				if (offset != null) {
+					committed.put(partition, offset.offset());
+				}
+			});
+			return committed;
+		}
+	}
+
+	/**
+	 * Read every committed record of a topic, from the beginning to the end offsets of
+	 * the moment of the call.
+	 * @param topic the topic
+	 * @param timeout the longest wait
+	 * @return the records
+	 */
+	List<ConsumerRecord<String, String>> readAll(String topic, Duration timeout) {
+		Map<String, Object> configs = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, this.cluster.bootstrapServers(),
+				ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+				ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+				ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+				false, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+		List<ConsumerRecord<String, String>> records = new ArrayList<>();
+		try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(configs)) {
+			List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout)
+				.stream()
+				.map((info) -> new TopicPartition(topic, info.partition()))
+				.toList();
+			consumer.assign(partitions);
+			consumer.seekToBeginning(partitions);
+			Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+			await("a full read of " + topic).atMost(timeout).pollInSameThread().pollDelay(Duration.ZERO).until(() -> {
+				consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+				return partitions.stream().allMatch((partition) -> consumer.position(partition) >= end.get(partition));
+			});
+		}
+		return records;
+	}
+
+}

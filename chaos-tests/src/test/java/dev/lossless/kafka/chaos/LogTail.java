@@ -1,0 +1,58 @@
+package dev.lossless.kafka.chaos;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/**
+ * Reads the complete lines appended to a file since the last read.
+ *
+ * @author Lossless Kafka team
+ */
+final class LogTail {
+
+	private final Path file;
+
+	private long position;
+
+	private final StringBuilder partial = new StringBuilder();
+
+	LogTail(Path file) {
+		this.file = file;
+	}
+
+	/**
+	 * Hand every complete line appended since the last call to a handler.
+	 * @param handler the line handler
+	 */
+	synchronized void read(Consumer<String> handler) {
+		if (!Files.exists(this.file)) {
+			return;
+		}
+		try (RandomAccessFile input = new RandomAccessFile(this.file.toFile(), "r")) {
+			long length = input.length();
+			if (length <= this.position) {
+				return;
+			}
+			byte[] bytes = new byte[(int) (length - this.position)];
+			input.seek(this.position);
+			input.readFully(bytes);
+			this.position = length;
+			this.partial.append(new String(bytes, StandardCharsets.UTF_8));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Failed to read " + this.file, ex);
+		}
+		int end;
+		while ((end = this.partial.indexOf("\n")) >= 0) {
+			String line = this.partial.substring(0, end);
+			this.partial.delete(0, end + 1);
+			handler.accept(line);
+		}
+	}
+
+}
