@@ -138,7 +138,7 @@ class RebalanceIntegrationTests {
 
 	static class ContainerAckListener {
 
-		@KafkaListener(id = "payments", topics = "${test.topic}")
+		@KafkaListener(id = "payments", idIsGroup = false, topics = "${test.topic}")
 		void listen(Integer payment) {
 			processed.computeIfAbsent(payment, (key) -> new AtomicInteger()).incrementAndGet();
 		}
@@ -147,7 +147,7 @@ class RebalanceIntegrationTests {
 
 	static class ManualAckListener {
 
-		@KafkaListener(id = "payments", topics = "${test.topic}")
+		@KafkaListener(id = "payments", idIsGroup = false, topics = "${test.topic}")
 		void listen(Integer payment, Acknowledgment acknowledgment) {
 			processed.computeIfAbsent(payment, (key) -> new AtomicInteger()).incrementAndGet();
 			acknowledgment.acknowledge();

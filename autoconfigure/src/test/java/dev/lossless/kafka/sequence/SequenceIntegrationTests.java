@@ -272,7 +272,7 @@ class SequenceIntegrationTests {
 
 		private final Set<String> failedOnce = ConcurrentHashMap.newKeySet();
 
-		@KafkaListener(id = "orders", topics = "${test.topic}")
+		@KafkaListener(id = "orders", idIsGroup = false, topics = "${test.topic}")
 		void listen(String order, @Header(KafkaHeaders.RECEIVED_TOPIC) String topic) {
 			if ("poison".equals(order)) {
 				throw new IllegalStateException("poison");
