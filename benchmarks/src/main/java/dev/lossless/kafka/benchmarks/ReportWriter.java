@@ -66,7 +66,8 @@ final class ReportWriter {
 		out.append("## Method\n\n");
 		out.append("- Cluster: `KafkaProcessCluster`, 3 combined broker/controller processes, every topic RF 3 with "
 				+ "`min.insync.replicas=2`, full JIT in the brokers (`-XX:TieredStopAtLevel=4`).\n");
-		out.append("- Each case runs once to warm up (not reported), then ")
+		out.append("- Each case runs twice to warm up (not reported; the brokers are fresh JVMs too; the durability "
+				+ "cases run last, on warm JVMs, without), then ")
 			.append(results.rounds)
 			.append(" measured rounds. Rounds are interleaved (every case once per round, each round starting at "
 					+ "the next case), so a change of load hits all cases alike. Reported: the median of the rounds "
