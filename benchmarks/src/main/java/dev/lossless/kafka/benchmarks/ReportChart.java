@@ -43,10 +43,8 @@ final class ReportChart {
 		g.fillRect(0, 0, WIDTH, HEIGHT);
 		g.setColor(Color.BLACK);
 		g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
-		g.drawString(
-				"Lossless Kafka benchmarks: 3 brokers (RF 3, min ISR 2) and clients on one " + MachineInfo.processors()
-						+ "-core machine; bars = median of " + results.rounds + " rounds, whiskers = min-max",
-				20, 28);
+		g.drawString("Lossless Kafka: 3 brokers (RF 3, min ISR 2) and clients on one " + MachineInfo.processors()
+				+ "-core machine. Bars: median of " + results.rounds + " rounds; whiskers: min-max", 20, 28);
 		int panelWidth = WIDTH / 2;
 		int panelHeight = (HEIGHT - 40) / 2;
 		int column = 0;
