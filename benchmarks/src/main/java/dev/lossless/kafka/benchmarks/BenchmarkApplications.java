@@ -1,0 +1,233 @@
+package dev.lossless.kafka.benchmarks;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Import;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/**
+ * The Spring Boot applications the starter cases run: plain Boot applications with the
+ * starter on the class path and every default feature on, as a user would write them.
+ *
+ * @author Lossless Kafka team
+ * @since 0.1.0
+ */
+final class BenchmarkApplications {
+
+	private BenchmarkApplications() {
+	}
+
+	/**
+	 * Start an application that only sends.
+	 * @param bootstrapServers the brokers
+	 * @param sequence whether sequence stamping is on
+	 * @param lingerMs the producer's {@code linger.ms}
+	 * @param topics the topics it sends to, audited at startup
+	 * @return the running application
+	 */
+	static ConfigurableApplicationContext producer(String bootstrapServers, boolean sequence, int lingerMs,
+			List<String> topics) {
+		List<String> properties = common(bootstrapServers, sequence, lingerMs);
+		properties.add("lossless.kafka.topics.verify=" + String.join(",", topics));
+		return start(ProducerApplication.class, properties, null);
+	}
+
+	/**
+	 * Start an application that only sends, with the starter turned off
+	 * ({@code lossless.kafka.enabled=false}): Spring Boot's and spring-kafka's own cost.
+	 * @param bootstrapServers the brokers
+	 * @return the running application
+	 */
+	static ConfigurableApplicationContext producerWithoutStarter(String bootstrapServers) {
+		List<String> properties = common(bootstrapServers, false, 5);
+		properties.add("lossless.kafka.enabled=false");
+		return start(ProducerApplication.class, properties, null);
+	}
+
+	/**
+	 * Start an application with one listener (record or batch) that consumes a topic in a
+	 * new consumer group and reports to a probe.
+	 * @param bootstrapServers the brokers
+	 * @param sequence whether gap detection is on
+	 * @param batch whether the listener is a batch listener
+	 * @param topic the topic
+	 * @param group the consumer group
+	 * @param probe the probe counting what the listener processed
+	 * @return the running application
+	 */
+	static ConfigurableApplicationContext consumer(String bootstrapServers, boolean sequence, boolean batch,
+			String topic, String group, ConsumptionProbe probe, String... extraProperties) {
+		List<String> properties = common(bootstrapServers, sequence, 5);
+		properties.addAll(List.of(extraProperties));
+		properties.add("bench.topic=" + topic);
+		properties.add("bench.group=" + group);
+		if (batch) {
+			properties.add("spring.kafka.listener.type=batch");
+		}
+		return start(batch ? BatchListenerApplication.class : RecordListenerApplication.class, properties, probe);
+	}
+
+	@SuppressWarnings("unchecked")
+	static KafkaTemplate<byte[], byte[]> template(ConfigurableApplicationContext context) {
+		return context.getBean(KafkaTemplate.class);
+	}
+
+	/**
+	 * Return the producer settings the application's producer factory holds, after the
+	 * starter's customizers.
+	 * @param context the application
+	 * @return the configuration properties
+	 */
+	static Map<String, Object> producerSettings(ConfigurableApplicationContext context) {
+		return context.getBean(DefaultKafkaProducerFactory.class).getConfigurationProperties();
+	}
+
+	private static List<String> common(String bootstrapServers, boolean sequence, int lingerMs) {
+		List<String> properties = new ArrayList<>();
+		properties.add("spring.kafka.bootstrap-servers=" + bootstrapServers);
+		properties
+			.add("spring.kafka.producer.key-serializer=org.apache.kafka.common.serialization.ByteArraySerializer");
+		properties
+			.add("spring.kafka.producer.value-serializer=org.apache.kafka.common.serialization.ByteArraySerializer");
+		properties.add("spring.kafka.producer.batch-size=" + ProducerCases.BATCH_SIZE);
+		properties.add("spring.kafka.producer.properties.linger.ms=" + lingerMs);
+		properties
+			.add("spring.kafka.consumer.key-deserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer");
+		properties.add(
+				"spring.kafka.consumer.value-deserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer");
+		properties.add("lossless.kafka.sequence.enabled=" + sequence);
+		properties.add("spring.main.banner-mode=off");
+		properties.add("logging.level.root=WARN");
+		try {
+			properties.add(
+					"lossless.kafka.producer.journal.directory=" + Files.createTempDirectory("lossless-bench-journal"));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return properties;
+	}
+
+	private static ConfigurableApplicationContext start(Class<?> application, List<String> properties,
+			ConsumptionProbe probe) {
+		SpringApplicationBuilder builder = new SpringApplicationBuilder(application).web(WebApplicationType.NONE)
+			.properties(properties.toArray(String[]::new));
+		if (probe != null) {
+			builder.initializers((context) -> context.getBeanFactory().registerSingleton("consumptionProbe", probe));
+		}
+		return builder.run();
+	}
+
+	/**
+	 * Counts what a consumer processed and when the first and the last record came. Used
+	 * by one consumer thread; the latch publishes the result.
+	 */
+	static final class ConsumptionProbe {
+
+		private final long expected;
+
+		private final CountDownLatch done = new CountDownLatch(1);
+
+		private long count;
+
+		private long bytes;
+
+		private long first;
+
+		private long last;
+
+		ConsumptionProbe(long expected) {
+			this.expected = expected;
+		}
+
+		void accept(byte[] value) {
+			if (this.count == 0) {
+				this.first = System.nanoTime();
+			}
+			this.count++;
+			this.bytes += value.length;
+			if (this.count == this.expected) {
+				this.last = System.nanoTime();
+				this.done.countDown();
+			}
+		}
+
+		Run await(long timeoutSeconds) throws InterruptedException {
+			if (!this.done.await(timeoutSeconds, TimeUnit.SECONDS)) {
+				throw new IllegalStateException(
+						"Consumed " + this.count + " of " + this.expected + " records within " + timeoutSeconds + " s");
+			}
+			return Run.withoutLatency(this.count, this.bytes, this.last - this.first);
+		}
+
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class ProducerApplication {
+
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	@Import(RecordListener.class)
+	static class RecordListenerApplication {
+
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	@Import(BatchListener.class)
+	static class BatchListenerApplication {
+
+	}
+
+	static class RecordListener {
+
+		private final ConsumptionProbe probe;
+
+		RecordListener(ConsumptionProbe probe) {
+			this.probe = probe;
+		}
+
+		@KafkaListener(id = "bench-record", topics = "${bench.topic}", groupId = "${bench.group}")
+		void listen(ConsumerRecord<byte[], byte[]> record) {
+			this.probe.accept(record.value());
+		}
+
+	}
+
+	static class BatchListener {
+
+		private final ConsumptionProbe probe;
+
+		BatchListener(ConsumptionProbe probe) {
+			this.probe = probe;
+		}
+
+		@KafkaListener(id = "bench-batch", topics = "${bench.topic}", groupId = "${bench.group}")
+		void listen(List<ConsumerRecord<byte[], byte[]>> records) {
+			for (ConsumerRecord<byte[], byte[]> record : records) {
+				this.probe.accept(record.value());
+			}
+		}
+
+	}
+
+}

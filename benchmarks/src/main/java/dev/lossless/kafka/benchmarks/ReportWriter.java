@@ -1,0 +1,329 @@
+package dev.lossless.kafka.benchmarks;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.lossless.kafka.benchmarks.Profiler.Profile;
+
+/**
+ * Writes the Markdown report of a benchmark run.
+ *
+ * @author Lossless Kafka team
+ * @since 0.1.0
+ */
+final class ReportWriter {
+
+	static final double PRODUCER_TARGET = 0.95;
+
+	static final double CONSUMER_TARGET = 0.90;
+
+	static final double OVERHEAD_TARGET = 0.03;
+
+	private static final List<String> SHOWN_SETTINGS = List.of("acks", "enable.idempotence",
+			"max.in.flight.requests.per.connection", "retries", "linger.ms", "batch.size", "delivery.timeout.ms",
+			"key.serializer", "value.serializer");
+
+	private ReportWriter() {
+	}
+
+	static String write(Results results, String chartFile) {
+		StringBuilder out = new StringBuilder();
+		out.append("# Lossless Kafka benchmarks\n\n");
+		out.append("Issue #6: what `acks=all` plus idempotence costs, and what the starter adds on top of the Kafka "
+				+ "client. Every number below comes from one run of `./mvnw -B -pl benchmarks -am verify -Pbench`: "
+				+ "one JVM, one real three-broker cluster.\n\n");
+		out.append("![Throughput and latency per case](").append(chartFile).append(")\n\n");
+		machine(out, results);
+		method(out, results);
+		producers(out, results);
+		consumers(out, results);
+		durability(out, results);
+		out.append("## 4. Outbox relay throughput\n\n");
+		out.append("Not measured: the transactional outbox does not exist yet (issue #5). This section will get its "
+				+ "numbers when it does.\n\n");
+		targets(out, results);
+		profiles(out, results);
+		out.append("## Machine-readable summary (medians, 1 KiB records)\n\n");
+		out.append("```\n");
+		out.append(String.format("producer_ratio=%.3f%n", results.producerRatio(LosslessKafkaBenchmarks.KIB)));
+		out.append(String.format("consumer_ratio=%.3f%n", results.consumerRatio(Results.RECORD_LISTENER)));
+		out.append(String.format("stamping_overhead=%.3f%n", results.stampingOverhead(LosslessKafkaBenchmarks.KIB)));
+		out.append("```\n");
+		return out.toString();
+	}
+
+	private static void machine(StringBuilder out, Results results) {
+		out.append("## Machine\n\n");
+		out.append("The three brokers (separate JVMs) and the benchmark clients share one machine and its cores, "
+				+ "and other work ran on it at the same time (see the load averages): absolute numbers are low and "
+				+ "noisy; the ratios between cases measured in the same rounds are what this report is for.\n\n");
+		out.append("| | |\n|---|---|\n");
+		results.facts.forEach((key, value) -> out.append("| ").append(key).append(" | ").append(value).append(" |\n"));
+		out.append("\n");
+	}
+
+	private static void method(StringBuilder out, Results results) {
+		out.append("## Method\n\n");
+		out.append("- Cluster: `KafkaProcessCluster`, 3 combined broker/controller processes, every topic RF 3 with "
+				+ "`min.insync.replicas=2`, full JIT in the brokers (`-XX:TieredStopAtLevel=4`).\n");
+		out.append("- Each case runs twice to warm up (not reported; the brokers are fresh JVMs too; the durability "
+				+ "cases run last, on warm JVMs, without), then ")
+			.append(results.rounds)
+			.append(" measured rounds. Rounds are interleaved (every case once per round, each round starting at "
+					+ "the next case), so a change of load hits all cases alike. Reported: the median of the rounds "
+					+ "and the spread `(max - min) / median` of throughput.\n");
+		out.append("- Producers send unkeyed records of random upper-case bytes from one thread, as fast as the "
+				+ "client takes them (`ProducerPerformance --throughput -1`); throughput runs from the first send to "
+				+ "the last acknowledgement, latency is each record's send to its acknowledgement (so it includes "
+				+ "the time a record waits in the client's buffer: unthrottled latency, not latency at a fixed rate). "
+				+ "Records per run: ");
+		results.producerRecords
+			.forEach((size, records) -> out.append(String.format("%,d of %s; ", records, sizeLabel(size))));
+		out.append("\n");
+		out.append("- `ProducerPerformance` (kafka-tools 4.2.1) is called in-process (its `main`, output captured "
+				+ "and parsed): the same warm JIT, heap and process as the other cases; a child JVM per run would "
+				+ "measure a cold, half-speed client each time. Its latency percentiles are whole milliseconds and "
+				+ "sampled; ours record every record.\n");
+		out.append("- Identical producer settings for the three producers: `acks=all`, `enable.idempotence=true`, "
+				+ "`max.in.flight.requests.per.connection=5`, `linger.ms=5`, `batch.size=16384`, byte-array "
+				+ "serializers. The starter's application is a Spring Boot application with the starter and every "
+				+ "default on (send-result observation, sequence stamping, the send journal, Micrometer metrics, "
+				+ "health, the startup audit); it sends with `KafkaTemplate.send(topic, value)` and its future. "
+				+ "\"Boot KafkaTemplate, starter off\" is the same application with `lossless.kafka.enabled=false`: "
+				+ "Spring Boot's and spring-kafka's own cost (the client's defaults are already `acks=all`, "
+				+ "idempotence and 5 in flight). The starter's "
+				+ "producer factory's settings after the starter's customizers:\n\n");
+		out.append("  | setting | starter's producer factory |\n  |---|---|\n");
+		for (String key : SHOWN_SETTINGS) {
+			String value = results.starterProducerSettings.get(key);
+			out.append("  | `")
+				.append(key)
+				.append("` | ")
+				.append((value != null) ? "`" + value + "`" : "not set (client default)")
+				.append(" |\n");
+		}
+		out.append("\n");
+		out.append("- Consumers read one topic of ")
+			.append(results.consumerRecords)
+			.append(" records of 1 KiB (3 partitions, written through the starter, so every record carries a "
+					+ "sequence stamp) from the start, each run in a new consumer group, one consumer thread. "
+					+ "Throughput runs from the first record received to the last record processed (joining the group "
+					+ "is not counted). The raw loop: `poll`, count each record and its bytes, `commitSync()` after "
+					+ "each poll, with the settings the starter enforces (`enable.auto.commit=false`, "
+					+ "`isolation.level=read_committed`). The starter's listeners do the same counting in a "
+					+ "`@KafkaListener` (`ConsumerRecord` or `List<ConsumerRecord>`), in a new application per run "
+					+ "(startup not counted), with the starter's error handler and dead-letter recoverer, gap "
+					+ "detection, `ErrorHandlingDeserializer` and synchronous commits after each poll (`AckMode.BATCH`). "
+					+ "\"Boot record listener, starter off\" is the same listener with `lossless.kafka.enabled=false` "
+					+ "(and `auto.offset.reset=earliest`; otherwise Boot's defaults: spring-kafka's `DefaultErrorHandler` without a recoverer, no deserializer "
+					+ "wrapper, `isolation.level=read_uncommitted`).\n\n");
+	}
+
+	private static void producers(StringBuilder out, Results results) {
+		out.append("## 1. Producer: throughput and latency\n\n");
+		for (Map.Entry<Integer, Map<String, Samples>> bySize : results.producers.entrySet()) {
+			int size = bySize.getKey();
+			Samples raw = bySize.getValue().get(Results.RAW_PRODUCER);
+			out.append("### ").append(sizeLabel(size)).append(" records\n\n");
+			out.append("| case | records/s (median) | spread | MB/s | latency p50 / p99 / p99.9 (ms) | vs raw |\n");
+			out.append("|---|---:|---:|---:|---:|---:|\n");
+			for (Samples samples : bySize.getValue().values()) {
+				out.append("| ")
+					.append(samples.name())
+					.append(" | ")
+					.append(count(samples.median(Run::recordsPerSecond)))
+					.append(" | ")
+					.append(percent(samples.spread(Run::recordsPerSecond)))
+					.append(" | ")
+					.append(String.format("%.2f", samples.median(Run::megabytesPerSecond)))
+					.append(" | ")
+					.append(String.format("%s / %s / %s", millis(samples.median(Run::p50)),
+							millis(samples.median(Run::p99)), millis(samples.median(Run::p999))))
+					.append(" | ")
+					.append(String.format("%.3f", Results.ratio(samples, raw)))
+					.append(" |\n");
+			}
+			out.append("\nPer round (records/s): ");
+			bySize.getValue()
+				.values()
+				.forEach((samples) -> out.append(samples.name()).append(" ").append(rounds(samples)).append("; "));
+			out.append("\n\n");
+		}
+		for (int size : results.producers.keySet()) {
+			Map<String, Samples> cases = results.producers.get(size);
+			out.append(String.format(
+					"**%s: starter / raw = %.3f** (median records/s), of which Spring Boot's `KafkaTemplate` without "
+							+ "the starter / raw = %.3f and starter / Boot without the starter = %.3f; sequence off / "
+							+ "on = %.3f.%n%n",
+					sizeLabel(size), results.producerRatio(size),
+					Results.ratio(cases.get(Results.BOOT_PRODUCER), cases.get(Results.RAW_PRODUCER)),
+					Results.ratio(cases.get(Results.STARTER_PRODUCER), cases.get(Results.BOOT_PRODUCER)), Results
+						.ratio(cases.get(Results.STARTER_PRODUCER_NO_SEQUENCE), cases.get(Results.STARTER_PRODUCER))));
+		}
+	}
+
+	private static void consumers(StringBuilder out, Results results) {
+		out.append("## 2. Consumer throughput (1 KiB records)\n\n");
+		Samples raw = results.consumer(Results.RAW_CONSUMER);
+		out.append("| case | records/s (median) | spread | MB/s | vs raw | per round (records/s) |\n");
+		out.append("|---|---:|---:|---:|---:|---|\n");
+		for (Samples samples : results.consumers.values()) {
+			out.append("| ")
+				.append(samples.name())
+				.append(" | ")
+				.append(count(samples.median(Run::recordsPerSecond)))
+				.append(" | ")
+				.append(percent(samples.spread(Run::recordsPerSecond)))
+				.append(" | ")
+				.append(String.format("%.2f", samples.median(Run::megabytesPerSecond)))
+				.append(" | ")
+				.append(String.format("%.3f", Results.ratio(samples, raw)))
+				.append(" | ")
+				.append(rounds(samples))
+				.append(" |\n");
+		}
+		out.append(String
+			.format("%n**starter / raw** (median records/s): record listener %.3f, batch listener %.3f. Spring Boot's "
+					+ "record listener without the starter / raw = %.3f; starter record listener / Boot without the "
+					+ "starter = %.3f.%n%n", results.consumerRatio(Results.RECORD_LISTENER),
+					results.consumerRatio(Results.BATCH_LISTENER), results.consumerRatio(Results.BOOT_RECORD_LISTENER),
+					Results.ratio(results.consumer(Results.RECORD_LISTENER),
+							results.consumer(Results.BOOT_RECORD_LISTENER))));
+	}
+
+	private static void durability(StringBuilder out, Results results) {
+		if (results.durability.isEmpty()) {
+			return;
+		}
+		out.append("## 3. The price of durability (raw KafkaProducer, 1 KiB records)\n\n");
+		out.append("One setting changed at a time from the hardened baseline (first row); ")
+			.append(results.durabilityRecords)
+			.append(" records per run, ")
+			.append(results.rounds)
+			.append(" interleaved rounds. `acks=1` needs idempotence off (the client refuses `acks=1` with "
+					+ "idempotence on).\n\n");
+		out.append(
+				"| settings | records/s (median) | spread | MB/s | latency p50 / p99 / p99.9 (ms) | vs baseline |\n");
+		out.append("|---|---:|---:|---:|---:|---:|\n");
+		Samples baseline = results.durability.values().iterator().next();
+		for (Samples samples : results.durability.values()) {
+			out.append("| `")
+				.append(samples.name())
+				.append("` | ")
+				.append(count(samples.median(Run::recordsPerSecond)))
+				.append(" | ")
+				.append(percent(samples.spread(Run::recordsPerSecond)))
+				.append(" | ")
+				.append(String.format("%.2f", samples.median(Run::megabytesPerSecond)))
+				.append(" | ")
+				.append(String.format("%s / %s / %s", millis(samples.median(Run::p50)),
+						millis(samples.median(Run::p99)), millis(samples.median(Run::p999))))
+				.append(" | ")
+				.append(String.format("%.3f", Results.ratio(samples, baseline)))
+				.append(" |\n");
+		}
+		out.append("\n");
+	}
+
+	private static void targets(StringBuilder out, Results results) {
+		int kib = LosslessKafkaBenchmarks.KIB;
+		out.append("## Targets\n\n");
+		out.append("| target | measured (medians) | met |\n|---|---:|---|\n");
+		target(out, "starter producer >= 0.95 x raw client, 1 KiB", results.producerRatio(kib), PRODUCER_TARGET, true);
+		target(out, "starter producer >= 0.95 x raw client, 100 B",
+				results.producerRatio(LosslessKafkaBenchmarks.SMALL), PRODUCER_TARGET, true);
+		target(out, "starter record listener >= 0.90 x raw poll loop", results.consumerRatio(Results.RECORD_LISTENER),
+				CONSUMER_TARGET, true);
+		target(out, "starter batch listener >= 0.90 x raw poll loop", results.consumerRatio(Results.BATCH_LISTENER),
+				CONSUMER_TARGET, true);
+		target(out, "sequence stamping overhead <= 3 %, producer 1 KiB (1 - on / off)", results.stampingOverhead(kib),
+				OVERHEAD_TARGET, false);
+		target(out, "sequence stamping overhead <= 3 %, producer 100 B (1 - on / off)",
+				results.stampingOverhead(LosslessKafkaBenchmarks.SMALL), OVERHEAD_TARGET, false);
+		target(out, "gap detection overhead <= 3 %, record listener (1 - on / off)",
+				results.gapDetectionOverhead(Results.RECORD_LISTENER, Results.RECORD_LISTENER_NO_SEQUENCE),
+				OVERHEAD_TARGET, false);
+		target(out, "gap detection overhead <= 3 %, batch listener (1 - on / off)",
+				results.gapDetectionOverhead(Results.BATCH_LISTENER, Results.BATCH_LISTENER_NO_SEQUENCE),
+				OVERHEAD_TARGET, false);
+		out.append("\nA negative overhead means the case with the sequence on was the faster one: the difference is "
+				+ "within the noise of the run (see the spreads).\n\n");
+	}
+
+	private static void target(StringBuilder out, String name, double measured, double target, boolean atLeast) {
+		boolean met = atLeast ? measured >= target : measured <= target;
+		out.append("| ")
+			.append(name)
+			.append(" | ")
+			.append(String.format("%.3f", measured))
+			.append(" | ")
+			.append(met ? "yes" : "**no**")
+			.append(" |\n");
+	}
+
+	private static void profiles(StringBuilder out, Results results) {
+		out.append("## Profiles\n\n");
+		out.append("One extra run of each case below under Java Flight Recorder (`jdk.jfr` API, `profile` settings: "
+				+ "a stack sample of each running Java thread every 10 ms; recordings in `target/*.jfr`). Inclusive: "
+				+ "samples with a frame of that package anywhere in the stack. Self: the method on top.\n\n");
+		for (Profile profile : results.profiles) {
+			out.append("### ").append(profile.name()).append(" (").append(profile.samples()).append(" samples)\n\n");
+			out.append("- busiest threads: ");
+			profile.threads()
+				.forEach((entry) -> out.append("`")
+					.append(entry.getKey())
+					.append("` ")
+					.append(percent(profile.share(entry.getValue())))
+					.append(", "));
+			out.append("\n- inclusive: ");
+			profile.inclusive()
+				.forEach((prefix, count) -> out.append("`")
+					.append(prefix)
+					.append("*` ")
+					.append(percent(profile.share(count)))
+					.append(", "));
+			out.append("\n- top of stack: ");
+			profile.topMethods()
+				.forEach((entry) -> out.append("`")
+					.append(entry.getKey())
+					.append("` ")
+					.append(percent(profile.share(entry.getValue())))
+					.append(", "));
+			if (!profile.starterMethods().isEmpty()) {
+				out.append("\n- the starter's innermost frames: ");
+				profile.starterMethods()
+					.forEach((entry) -> out.append("`")
+						.append(entry.getKey())
+						.append("` ")
+						.append(percent(profile.share(entry.getValue())))
+						.append(", "));
+			}
+			out.append("\n\n");
+		}
+	}
+
+	private static String rounds(Samples samples) {
+		StringBuilder rounds = new StringBuilder();
+		for (Run run : samples.runs()) {
+			rounds.append((rounds.length() > 0) ? ", " : "").append(count(run.recordsPerSecond()));
+		}
+		return rounds.toString();
+	}
+
+	private static String sizeLabel(int size) {
+		return (size == LosslessKafkaBenchmarks.KIB) ? "1 KiB" : size + " B";
+	}
+
+	private static String count(double value) {
+		return String.format("%,.0f", value);
+	}
+
+	private static String percent(double fraction) {
+		return String.format("%.1f %%", fraction * 100);
+	}
+
+	private static String millis(double value) {
+		return Double.isNaN(value) ? "-" : String.format("%.1f", value);
+	}
+
+}
