@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.lossless.kafka.consumer.ConsumerOffsetsSnapshot.PartitionOffsets;
+import dev.lossless.kafka.topics.BoundedAdmin;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsResult;
@@ -33,7 +33,6 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.util.Assert;
@@ -56,13 +55,9 @@ public final class ConsumerOffsetsInspector implements DisposableBean {
 	 */
 	public static final double DEFAULT_RISK_THRESHOLD = 0.8;
 
-	private final Map<String, Object> adminConfig;
-
-	private final Duration timeout;
-
 	private final double riskThreshold;
 
-	private @Nullable Admin admin;
+	private final BoundedAdmin client;
 
 	/**
 	 * Create an instance.
@@ -76,11 +71,7 @@ public final class ConsumerOffsetsInspector implements DisposableBean {
 		Assert.notNull(adminConfig, "'adminConfig' cannot be null");
 		Assert.isTrue(timeout != null && timeout.toMillis() > 0, "'timeout' must be positive");
 		Assert.isTrue(riskThreshold > 0 && riskThreshold <= 1, "'riskThreshold' must be greater than 0 and at most 1");
-		this.adminConfig = new HashMap<>(adminConfig);
-		int timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-		this.adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
-		this.adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
-		this.timeout = timeout;
+		this.client = new BoundedAdmin(adminConfig, timeout);
 		this.riskThreshold = riskThreshold;
 	}
 
@@ -97,7 +88,7 @@ public final class ConsumerOffsetsInspector implements DisposableBean {
 	public ConsumerOffsetsSnapshot inspect(Map<String, Set<String>> topicsByGroup) {
 		Instant time = Instant.now();
 		long start = System.nanoTime();
-		long deadline = start + this.timeout.toNanos();
+		long deadline = start + this.client.timeout().toNanos();
 		try {
 			List<PartitionOffsets> partitions = (topicsByGroup.isEmpty()) ? List.of()
 					: read(admin(), topicsByGroup, deadline);
@@ -108,7 +99,7 @@ public final class ConsumerOffsetsInspector implements DisposableBean {
 			return ConsumerOffsetsSnapshot.unreachable("interrupted", time, since(start));
 		}
 		catch (ExecutionException | TimeoutException | KafkaException ex) {
-			return ConsumerOffsetsSnapshot.unreachable(describeFailure(ex), time, since(start));
+			return ConsumerOffsetsSnapshot.unreachable(this.client.describeFailure(ex), time, since(start));
 		}
 	}
 
@@ -133,7 +124,7 @@ public final class ConsumerOffsetsInspector implements DisposableBean {
 		partitionsByGroup.forEach((group, partitions) -> specs.put(group,
 				new ListConsumerGroupOffsetsSpec().topicPartitions(partitions)));
 		ListConsumerGroupOffsetsResult committedResult = admin.listConsumerGroupOffsets(specs,
-				new ListConsumerGroupOffsetsOptions().timeoutMs(remainingMillis(deadline)));
+				new ListConsumerGroupOffsetsOptions().timeoutMs(BoundedAdmin.remainingMillis(deadline)));
 		Set<TopicPartition> allPartitions = new HashSet<>();
 		partitionsByGroup.values().forEach(allPartitions::addAll);
 		ListOffsetsResult earliestResult = listOffsets(admin, allPartitions, OffsetSpec.earliest(), deadline);
@@ -160,13 +151,13 @@ public final class ConsumerOffsetsInspector implements DisposableBean {
 	private Map<String, List<TopicPartition>> partitionsOf(Admin admin, Collection<String> topics, long deadline)
 			throws InterruptedException, ExecutionException, TimeoutException {
 		Map<String, KafkaFuture<TopicDescription>> descriptions = admin
-			.describeTopics(topics, new DescribeTopicsOptions().timeoutMs(remainingMillis(deadline)))
+			.describeTopics(topics, new DescribeTopicsOptions().timeoutMs(BoundedAdmin.remainingMillis(deadline)))
 			.topicNameValues();
 		Map<String, List<TopicPartition>> partitions = new HashMap<>();
 		for (String topic : topics) {
 			try {
 				TopicDescription description = descriptions.get(topic)
-					.get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+					.get(BoundedAdmin.remainingMillis(deadline), TimeUnit.MILLISECONDS);
 				partitions.put(topic,
 						description.partitions()
 							.stream()
@@ -187,7 +178,7 @@ public final class ConsumerOffsetsInspector implements DisposableBean {
 			long deadline) {
 		Map<TopicPartition, OffsetSpec> request = new HashMap<>();
 		partitions.forEach((partition) -> request.put(partition, spec));
-		return admin.listOffsets(request, new ListOffsetsOptions().timeoutMs(remainingMillis(deadline)));
+		return admin.listOffsets(request, new ListOffsetsOptions().timeoutMs(BoundedAdmin.remainingMillis(deadline)));
 	}
 
 	private static Map<TopicPartition, Long> offsetsOf(ListOffsetsResult result, Collection<TopicPartition> partitions,
@@ -197,7 +188,7 @@ public final class ConsumerOffsetsInspector implements DisposableBean {
 			try {
 				offsets.put(partition,
 						result.partitionResult(partition)
-							.get(remainingMillis(deadline), TimeUnit.MILLISECONDS)
+							.get(BoundedAdmin.remainingMillis(deadline), TimeUnit.MILLISECONDS)
 							.offset());
 			}
 			catch (ExecutionException ex) {
@@ -214,7 +205,8 @@ public final class ConsumerOffsetsInspector implements DisposableBean {
 			String group, long deadline) throws InterruptedException, ExecutionException, TimeoutException {
 		try {
 			// A partition without a committed offset maps to null
-			return result.partitionsToOffsetAndMetadata(group).get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+			return result.partitionsToOffsetAndMetadata(group)
+				.get(BoundedAdmin.remainingMillis(deadline), TimeUnit.MILLISECONDS);
 		}
 		catch (ExecutionException ex) {
 			if (ex.getCause() instanceof GroupIdNotFoundException) {
@@ -224,35 +216,17 @@ public final class ConsumerOffsetsInspector implements DisposableBean {
 		}
 	}
 
-	private static int remainingMillis(long deadline) {
-		return (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-	}
-
 	private static Duration since(long start) {
 		return Duration.ofNanos(System.nanoTime() - start);
 	}
 
-	private String describeFailure(Exception ex) {
-		Throwable cause = (ex instanceof ExecutionException && ex.getCause() != null) ? ex.getCause() : ex;
-		String reason = (cause instanceof TimeoutException
-				|| cause instanceof org.apache.kafka.common.errors.TimeoutException)
-						? "did not answer within " + this.timeout.toMillis() + " ms" : cause.toString();
-		return "brokers " + this.adminConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG) + " " + reason;
-	}
-
-	private synchronized Admin admin() {
-		if (this.admin == null) {
-			this.admin = Admin.create(this.adminConfig);
-		}
-		return this.admin;
+	private Admin admin() {
+		return this.client.admin();
 	}
 
 	@Override
-	public synchronized void destroy() {
-		if (this.admin != null) {
-			this.admin.close(Duration.ofSeconds(1));
-			this.admin = null;
-		}
+	public void destroy() {
+		this.client.close();
 	}
 
 }

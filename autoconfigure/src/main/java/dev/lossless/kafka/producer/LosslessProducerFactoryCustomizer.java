@@ -36,12 +36,13 @@ public final class LosslessProducerFactoryCustomizer implements DefaultKafkaProd
 
 	@Override
 	public void customize(DefaultKafkaProducerFactory<?, ?> producerFactory) {
-		SendFallback fallback = (this.journal != null)
-				? new JournalingSendFallback(this.journal, new ApplicationSerializers(producerFactory), this.appended)
-				: null;
-		if (this.stampSequences || fallback != null) {
-			new LosslessProducerPostProcessor(producerFactory, this.stampSequences, fallback).register();
+		if (!this.stampSequences && this.journal == null) {
+			return;
 		}
+		ApplicationSerializers serializers = new ApplicationSerializers(producerFactory);
+		SendFallback fallback = (this.journal != null)
+				? new JournalingSendFallback(this.journal, serializers, this.appended) : null;
+		new LosslessProducerPostProcessor(producerFactory, serializers, this.stampSequences, fallback).register();
 	}
 
 }

@@ -31,12 +31,12 @@ public final class LosslessProducerPostProcessor implements ProducerPostProcesso
 
 	private final ApplicationSerializers serializers;
 
-	LosslessProducerPostProcessor(DefaultKafkaProducerFactory<?, ?> factory, boolean stamp,
-			@Nullable SendFallback fallback) {
+	LosslessProducerPostProcessor(DefaultKafkaProducerFactory<?, ?> factory, ApplicationSerializers serializers,
+			boolean stamp, @Nullable SendFallback fallback) {
 		this.factory = factory;
 		this.stamp = stamp;
 		this.fallback = fallback;
-		this.serializers = new ApplicationSerializers(factory);
+		this.serializers = serializers;
 	}
 
 	/**
@@ -45,7 +45,7 @@ public final class LosslessProducerPostProcessor implements ProducerPostProcesso
 	 * @return the post-processor
 	 */
 	public static LosslessProducerPostProcessor stamping(DefaultKafkaProducerFactory<?, ?> factory) {
-		return new LosslessProducerPostProcessor(factory, true, null);
+		return new LosslessProducerPostProcessor(factory, new ApplicationSerializers(factory), true, null);
 	}
 
 	/**

@@ -12,7 +12,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -39,11 +38,7 @@ import org.springframework.beans.factory.DisposableBean;
  */
 public final class TopicInspector implements DisposableBean {
 
-	private final Map<String, Object> adminConfig;
-
-	private final Duration timeout;
-
-	private @Nullable Admin admin;
+	private final BoundedAdmin client;
 
 	/**
 	 * Create an instance.
@@ -51,11 +46,7 @@ public final class TopicInspector implements DisposableBean {
 	 * @param timeout the bound on every call
 	 */
 	public TopicInspector(Map<String, Object> adminConfig, Duration timeout) {
-		this.adminConfig = new HashMap<>(adminConfig);
-		int timeoutMs = (int) timeout.toMillis();
-		this.adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
-		this.adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
-		this.timeout = timeout;
+		this.client = new BoundedAdmin(adminConfig, timeout);
 	}
 
 	/**
@@ -67,12 +58,12 @@ public final class TopicInspector implements DisposableBean {
 	public TopicsSnapshot inspect(Collection<String> names) {
 		try {
 			Admin admin = admin();
-			long deadline = System.nanoTime() + this.timeout.toNanos();
-			admin.describeCluster(new DescribeClusterOptions().timeoutMs(remainingMillis(deadline)))
+			long deadline = this.client.deadline();
+			admin.describeCluster(new DescribeClusterOptions().timeoutMs(BoundedAdmin.remainingMillis(deadline)))
 				.nodes()
-				.get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+				.get(BoundedAdmin.remainingMillis(deadline), TimeUnit.MILLISECONDS);
 			Map<String, KafkaFuture<TopicDescription>> descriptions = admin
-				.describeTopics(names, new DescribeTopicsOptions().timeoutMs(remainingMillis(deadline)))
+				.describeTopics(names, new DescribeTopicsOptions().timeoutMs(BoundedAdmin.remainingMillis(deadline)))
 				.topicNameValues();
 			Map<String, TopicState> topics = new LinkedHashMap<>();
 			Map<String, TopicDescription> existing = new LinkedHashMap<>();
@@ -94,7 +85,7 @@ public final class TopicInspector implements DisposableBean {
 			return TopicsSnapshot.unreachable("interrupted");
 		}
 		catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException ex) {
-			return TopicsSnapshot.unreachable(describeFailure(ex));
+			return TopicsSnapshot.unreachable(this.client.describeFailure(ex));
 		}
 	}
 
@@ -105,7 +96,7 @@ public final class TopicInspector implements DisposableBean {
 	 */
 	public Map<String, String> create(Collection<NewTopic> topics) {
 		Map<String, String> errors = new LinkedHashMap<>();
-		int timeoutMs = (int) this.timeout.toMillis();
+		int timeoutMs = (int) this.client.timeout().toMillis();
 		Map<String, KafkaFuture<Void>> results = admin()
 			.createTopics(topics, new CreateTopicsOptions().timeoutMs(timeoutMs))
 			.values();
@@ -119,11 +110,11 @@ public final class TopicInspector implements DisposableBean {
 			}
 			catch (ExecutionException ex) {
 				if (!(ex.getCause() instanceof TopicExistsException)) {
-					errors.put(name, describeFailure(ex));
+					errors.put(name, this.client.describeFailure(ex));
 				}
 			}
 			catch (TimeoutException ex) {
-				errors.put(name, describeFailure(ex));
+				errors.put(name, this.client.describeFailure(ex));
 			}
 		});
 		return errors;
@@ -137,7 +128,7 @@ public final class TopicInspector implements DisposableBean {
 	 * @return whether every topic is reported
 	 */
 	public boolean awaitExisting(Collection<String> names) {
-		long deadline = System.nanoTime() + this.timeout.toNanos();
+		long deadline = this.client.deadline();
 		while (System.nanoTime() < deadline) {
 			TopicsSnapshot snapshot = inspect(names);
 			if (snapshot.reachable() && snapshot.topics().values().stream().allMatch(TopicState::exists)) {
@@ -151,7 +142,7 @@ public final class TopicInspector implements DisposableBean {
 	private @Nullable TopicDescription describe(KafkaFuture<TopicDescription> future, long deadline)
 			throws InterruptedException, ExecutionException, TimeoutException {
 		try {
-			return future.get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+			return future.get(BoundedAdmin.remainingMillis(deadline), TimeUnit.MILLISECONDS);
 		}
 		catch (ExecutionException ex) {
 			if (ex.getCause() instanceof UnknownTopicOrPartitionException) {
@@ -170,9 +161,9 @@ public final class TopicInspector implements DisposableBean {
 			.map((name) -> new ConfigResource(ConfigResource.Type.TOPIC, name))
 			.toList();
 		Map<ConfigResource, Config> configs = admin
-			.describeConfigs(resources, new DescribeConfigsOptions().timeoutMs(remainingMillis(deadline)))
+			.describeConfigs(resources, new DescribeConfigsOptions().timeoutMs(BoundedAdmin.remainingMillis(deadline)))
 			.all()
-			.get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+			.get(BoundedAdmin.remainingMillis(deadline), TimeUnit.MILLISECONDS);
 		Map<String, Map<String, TopicState.Setting>> settings = new HashMap<>();
 		configs.forEach((resource, config) -> {
 			Map<String, TopicState.Setting> entries = new HashMap<>();
@@ -195,31 +186,13 @@ public final class TopicInspector implements DisposableBean {
 				(configs != null) ? configs : Map.of());
 	}
 
-	private static int remainingMillis(long deadline) {
-		return (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-	}
-
-	private String describeFailure(Exception ex) {
-		Throwable cause = (ex instanceof ExecutionException && ex.getCause() != null) ? ex.getCause() : ex;
-		String reason = (cause instanceof TimeoutException
-				|| cause instanceof org.apache.kafka.common.errors.TimeoutException)
-						? "did not answer within " + this.timeout.toMillis() + " ms" : cause.toString();
-		return "brokers " + this.adminConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG) + " " + reason;
-	}
-
-	private synchronized Admin admin() {
-		if (this.admin == null) {
-			this.admin = Admin.create(this.adminConfig);
-		}
-		return this.admin;
+	private Admin admin() {
+		return this.client.admin();
 	}
 
 	@Override
-	public synchronized void destroy() {
-		if (this.admin != null) {
-			this.admin.close(Duration.ofSeconds(1));
-			this.admin = null;
-		}
+	public void destroy() {
+		this.client.close();
 	}
 
 }
