@@ -274,8 +274,7 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 	}
 
 	private Round round() {
-		List<Integer> lanes = this.store.lockLanes(this.nextLane, this.settings.lanes(), this.lanesPerRound);
-		this.nextLane = (this.nextLane + this.lanesPerRound) % this.settings.lanes();
+		List<Integer> lanes = lockLanes();
 		List<OutboxRow> rows = this.store.pending(lanes, this.settings.batchSize());
 		if (rows.isEmpty()) {
 			return new Round(0, 0, null);
@@ -337,6 +336,27 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 		}
 		this.store.markSent(acknowledged);
 		return new Round(rows.size(), acknowledged.size(), failure);
+	}
+
+	/**
+	 * Lock up to half the lanes, the next ones after those of the previous round; when
+	 * another relay holds them, try the following ones.
+	 */
+	private List<Integer> lockLanes() {
+		// every lane of the table: also those left by a larger 'lanes' setting
+		List<Integer> all = this.store.lanes();
+		for (int tried = 0; tried < all.size(); tried += this.lanesPerRound) {
+			List<Integer> window = new ArrayList<>(this.lanesPerRound);
+			for (int i = 0; i < Math.min(this.lanesPerRound, all.size()); i++) {
+				window.add(all.get((this.nextLane + i) % all.size()));
+			}
+			this.nextLane = (this.nextLane + this.lanesPerRound) % all.size();
+			List<Integer> locked = this.store.lockLanes(window);
+			if (!locked.isEmpty()) {
+				return locked;
+			}
+		}
+		return List.of();
 	}
 
 	/**

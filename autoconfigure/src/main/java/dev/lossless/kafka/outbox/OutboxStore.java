@@ -181,17 +181,31 @@ public final class OutboxStore {
 	}
 
 	/**
-	 * Lock free lanes until the end of the current transaction, skipping those another
-	 * relay holds.
-	 * @param start the lane to start from (lanes are taken in the order {@code start},
-	 * {@code start + 1}, ... modulo {@code lanes})
-	 * @param lanes the number of lanes
-	 * @param max the most lanes to lock
+	 * Return the lanes of the lane table.
+	 * @return the lanes, in order
+	 */
+	List<Integer> lanes() {
+		return this.jdbc.queryForList("SELECT lane FROM " + this.laneTable + " ORDER BY lane", Integer.class);
+	}
+
+	/**
+	 * Lock some lanes until the end of the current transaction, skipping those another
+	 * relay holds. The lanes are named rather than limited with {@code FETCH FIRST}: H2
+	 * locks every row it reads, including those past the limit.
+	 * @param candidates the lanes to lock
 	 * @return the locked lanes
 	 */
-	List<Integer> lockLanes(int start, int lanes, int max) {
-		return this.jdbc.queryForList("SELECT lane FROM " + this.laneTable + " ORDER BY MOD(lane + ?, ?)"
-				+ " FETCH FIRST " + max + " ROWS ONLY FOR UPDATE SKIP LOCKED", Integer.class, lanes - start, lanes);
+	List<Integer> lockLanes(List<Integer> candidates) {
+		if (candidates.isEmpty()) {
+			return Collections.emptyList();
+		}
+		return this.jdbc.queryForList("SELECT lane FROM " + this.laneTable + " WHERE lane IN ("
+				+ placeholders(candidates.size()) + ") ORDER BY lane FOR UPDATE SKIP LOCKED", Integer.class,
+				candidates.toArray());
+	}
+
+	private static String placeholders(int count) {
+		return String.join(", ", Collections.nCopies(count, "?"));
 	}
 
 	/**
@@ -220,8 +234,9 @@ public final class OutboxStore {
 			List<Object> arguments = new ArrayList<>(chunk.size() + 1);
 			arguments.add(now);
 			arguments.addAll(chunk);
-			this.jdbc.update("UPDATE " + this.table + " SET sent_at = ? WHERE id IN ("
-					+ String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")", arguments.toArray());
+			this.jdbc.update(
+					"UPDATE " + this.table + " SET sent_at = ? WHERE id IN (" + placeholders(chunk.size()) + ")",
+					arguments.toArray());
 		}
 	}
 
