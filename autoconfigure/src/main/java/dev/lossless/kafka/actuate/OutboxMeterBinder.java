@@ -36,10 +36,10 @@ public class OutboxMeterBinder implements MeterBinder {
 			.description("Age of the oldest outbox row not yet published")
 			.baseUnit("seconds")
 			.register(registry);
-		FunctionCounter.builder("lossless.kafka.outbox.published", this.monitor, (m) -> m.statistics().published())
+		FunctionCounter.builder("lossless.kafka.outbox.published", this.monitor, OutboxMonitor::published)
 			.description("Outbox rows published and marked sent by this instance")
 			.register(registry);
-		FunctionCounter.builder("lossless.kafka.outbox.failures", this.monitor, (m) -> m.statistics().failures())
+		FunctionCounter.builder("lossless.kafka.outbox.failures", this.monitor, OutboxMonitor::failures)
 			.description("Failed sends of outbox rows by this instance")
 			.register(registry);
 	}

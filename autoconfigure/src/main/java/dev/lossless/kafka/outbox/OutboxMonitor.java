@@ -26,6 +26,19 @@ public interface OutboxMonitor {
 	Statistics statistics();
 
 	/**
+	 * Return the rows published and marked sent by this instance, without reading the
+	 * table.
+	 * @return the count
+	 */
+	long published();
+
+	/**
+	 * Return the failed sends of rows by this instance, without reading the table.
+	 * @return the count
+	 */
+	long failures();
+
+	/**
 	 * The outbox's state.
 	 *
 	 * @param pending rows not yet sent, counted up to {@link #PENDING_COUNT_LIMIT}, or

@@ -171,6 +171,16 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 				this.failures.sum(), this.consecutiveFailures.get(), this.lastFailure.get(), cached.error());
 	}
 
+	@Override
+	public long published() {
+		return this.published.sum();
+	}
+
+	@Override
+	public long failures() {
+		return this.failures.sum();
+	}
+
 	private CachedBacklog readBacklog(Instant now) {
 		try {
 			return new CachedBacklog(this.store.backlog(PENDING_COUNT_LIMIT), null, now);

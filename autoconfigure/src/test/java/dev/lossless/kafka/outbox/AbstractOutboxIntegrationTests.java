@@ -239,8 +239,6 @@ abstract class AbstractOutboxIntegrationTests {
 			OutboxRelay relay2 = second.getBean(OutboxRelay.class);
 			await().atMost(WAIT).until(() -> relay1.statistics().published() + relay2.statistics().published() == rows);
 			assertThat(endOffsets(topic)).isEqualTo(rows);
-			System.out.println(
-					"TEMP relay1=" + relay1.statistics().published() + " relay2=" + relay2.statistics().published());
 			assertThat(records).hasSize(rows);
 			Set<String> messageIds = new HashSet<>();
 			Map<String, Integer> lastSeen = new HashMap<>();
