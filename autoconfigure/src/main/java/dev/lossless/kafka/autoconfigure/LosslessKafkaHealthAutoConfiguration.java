@@ -5,11 +5,13 @@ import java.util.Map;
 
 import dev.lossless.kafka.actuate.ConsumerLagHealthIndicator;
 import dev.lossless.kafka.actuate.ListenerContainersHealthIndicator;
+import dev.lossless.kafka.actuate.OutboxHealthIndicator;
 import dev.lossless.kafka.actuate.ProducerHealthIndicator;
 import dev.lossless.kafka.actuate.SequenceHealthIndicator;
 import dev.lossless.kafka.actuate.TopicsHealthIndicator;
 import dev.lossless.kafka.consumer.ConsumerOffsetsMonitor;
 import dev.lossless.kafka.consumer.RecoveryListener;
+import dev.lossless.kafka.outbox.OutboxMonitor;
 import dev.lossless.kafka.producer.SendJournalReplayer;
 import dev.lossless.kafka.producer.SendJournalStore;
 import dev.lossless.kafka.producer.SendResultListener;
@@ -31,7 +33,7 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
  * Auto-configuration} of the {@code kafkaReliability} health: {@code producer},
- * {@code consumer}, {@code topics}, {@code sequence} and {@code lag}.
+ * {@code consumer}, {@code topics}, {@code sequence}, {@code lag} and {@code outbox}.
  *
  * @author Lossless Kafka team
  * @since 0.1.0
@@ -48,7 +50,7 @@ public final class LosslessKafkaHealthAutoConfiguration {
 			ObjectProvider<SendJournalStore> journal, ObjectProvider<SendJournalReplayer> replayer,
 			ObjectProvider<RecoveryListener> recovery, ObjectProvider<KafkaListenerEndpointRegistry> registry,
 			ObjectProvider<SequenceChecker> sequenceChecker, ObjectProvider<ConsumerOffsetsMonitor> lagMonitor,
-			ReliabilityAudit audit, TopicInspector inspector) {
+			ObjectProvider<OutboxMonitor> outbox, ReliabilityAudit audit, TopicInspector inspector) {
 		Map<String, HealthContributor> contributors = new LinkedHashMap<>();
 		SendJournalStore journalStore = journal.getIfAvailable();
 		sendResults.ifAvailable((listener) -> contributors.put("producer", new ProducerHealthIndicator(listener,
@@ -58,6 +60,7 @@ public final class LosslessKafkaHealthAutoConfiguration {
 		contributors.put("topics", new TopicsHealthIndicator(audit, inspector));
 		sequenceChecker.ifAvailable((checker) -> contributors.put("sequence", new SequenceHealthIndicator(checker)));
 		lagMonitor.ifAvailable((monitor) -> contributors.put("lag", new ConsumerLagHealthIndicator(monitor::snapshot)));
+		outbox.ifAvailable((monitor) -> contributors.put("outbox", new OutboxHealthIndicator(monitor)));
 		return CompositeHealthContributor.fromMap(contributors);
 	}
 

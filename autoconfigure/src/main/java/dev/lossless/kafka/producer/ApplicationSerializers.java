@@ -8,7 +8,7 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.BeanUtils;
-import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.util.Assert;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.function.SingletonSupplier;
@@ -21,29 +21,41 @@ import org.springframework.util.function.SingletonSupplier;
  * @author Lossless Kafka team
  * @since 0.1.0
  */
-final class ApplicationSerializers {
+public final class ApplicationSerializers {
 
 	private final Supplier<Serializer<Object>> key;
 
 	private final Supplier<Serializer<Object>> value;
 
-	ApplicationSerializers(DefaultKafkaProducerFactory<?, ?> factory) {
+	/**
+	 * Create an instance.
+	 * @param factory the application's producer factory
+	 */
+	public ApplicationSerializers(ProducerFactory<?, ?> factory) {
 		this.key = SingletonSupplier.of(() -> resolve(factory, factory.getKeySerializerSupplier(),
 				ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, true));
 		this.value = SingletonSupplier.of(() -> resolve(factory, factory.getValueSerializerSupplier(),
 				ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, false));
 	}
 
-	Serializer<Object> key() {
+	/**
+	 * Return the key serializer.
+	 * @return the serializer
+	 */
+	public Serializer<Object> key() {
 		return this.key.get();
 	}
 
-	Serializer<Object> value() {
+	/**
+	 * Return the value serializer.
+	 * @return the serializer
+	 */
+	public Serializer<Object> value() {
 		return this.value.get();
 	}
 
 	@SuppressWarnings("unchecked")
-	private static Serializer<Object> resolve(DefaultKafkaProducerFactory<?, ?> factory,
+	private static Serializer<Object> resolve(ProducerFactory<?, ?> factory,
 			Supplier<? extends @Nullable Serializer<?>> supplier, String property, boolean isKey) {
 		Serializer<?> instance = supplier.get();
 		if (instance != null) {

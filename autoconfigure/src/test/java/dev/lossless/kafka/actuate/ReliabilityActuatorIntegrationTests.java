@@ -106,8 +106,11 @@ class ReliabilityActuatorIntegrationTests {
 	void healthIsUpWithProducerConsumerAndTopicsComponents() throws Exception {
 		JsonNode reliability = reliabilityHealth();
 		assertThat(reliability.get("status").asString()).isEqualTo("UP");
+		// H2 is on the test class path: the application has an embedded DataSource, so
+		// the outbox
 		assertThat(reliability.get("components").propertyNames()).containsExactlyInAnyOrder("producer", "consumer",
-				"topics", "sequence", "lag");
+				"topics", "sequence", "lag", "outbox");
+		assertThat(reliability.at("/components/outbox/status").asString()).isEqualTo("UP");
 		assertThat(reliability.at("/components/consumer/details/containers/orders/running").asBoolean()).isTrue();
 	}
 

@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
+import dev.lossless.kafka.testcluster.PostgresServer;
+
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -30,7 +32,30 @@ import org.springframework.kafka.core.KafkaTemplate;
  */
 final class BenchmarkApplications {
 
+	private static final String NO_DATA_SOURCE = "spring.autoconfigure.exclude="
+			+ "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration";
+
 	private BenchmarkApplications() {
+	}
+
+	/**
+	 * Start an application that writes to the transactional outbox of a PostgreSQL
+	 * database, with the relay publishing its rows.
+	 * @param bootstrapServers the brokers
+	 * @param jdbcUrl the database
+	 * @param batchSize the relay's batch size
+	 * @param topic the topic it publishes to, audited at startup
+	 * @return the running application
+	 */
+	static ConfigurableApplicationContext outbox(String bootstrapServers, String jdbcUrl, int batchSize, String topic) {
+		List<String> properties = common(bootstrapServers, true, 5);
+		properties.remove(NO_DATA_SOURCE);
+		properties.add("lossless.kafka.topics.verify=" + topic);
+		properties.add("spring.datasource.url=" + jdbcUrl);
+		properties.add("spring.datasource.username=" + PostgresServer.USER);
+		properties.add("lossless.kafka.outbox.initialize-schema=always");
+		properties.add("lossless.kafka.outbox.batch-size=" + batchSize);
+		return start(ProducerApplication.class, properties, null);
 	}
 
 	/**
@@ -113,6 +138,8 @@ final class BenchmarkApplications {
 				"spring.kafka.consumer.value-deserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer");
 		properties.add("lossless.kafka.sequence.enabled=" + sequence);
 		properties.add("spring.main.banner-mode=off");
+		// only the outbox case has a database
+		properties.add(NO_DATA_SOURCE);
 		properties.add("logging.level.root=WARN");
 		try {
 			properties.add(

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import dev.lossless.kafka.testcluster.KafkaProcessCluster;
+import dev.lossless.kafka.testcluster.PostgresServer;
 
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -45,6 +46,8 @@ public final class LosslessKafkaBenchmarks {
 
 	private static final int DURABILITY_RECORDS = 60_000;
 
+	private static final int OUTBOX_RECORDS = 50_000;
+
 	/**
 	 * Warm-up rounds before the measured ones: the brokers are fresh JVMs too, and a
 	 * trial run showed them (and the clients) still speeding up through the first two
@@ -67,7 +70,7 @@ public final class LosslessKafkaBenchmarks {
 		int rounds = Integer.getInteger("bench.rounds", 3);
 		// for development: a subset of producer,consumer,durability,profile
 		List<String> sections = List
-			.of(System.getProperty("bench.sections", "producer,consumer,durability,profile").split(","));
+			.of(System.getProperty("bench.sections", "producer,consumer,durability,outbox,profile").split(","));
 		Instant started = Instant.now();
 		Results results = new Results();
 		results.rounds = rounds;
@@ -96,6 +99,9 @@ public final class LosslessKafkaBenchmarks {
 			}
 			if (sections.contains("durability")) {
 				durability(cluster, scale, rounds, results);
+			}
+			if (sections.contains("outbox")) {
+				outbox(cluster, scale, rounds, results);
 			}
 			if (sections.contains("profile")) {
 				profiles(cluster, scale, outputDirectory, results);
@@ -207,6 +213,28 @@ public final class LosslessKafkaBenchmarks {
 				+ partitions;
 		Map<String, Object> settings = ProducerCases.settings(bootstrapServers, acks, idempotence, lingerMs);
 		cases.put(name, () -> ProducerCases.raw(settings, "bench-durability-" + partitions, records, KIB));
+	}
+
+	private static void outbox(KafkaProcessCluster cluster, double scale, int rounds, Results results)
+			throws Exception {
+		String bootstrapServers = cluster.bootstrapServers();
+		int records = scaled(OUTBOX_RECORDS, scale);
+		results.outboxRecords = records;
+		String topic = "bench-outbox";
+		cluster.createTopic(topic, 3, (short) 3, TOPIC_CONFIGS);
+		log("Starting PostgreSQL for the outbox cases");
+		try (PostgresServer postgres = PostgresServer.start(Map.of("max_connections", "50"));
+				ConfigurableApplicationContext defaults = BenchmarkApplications.outbox(bootstrapServers,
+						postgres.jdbcUrl(), 500, topic);
+				ConfigurableApplicationContext large = BenchmarkApplications.outbox(bootstrapServers,
+						postgres.jdbcUrl(), 2000, topic)) {
+			OutboxCases.stopRelays(defaults, large);
+			Map<String, Case> cases = new LinkedHashMap<>();
+			cases.put("batch-size=500 (default)", () -> OutboxCases.relay(defaults, topic, records, KIB));
+			cases.put("batch-size=2000", () -> OutboxCases.relay(large, topic, records, KIB));
+			// the relays share the table: only the measured one runs
+			runRounds("outbox", cases, Math.min(rounds, 3), 1, results::outbox);
+		}
 	}
 
 	private static void profiles(KafkaProcessCluster cluster, double scale, Path outputDirectory, Results results)

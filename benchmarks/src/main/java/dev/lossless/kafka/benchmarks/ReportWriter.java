@@ -38,9 +38,7 @@ final class ReportWriter {
 		producers(out, results);
 		consumers(out, results);
 		durability(out, results);
-		out.append("## 4. Outbox relay throughput\n\n");
-		out.append("Not measured: the transactional outbox does not exist yet (issue #5). This section will get its "
-				+ "numbers when it does.\n\n");
+		outbox(out, results);
 		targets(out, results);
 		profiles(out, results);
 		out.append("## Machine-readable summary (medians, 1 KiB records)\n\n");
@@ -220,6 +218,34 @@ final class ReportWriter {
 						millis(samples.median(Run::p99)), millis(samples.median(Run::p999))))
 				.append(" | ")
 				.append(String.format("%.3f", Results.ratio(samples, baseline)))
+				.append(" |\n");
+		}
+		out.append("\n");
+	}
+
+	private static void outbox(StringBuilder out, Results results) {
+		out.append("## 4. Outbox relay throughput (embedded PostgreSQL 17)\n\n");
+		if (results.outbox.isEmpty()) {
+			out.append("Not measured in this run (`bench.sections` without `outbox`).\n\n");
+			return;
+		}
+		out.append("Each run writes ")
+			.append(results.outboxRecords)
+			.append(" rows of 1 KiB (100 keys) to the outbox table in transactions of 100 rows while the relay is "
+					+ "stopped, then starts the relay and times it until every row is acknowledged by the brokers "
+					+ "and marked sent (rows/s). PostgreSQL runs on the same machine (`PostgresServer`, fsync on); "
+					+ "the topic has 3 partitions, RF 3.\n\n");
+		out.append("| relay | rows/s (median) | spread | MB/s |\n");
+		out.append("|---|---:|---:|---:|\n");
+		for (Samples samples : results.outbox.values()) {
+			out.append("| `")
+				.append(samples.name())
+				.append("` | ")
+				.append(count(samples.median(Run::recordsPerSecond)))
+				.append(" | ")
+				.append(percent(samples.spread(Run::recordsPerSecond)))
+				.append(" | ")
+				.append(String.format("%.2f", samples.median(Run::megabytesPerSecond)))
 				.append(" |\n");
 		}
 		out.append("\n");

@@ -46,6 +46,9 @@ final class Results {
 	/** Per durability setting. */
 	final Map<String, Samples> durability = new LinkedHashMap<>();
 
+	/** Per outbox relay case. */
+	final Map<String, Samples> outbox = new LinkedHashMap<>();
+
 	final List<Profile> profiles = new ArrayList<>();
 
 	final Map<String, String> starterProducerSettings = new LinkedHashMap<>();
@@ -57,6 +60,8 @@ final class Results {
 	int consumerRecords;
 
 	int durabilityRecords;
+
+	int outboxRecords;
 
 	final Map<Integer, Integer> producerRecords = new LinkedHashMap<>();
 
@@ -71,6 +76,10 @@ final class Results {
 
 	Samples durability(String name) {
 		return this.durability.computeIfAbsent(name, Samples::new);
+	}
+
+	Samples outbox(String name) {
+		return this.outbox.computeIfAbsent(name, Samples::new);
 	}
 
 	double producerRatio(int recordSize) {

@@ -1,0 +1,575 @@
+package dev.lossless.kafka.outbox;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RetriableException;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.util.Assert;
+
+/**
+ * Publishes the committed rows of the outbox table to Kafka, on one daemon thread of its
+ * own, and marks each row sent only after the broker acknowledged it.
+ * <p>
+ * <b>Rounds.</b> A round runs in one database transaction: it locks free lanes with
+ * {@code SELECT ... FOR UPDATE SKIP LOCKED} on the lane table (at most half of them,
+ * starting where the previous round stopped, so that a second instance finds lanes to
+ * take), reads up to {@code batchSize} pending rows of those lanes in id order, sends
+ * them, waits for the acknowledgements, marks the acknowledged rows sent, counts a failed
+ * send on its row, and commits. A lane is locked by one relay at a time, so no row is
+ * sent by two relays at once, and the rows of a key (one lane) are sent in id order.
+ * <p>
+ * <b>Failures.</b> When a row's send fails, the rest of its lane is not sent in that
+ * round, and a lane whose oldest pending row failed before sends only that row until it
+ * is acknowledged: rows of a key are never sent past an earlier one that failed with a
+ * retriable error. A send that fails at once (no metadata within {@code max.block.ms})
+ * ends the sending of the round. After a round with a failure, the relay backs off, from
+ * {@code backOff} doubling up to {@code maxBackOff}. No row is ever dropped.
+ * <p>
+ * <b>Delivery.</b> At least once: a row acknowledged but not marked sent (the process
+ * died, the commit failed) is sent again, with the same message id.
+ * <p>
+ * <b>Cleanup.</b> Every {@code cleanupInterval}, rows sent more than
+ * {@code cleanupRetention} ago are deleted, in chunks.
+ * <p>
+ * <b>Lifecycle.</b> Starts in {@link #PHASE}, after the startup audit and before the web
+ * server and the listener containers; stops after them. {@link #stop()} returns within a
+ * few seconds.
+ *
+ * @author Lossless Kafka team
+ * @since 0.1.0
+ */
+public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, DisposableBean {
+
+	/**
+	 * The phase of the relay: just after the startup audit ({@code DEFAULT_PHASE - 4097})
+	 * and before the web server (Spring Boot's {@code WebServerStartStopLifecycle},
+	 * {@code DEFAULT_PHASE - 2048}).
+	 */
+	public static final int PHASE = DEFAULT_PHASE - 4096;
+
+	private static final Log logger = LogFactory.getLog(OutboxRelay.class);
+
+	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+
+	private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+	private static final int CLEANUP_CHUNK = 1000;
+
+	private static final Duration BACKLOG_CACHE = Duration.ofSeconds(1);
+
+	private final OutboxStore store;
+
+	private final ProducerFactory<byte[], byte[]> producerFactory;
+
+	private final Settings settings;
+
+	private final int lanesPerRound;
+
+	private final Clock clock = Clock.systemUTC();
+
+	private final Object lifecycleMonitor = new Object();
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final Condition signal = this.lock.newCondition();
+
+	private boolean wakeUpRequested;
+
+	private volatile @Nullable Thread worker;
+
+	private int nextLane;
+
+	private Instant nextCleanup = Instant.MIN;
+
+	private final LongAdder published = new LongAdder();
+
+	private final LongAdder failures = new LongAdder();
+
+	private final AtomicLong consecutiveFailures = new AtomicLong();
+
+	private final AtomicReference<@Nullable Failure> lastFailure = new AtomicReference<>();
+
+	private final Object backlogMonitor = new Object();
+
+	private @Nullable CachedBacklog backlog;
+
+	/**
+	 * Create an instance.
+	 * @param store the outbox table
+	 * @param producerFactory the relay's producer factory (byte arrays, not journaled)
+	 * @param settings the relay's settings
+	 */
+	public OutboxRelay(OutboxStore store, ProducerFactory<byte[], byte[]> producerFactory, Settings settings) {
+		Assert.notNull(store, "'store' cannot be null");
+		Assert.notNull(producerFactory, "'producerFactory' cannot be null");
+		Assert.notNull(settings, "'settings' cannot be null");
+		this.store = store;
+		this.producerFactory = producerFactory;
+		this.settings = settings;
+		this.lanesPerRound = Math.max(1, (settings.lanes() + 1) / 2);
+	}
+
+	/**
+	 * Look for pending rows now instead of at the end of the poll interval; a back-off
+	 * after a failed round is not cut short.
+	 */
+	public void wakeUp() {
+		this.lock.lock();
+		try {
+			this.wakeUpRequested = true;
+			this.signal.signalAll();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	@Override
+	public Statistics statistics() {
+		CachedBacklog cached;
+		synchronized (this.backlogMonitor) {
+			cached = this.backlog;
+			Instant now = this.clock.instant();
+			if (cached == null || cached.readAt().plus(BACKLOG_CACHE).isBefore(now)) {
+				cached = readBacklog(now);
+				this.backlog = cached;
+			}
+		}
+		OutboxStore.Backlog read = cached.backlog();
+		Duration oldestAge = (read != null && read.oldestCreatedAt() != null)
+				? Duration.between(read.oldestCreatedAt(), cached.readAt()) : null;
+		return new Statistics((read != null) ? read.pending() : -1, (read != null) ? read.failing() : -1,
+				(oldestAge != null && oldestAge.isNegative()) ? Duration.ZERO : oldestAge, this.published.sum(),
+				this.failures.sum(), this.consecutiveFailures.get(), this.lastFailure.get(), cached.error());
+	}
+
+	@Override
+	public long published() {
+		return this.published.sum();
+	}
+
+	@Override
+	public long failures() {
+		return this.failures.sum();
+	}
+
+	private CachedBacklog readBacklog(Instant now) {
+		try {
+			return new CachedBacklog(this.store.backlog(PENDING_COUNT_LIMIT), null, now);
+		}
+		catch (RuntimeException ex) {
+			return new CachedBacklog(null, ex.toString(), now);
+		}
+	}
+
+	@Override
+	public void start() {
+		synchronized (this.lifecycleMonitor) {
+			if (this.worker != null) {
+				return;
+			}
+			Thread thread = new Thread(this::run, "lossless-outbox-relay");
+			thread.setDaemon(true);
+			thread.setUncaughtExceptionHandler((failed, ex) -> logger
+				.error("Outbox relay failed: the outbox is no longer published by this instance until a restart", ex));
+			this.worker = thread;
+			thread.start();
+		}
+	}
+
+	@Override
+	public void stop() {
+		Thread thread;
+		synchronized (this.lifecycleMonitor) {
+			thread = this.worker;
+			this.worker = null;
+		}
+		if (thread == null) {
+			return;
+		}
+		signalAll();
+		if (!join(thread)) {
+			logger.warn("Outbox relay did not stop within " + STOP_TIMEOUT.toSeconds() + " s; interrupting it");
+			thread.interrupt();
+			if (!join(thread)) {
+				logger.warn("Outbox relay still runs; it ends once its current call returns");
+			}
+		}
+		// close the producer; a new one is created when the relay starts again
+		this.producerFactory.reset();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.worker != null;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+	@Override
+	public void destroy() {
+		stop();
+	}
+
+	private boolean active() {
+		return this.worker == Thread.currentThread();
+	}
+
+	private void run() {
+		long backOff = this.settings.backOff().toNanos();
+		while (active()) {
+			clearWakeUp();
+			cleanUpWhenDue();
+			Round round;
+			try {
+				round = this.store.inTransaction(this::round);
+				Assert.state(round != null, "No round");
+			}
+			catch (RuntimeException ex) {
+				round = new Round(0, 0, failed(null, null, ex));
+			}
+			if (round.published() > 0) {
+				this.published.add(round.published());
+				this.consecutiveFailures.set(0);
+				backOff = this.settings.backOff().toNanos();
+			}
+			Failure failure = round.failure();
+			if (failure != null) {
+				this.consecutiveFailures.incrementAndGet();
+				if (active()) {
+					logger.warn("Outbox relay round failed"
+							+ ((failure.rowId() != null)
+									? " for row " + failure.rowId() + " (topic '" + failure.topic() + "')" : "")
+							+ ": " + failure.error() + "; next attempt in " + TimeUnit.NANOSECONDS.toMillis(backOff)
+							+ " ms");
+					await(backOff, false);
+				}
+				backOff = Math.min(backOff * 2, this.settings.maxBackOff().toNanos());
+			}
+			else if (round.read() < this.settings.batchSize()) {
+				await(this.settings.pollInterval().toNanos(), true);
+			}
+		}
+	}
+
+	private Round round() {
+		List<Integer> lanes = lockLanes();
+		List<OutboxRow> rows = this.store.pending(lanes, this.settings.batchSize());
+		if (rows.isEmpty()) {
+			return new Round(0, 0, null);
+		}
+		List<OutboxRow> toSend = inLaneOrder(rows);
+		Producer<byte[], byte[]> producer = this.producerFactory.createProducer();
+		Set<Integer> failedLanes = ConcurrentHashMap.newKeySet();
+		List<@Nullable Future<RecordMetadata>> futures = new ArrayList<>(toSend.size());
+		for (OutboxRow row : toSend) {
+			if (!active() || failedLanes.contains(row.lane())) {
+				futures.add(null);
+				continue;
+			}
+			Future<RecordMetadata> future;
+			try {
+				future = producer.send(row.toProducerRecord(), (metadata, exception) -> {
+					if (exception != null) {
+						failedLanes.add(row.lane());
+					}
+				});
+			}
+			catch (RuntimeException ex) {
+				future = CompletableFuture.failedFuture(ex);
+			}
+			futures.add(future);
+			if (future.isDone() && hasFailed(future)) {
+				// no metadata within max.block.ms: the next sends would wait as long
+				failedLanes.add(row.lane());
+				for (int i = futures.size(); i < toSend.size(); i++) {
+					futures.add(null);
+				}
+				break;
+			}
+		}
+		long deadline = System.nanoTime() + this.settings.acknowledgementTimeout().toNanos();
+		List<Long> acknowledged = new ArrayList<>();
+		Failure failure = null;
+		boolean resetProducer = false;
+		for (int i = 0; i < toSend.size(); i++) {
+			Future<RecordMetadata> future = futures.get(i);
+			if (future == null) {
+				continue;
+			}
+			OutboxRow row = toSend.get(i);
+			Throwable error = acknowledgement(future, deadline);
+			if (error == null) {
+				acknowledged.add(row.id());
+			}
+			else if (!(error instanceof StoppedException)) {
+				failure = failed(row.id(), row.topic(), error);
+				this.store.recordFailure(row.id(), error.toString());
+				resetProducer |= !(error instanceof RetriableException);
+			}
+		}
+		if (resetProducer) {
+			// a fatal error or no acknowledgement in time: start again with a new
+			// producer
+			this.producerFactory.reset();
+		}
+		this.store.markSent(acknowledged);
+		return new Round(rows.size(), acknowledged.size(), failure);
+	}
+
+	/**
+	 * Lock up to half the lanes, the next ones after those of the previous round; when
+	 * another relay holds them, try the following ones.
+	 */
+	private List<Integer> lockLanes() {
+		// every lane of the table: also those left by a larger 'lanes' setting
+		List<Integer> all = this.store.lanes();
+		for (int tried = 0; tried < all.size(); tried += this.lanesPerRound) {
+			List<Integer> window = new ArrayList<>(this.lanesPerRound);
+			for (int i = 0; i < Math.min(this.lanesPerRound, all.size()); i++) {
+				window.add(all.get((this.nextLane + i) % all.size()));
+			}
+			this.nextLane = (this.nextLane + this.lanesPerRound) % all.size();
+			List<Integer> locked = this.store.lockLanes(window);
+			if (!locked.isEmpty()) {
+				return locked;
+			}
+		}
+		return List.of();
+	}
+
+	/**
+	 * Return the rows to send, in id order: all of a lane's rows, or only its oldest when
+	 * that one failed before.
+	 */
+	private static List<OutboxRow> inLaneOrder(List<OutboxRow> rows) {
+		Map<Integer, Boolean> probing = new LinkedHashMap<>();
+		Set<Integer> probed = new HashSet<>();
+		List<OutboxRow> toSend = new ArrayList<>(rows.size());
+		for (OutboxRow row : rows) {
+			boolean probe = probing.computeIfAbsent(row.lane(), (lane) -> row.attempts() > 0);
+			if (!probe) {
+				toSend.add(row);
+			}
+			else if (probed.add(row.lane())) {
+				toSend.add(row);
+			}
+		}
+		return toSend;
+	}
+
+	private @Nullable Throwable acknowledgement(Future<RecordMetadata> future, long deadline) {
+		while (true) {
+			try {
+				if (future.isDone()) {
+					future.get();
+					return null;
+				}
+				if (!active()) {
+					return StoppedException.INSTANCE;
+				}
+				long remaining = deadline - System.nanoTime();
+				if (remaining <= 0) {
+					return new TimeoutException(
+							"no acknowledgement within " + this.settings.acknowledgementTimeout().toMillis() + " ms");
+				}
+				future.get(Math.min(remaining, WAIT_SLICE_NANOS), TimeUnit.NANOSECONDS);
+				return null;
+			}
+			catch (ExecutionException ex) {
+				return (ex.getCause() != null) ? ex.getCause() : ex;
+			}
+			catch (CancellationException ex) {
+				return ex;
+			}
+			catch (TimeoutException ex) {
+				// look again
+			}
+			catch (InterruptedException ex) {
+				// only stop() interrupts this thread
+				return StoppedException.INSTANCE;
+			}
+		}
+	}
+
+	private static boolean hasFailed(Future<RecordMetadata> future) {
+		try {
+			future.get();
+			return false;
+		}
+		catch (ExecutionException | CancellationException ex) {
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	private Failure failed(@Nullable Long rowId, @Nullable String topic, Throwable error) {
+		this.failures.increment();
+		Failure failure = new Failure(rowId, topic, error.toString(), this.clock.instant());
+		this.lastFailure.set(failure);
+		logger.debug("Outbox relay failure", error);
+		return failure;
+	}
+
+	private void cleanUpWhenDue() {
+		Instant now = this.clock.instant();
+		if (now.isBefore(this.nextCleanup)) {
+			return;
+		}
+		this.nextCleanup = now.plus(this.settings.cleanupInterval());
+		Instant before = now.minus(this.settings.cleanupRetention());
+		try {
+			int deleted;
+			long total = 0;
+			do {
+				deleted = this.store.deleteSentBefore(before, CLEANUP_CHUNK);
+				total += deleted;
+			}
+			while (deleted == CLEANUP_CHUNK && active());
+			if (total > 0) {
+				logger.debug("Deleted " + total + " outbox rows sent before " + before);
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not delete the outbox rows sent before " + before + "; trying again in "
+					+ this.settings.cleanupInterval(), ex);
+		}
+	}
+
+	private void clearWakeUp() {
+		this.lock.lock();
+		try {
+			this.wakeUpRequested = false;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void await(long nanos, boolean wakeUpEnds) {
+		this.lock.lock();
+		try {
+			long remaining = nanos;
+			while (active() && !(wakeUpEnds && this.wakeUpRequested) && remaining > 0) {
+				remaining = this.signal.awaitNanos(remaining);
+			}
+		}
+		catch (InterruptedException ex) {
+			// only stop() interrupts this thread
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void signalAll() {
+		this.lock.lock();
+		try {
+			this.signal.signalAll();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private static boolean join(Thread thread) {
+		try {
+			thread.join(STOP_TIMEOUT.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		return !thread.isAlive();
+	}
+
+	/**
+	 * The relay's settings.
+	 *
+	 * @param lanes the number of lanes
+	 * @param batchSize the most rows of one round
+	 * @param pollInterval the wait between two looks at the table when nothing wakes the
+	 * relay up
+	 * @param acknowledgementTimeout how long a round waits for its acknowledgements
+	 * @param backOff the wait after a first failed round
+	 * @param maxBackOff the longest wait between failed rounds
+	 * @param cleanupRetention how long sent rows are kept
+	 * @param cleanupInterval the time between two deletions of old sent rows
+	 */
+	public record Settings(int lanes, int batchSize, Duration pollInterval, Duration acknowledgementTimeout,
+			Duration backOff, Duration maxBackOff, Duration cleanupRetention, Duration cleanupInterval) {
+
+		/**
+		 * Create an instance, checking every setting.
+		 */
+		public Settings {
+			Assert.isTrue(lanes > 0, "'lanes' must be positive");
+			Assert.isTrue(batchSize > 0, "'batchSize' must be positive");
+			Assert.isTrue(isPositive(pollInterval), "'pollInterval' must be positive");
+			Assert.isTrue(isPositive(acknowledgementTimeout), "'acknowledgementTimeout' must be positive");
+			Assert.isTrue(isPositive(backOff), "'backOff' must be positive");
+			Assert.isTrue(isPositive(maxBackOff) && maxBackOff.compareTo(backOff) >= 0,
+					"'maxBackOff' must be at least 'backOff'");
+			Assert.isTrue(cleanupRetention != null && !cleanupRetention.isNegative(),
+					"'cleanupRetention' must not be negative");
+			Assert.isTrue(isPositive(cleanupInterval), "'cleanupInterval' must be positive");
+		}
+
+		private static boolean isPositive(@Nullable Duration duration) {
+			return duration != null && !duration.isNegative() && !duration.isZero();
+		}
+
+	}
+
+	private record Round(int read, int published, @Nullable Failure failure) {
+
+	}
+
+	private record CachedBacklog(OutboxStore.@Nullable Backlog backlog, @Nullable String error, Instant readAt) {
+
+	}
+
+	private static final class StoppedException extends RuntimeException {
+
+		static final StoppedException INSTANCE = new StoppedException();
+
+		private StoppedException() {
+			super("stopped", null, false, false);
+		}
+
+	}
+
+}

@@ -1,0 +1,415 @@
+package dev.lossless.kafka.outbox;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import javax.sql.DataSource;
+
+import dev.lossless.kafka.KafkaTestSupport;
+import dev.lossless.kafka.testcluster.EmbeddedKafkaCluster;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.io.DefaultResourceLoader;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.IllegalTransactionStateException;
+import org.springframework.transaction.annotation.Transactional;
+
+import static dev.lossless.kafka.KafkaTestSupport.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The transactional outbox against a real broker and a real database: what commits is
+ * published once with its message id, what rolls back is not, a crash between the send
+ * and the commit that marks rows sent publishes them again, two relays on one table send
+ * no row twice and keep the order of each key, rows wait while the broker is down, and
+ * old sent rows are deleted.
+ */
+abstract class AbstractOutboxIntegrationTests {
+
+	static EmbeddedKafkaCluster cluster;
+
+	@BeforeAll
+	static void startCluster() {
+		cluster = EmbeddedKafkaCluster.builder().brokers(1).start();
+	}
+
+	@AfterAll
+	static void stopCluster() {
+		if (cluster != null) {
+			cluster.close();
+		}
+	}
+
+	/**
+	 * Return the JDBC URL of the database, the same for every application of the class.
+	 * @return the URL
+	 */
+	abstract String jdbcUrl();
+
+	/**
+	 * Return the user the applications connect as.
+	 * @return the user name
+	 */
+	abstract String username();
+
+	/**
+	 * Return a data source of the database.
+	 * @return the data source
+	 */
+	abstract DataSource dataSource();
+
+	/**
+	 * Make every update of the outbox table fail, as if the relay crashed after the
+	 * acknowledgements and before its commit.
+	 * @param jdbc the database
+	 */
+	abstract void failUpdates(JdbcTemplate jdbc);
+
+	/**
+	 * Undo {@link #failUpdates(JdbcTemplate)}.
+	 * @param jdbc the database
+	 */
+	abstract void allowUpdates(JdbcTemplate jdbc);
+
+	JdbcTemplate jdbc() {
+		return new JdbcTemplate(dataSource());
+	}
+
+	@Test
+	void lanesAreLockedWithSkipLockedSoThatTwoRelaysNeverHoldTheSameLane() {
+		String table = "lanes_" + UUID.randomUUID().toString().substring(0, 8);
+		OutboxSchemaInitializer initializer = new OutboxSchemaInitializer(dataSource(), table,
+				DatabaseInitializationMode.ALWAYS);
+		initializer.setResourceLoader(new DefaultResourceLoader());
+		assertThat(initializer.initializeDatabase()).isTrue();
+		OutboxStore store = new OutboxStore(dataSource(), table, WAIT);
+		store.prepare(4);
+		assertThat(store.lanes()).containsExactly(0, 1, 2, 3);
+		store.inTransaction(() -> {
+			assertThat(store.lockLanes(List.of(0, 1))).containsExactly(0, 1);
+			// another transaction, as another relay: the locked lanes are skipped
+			assertThat(store.inTransaction(() -> store.lockLanes(List.of(0, 1, 2, 3)))).containsExactly(2, 3);
+			assertThat(store.inTransaction(() -> store.lockLanes(List.of(1)))).isEmpty();
+			return null;
+		});
+		// committed: the locks are released
+		assertThat(store.inTransaction(() -> store.lockLanes(List.of(0, 1, 2, 3)))).containsExactly(0, 1, 2, 3);
+	}
+
+	@Test
+	void committedTransactionIsPublishedOnceWithItsMessageId() throws Exception {
+		String topic = createTopic(1);
+		try (ConfigurableApplicationContext application = run()) {
+			OrderService orders = application.getBean(OrderService.class);
+			UUID messageId = orders.place(topic, "order-1", "placed");
+			List<ConsumerRecord<byte[], byte[]>> records = KafkaTestSupport.readAll(cluster.bootstrapServers(), topic,
+					1);
+			assertThat(records).hasSize(1);
+			ConsumerRecord<byte[], byte[]> record = records.get(0);
+			assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("order-1");
+			assertThat(new String(record.value(), StandardCharsets.UTF_8)).isEqualTo("placed");
+			assertThat(OutboxMessage.messageId(record.headers())).isEqualTo(messageId.toString());
+			assertThat(record.headers().lastHeader("origin").value())
+				.isEqualTo("test".getBytes(StandardCharsets.UTF_8));
+			await().atMost(WAIT).until(() -> sentAt(messageId) != null);
+			assertThat(endOffsets(topic)).isEqualTo(1);
+			assertThat(jdbc().queryForObject("SELECT COUNT(*) FROM business_orders WHERE id = ?", Long.class,
+					messageId.toString()))
+				.isOne();
+		}
+	}
+
+	@Test
+	void rolledBackTransactionPublishesNothing() throws Exception {
+		String topic = createTopic(1);
+		try (ConfigurableApplicationContext application = run()) {
+			OrderService orders = application.getBean(OrderService.class);
+			assertThatExceptionOfType(IllegalStateException.class)
+				.isThrownBy(() -> orders.placeAndFail(topic, "order-1", "rolled back"));
+			UUID marker = orders.place(topic, "order-2", "committed");
+			List<ConsumerRecord<byte[], byte[]>> records = KafkaTestSupport.readAll(cluster.bootstrapServers(), topic,
+					1);
+			await().atMost(WAIT).until(() -> sentAt(marker) != null);
+			assertThat(endOffsets(topic)).isEqualTo(1);
+			assertThat(records).singleElement()
+				.satisfies(
+						(record) -> assertThat(OutboxMessage.messageId(record.headers())).isEqualTo(marker.toString()));
+			assertThat(jdbc().queryForObject("SELECT COUNT(*) FROM lossless_outbox WHERE topic = ?", Long.class, topic))
+				.isOne();
+		}
+	}
+
+	@Test
+	void publishingOutsideATransactionFailsClearly() {
+		String topic = createTopic(1);
+		try (ConfigurableApplicationContext application = run()) {
+			OutboxPublisher publisher = application.getBean(OutboxPublisher.class);
+			assertThatExceptionOfType(IllegalTransactionStateException.class)
+				.isThrownBy(() -> publisher.publish(topic, "order-1", "no transaction"))
+				.withMessageContaining("must run in a Spring-managed transaction")
+				.withMessageContaining(topic);
+			assertThat(jdbc().queryForObject("SELECT COUNT(*) FROM lossless_outbox WHERE topic = ?", Long.class, topic))
+				.isZero();
+		}
+	}
+
+	@Test
+	void crashBetweenTheSendAndMarkingRowsSentPublishesThemAgainWithTheSameMessageIds() throws Exception {
+		String topic = createTopic(1);
+		try (ConfigurableApplicationContext application = run()) {
+			OrderService orders = application.getBean(OrderService.class);
+			OutboxRelay relay = application.getBean(OutboxRelay.class);
+			List<UUID> ids = new ArrayList<>();
+			failUpdates(jdbc());
+			try {
+				for (int i = 0; i < 3; i++) {
+					ids.add(orders.place(topic, "order-" + i, "placed-" + i));
+				}
+				// the records reach the topic, but the round that sent them cannot commit
+				await().atMost(WAIT).until(() -> endOffsets(topic) >= 3 && relay.statistics().failures() > 0);
+				assertThat(ids).allSatisfy((id) -> assertThat(sentAt(id)).isNull());
+			}
+			finally {
+				allowUpdates(jdbc());
+			}
+			await().atMost(WAIT).until(() -> ids.stream().allMatch((id) -> sentAt(id) != null));
+			long written = endOffsets(topic);
+			List<ConsumerRecord<byte[], byte[]>> records = KafkaTestSupport.readAll(cluster.bootstrapServers(), topic,
+					(int) written);
+			Map<String, Long> copies = records.stream()
+				.collect(Collectors.groupingBy((record) -> OutboxMessage.messageId(record.headers()),
+						Collectors.counting()));
+			// at least once: every row at least twice, nothing else
+			assertThat(copies.keySet()).containsExactlyInAnyOrderElementsOf(ids.stream().map(UUID::toString).toList());
+			assertThat(copies.values()).allSatisfy((count) -> assertThat(count).isGreaterThanOrEqualTo(2));
+			assertThat(health(application).getStatus()).isEqualTo(Status.UP);
+			assertThat(endOffsets(topic)).isEqualTo(written);
+		}
+	}
+
+	@Test
+	void twoRelaysOnOneTableSendNoRowTwiceAndKeepTheOrderOfEachKey() throws Exception {
+		String topic = createTopic(3);
+		int rows = 1000;
+		int keys = 20;
+		String[] tuning = { "lossless.kafka.outbox.batch-size=25", "lossless.kafka.outbox.lanes=8" };
+		try (ConfigurableApplicationContext first = run(tuning); ConfigurableApplicationContext second = run(tuning)) {
+			List<OrderService> services = List.of(first.getBean(OrderService.class),
+					second.getBean(OrderService.class));
+			Map<String, Integer> sequences = new HashMap<>();
+			for (int transaction = 0; transaction < rows / 10; transaction++) {
+				List<String[]> batch = new ArrayList<>();
+				for (int i = 0; i < 10; i++) {
+					String key = "key-" + ((transaction * 10 + i) % keys);
+					int sequence = sequences.merge(key, 1, Integer::sum);
+					batch.add(new String[] { key, key + ":" + sequence });
+				}
+				services.get(transaction % 2).placeAll(topic, batch);
+			}
+			List<ConsumerRecord<byte[], byte[]>> records = KafkaTestSupport.readAll(cluster.bootstrapServers(), topic,
+					rows);
+			OutboxRelay relay1 = first.getBean(OutboxRelay.class);
+			OutboxRelay relay2 = second.getBean(OutboxRelay.class);
+			await().atMost(WAIT).until(() -> relay1.statistics().published() + relay2.statistics().published() == rows);
+			assertThat(endOffsets(topic)).isEqualTo(rows);
+			assertThat(records).hasSize(rows);
+			Set<String> messageIds = new HashSet<>();
+			Map<String, Integer> lastSeen = new HashMap<>();
+			for (ConsumerRecord<byte[], byte[]> record : records) {
+				assertThat(messageIds.add(OutboxMessage.messageId(record.headers()))).isTrue();
+			}
+			for (ConsumerRecord<byte[], byte[]> record : records) {
+				String[] keyAndSequence = new String(record.value(), StandardCharsets.UTF_8).split(":");
+				int sequence = Integer.parseInt(keyAndSequence[1]);
+				Integer previous = lastSeen.put(keyAndSequence[0], sequence);
+				assertThat(sequence).as("order of %s", keyAndSequence[0])
+					.isEqualTo((previous != null) ? previous + 1 : 1);
+			}
+			assertThat(lastSeen).hasSize(keys);
+		}
+	}
+
+	@Test
+	void rowsWaitWhileTheBrokerIsDownAndArePublishedWhenItIsBack() throws Exception {
+		String topic = createTopic(1);
+		int broker = cluster.brokerIds().iterator().next();
+		try (ConfigurableApplicationContext application = run()) {
+			OrderService orders = application.getBean(OrderService.class);
+			OutboxRelay relay = application.getBean(OutboxRelay.class);
+			List<UUID> ids = new ArrayList<>();
+			cluster.stopBroker(broker);
+			try {
+				for (int i = 0; i < 5; i++) {
+					ids.add(orders.place(topic, "order-" + i, "placed-" + i));
+				}
+				await().atMost(WAIT).until(() -> health(application).getStatus().equals(Status.DOWN));
+				Health down = health(application);
+				assertThat(down.getDetails()).containsEntry("pending", 5L)
+					.containsKeys("oldestPendingAge", "lastFailure", "reason");
+				assertThat(relay.statistics().failures()).isPositive();
+				assertThat(ids).allSatisfy((id) -> assertThat(sentAt(id)).isNull());
+			}
+			finally {
+				cluster.startBroker(broker);
+			}
+			await().atMost(WAIT).until(() -> ids.stream().allMatch((id) -> sentAt(id) != null));
+			List<ConsumerRecord<byte[], byte[]>> records = KafkaTestSupport.readAll(cluster.bootstrapServers(), topic,
+					5);
+			assertThat(records.stream().map((record) -> OutboxMessage.messageId(record.headers())).distinct())
+				.containsExactlyInAnyOrderElementsOf(ids.stream().map(UUID::toString).toList());
+			await().atMost(WAIT).until(() -> health(application).getStatus().equals(Status.UP));
+			assertThat(health(application).getDetails()).containsEntry("pending", 0L);
+		}
+	}
+
+	@Test
+	void sentRowsAreDeletedAfterTheirRetention() {
+		String topic = createTopic(1);
+		try (ConfigurableApplicationContext application = run("lossless.kafka.outbox.cleanup.retention=5s",
+				"lossless.kafka.outbox.cleanup.interval=200ms")) {
+			OrderService orders = application.getBean(OrderService.class);
+			UUID id = orders.place(topic, "order-1", "placed");
+			await().atMost(WAIT).until(() -> sentAt(id) != null);
+			// kept during the retention, so an operator can see what was sent
+			assertThat(rowCount(id)).isOne();
+			await().atMost(WAIT).until(() -> rowCount(id) == 0);
+		}
+	}
+
+	private long rowCount(UUID messageId) {
+		Long count = jdbc().queryForObject("SELECT COUNT(*) FROM lossless_outbox WHERE message_id = ?", Long.class,
+				messageId.toString());
+		return (count != null) ? count : 0;
+	}
+
+	private Object sentAt(UUID messageId) {
+		List<Object> sentAt = jdbc().query("SELECT sent_at FROM lossless_outbox WHERE message_id = ?",
+				(rs, rowNum) -> rs.getObject(1), messageId.toString());
+		assertThat(sentAt).hasSize(1);
+		return sentAt.get(0);
+	}
+
+	private static String createTopic(int partitions) {
+		String topic = KafkaTestSupport.unique("outbox");
+		cluster.createTopic(topic, partitions, (short) 1, Map.of());
+		return topic;
+	}
+
+	private static long endOffsets(String topic) throws Exception {
+		try (Admin admin = cluster.createAdmin()) {
+			int partitions = admin.describeTopics(List.of(topic))
+				.allTopicNames()
+				.get(30, TimeUnit.SECONDS)
+				.get(topic)
+				.partitions()
+				.size();
+			Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+			for (int partition = 0; partition < partitions; partition++) {
+				latest.put(new TopicPartition(topic, partition), OffsetSpec.latest());
+			}
+			return admin.listOffsets(latest)
+				.all()
+				.get(30, TimeUnit.SECONDS)
+				.values()
+				.stream()
+				.mapToLong((info) -> info.offset())
+				.sum();
+		}
+	}
+
+	private static Health health(ConfigurableApplicationContext context) {
+		CompositeHealthContributor reliability = context.getBean("kafkaReliabilityHealthContributor",
+				CompositeHealthContributor.class);
+		return ((HealthIndicator) reliability.getContributor("outbox")).health();
+	}
+
+	ConfigurableApplicationContext run(String... extraProperties) {
+		jdbc().execute("CREATE TABLE IF NOT EXISTS business_orders (id VARCHAR(36) PRIMARY KEY, item VARCHAR(100))");
+		List<String> properties = new ArrayList<>(List.of(
+				"spring.kafka.bootstrap-servers=" + cluster.bootstrapServers(), "spring.datasource.url=" + jdbcUrl(),
+				"spring.datasource.username=" + username(), "lossless.kafka.outbox.initialize-schema=always",
+				"lossless.kafka.outbox.poll-interval=100ms", "lossless.kafka.outbox.back-off=200ms",
+				"lossless.kafka.outbox.max-back-off=1s", "lossless.kafka.producer.delivery-timeout=5s",
+				"spring.kafka.producer.properties.max.block.ms=2000",
+				"lossless.kafka.accepted-risks=topic.replication-factor,topic.min-insync-replicas"));
+		properties.addAll(List.of(extraProperties));
+		return KafkaTestSupport.run(OutboxApplication.class, properties.toArray(String[]::new));
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class OutboxApplication {
+
+		@Bean
+		OrderService orderService(JdbcTemplate jdbc, OutboxPublisher outbox) {
+			return new OrderService(jdbc, outbox);
+		}
+
+	}
+
+	/**
+	 * A business service: each order is a row of the application's own table and a record
+	 * in the outbox, in one transaction.
+	 */
+	static class OrderService {
+
+		private final JdbcTemplate jdbc;
+
+		private final OutboxPublisher outbox;
+
+		OrderService(JdbcTemplate jdbc, OutboxPublisher outbox) {
+			this.jdbc = jdbc;
+			this.outbox = outbox;
+		}
+
+		@Transactional
+		public UUID place(String topic, String key, String value) {
+			UUID id = this.outbox.publish(new ProducerRecord<>(topic, null, key, value,
+					List.of(new RecordHeader("origin", "test".getBytes(StandardCharsets.UTF_8)))));
+			this.jdbc.update("INSERT INTO business_orders (id, item) VALUES (?, ?)", id.toString(), value);
+			return id;
+		}
+
+		@Transactional
+		public void placeAll(String topic, List<String[]> keysAndValues) {
+			for (String[] keyAndValue : keysAndValues) {
+				this.outbox.publish(topic, keyAndValue[0], keyAndValue[1]);
+			}
+		}
+
+		@Transactional
+		public void placeAndFail(String topic, String key, String value) {
+			place(topic, key, value);
+			throw new IllegalStateException("The order is refused after it was written");
+		}
+
+	}
+
+}
