@@ -2,8 +2,6 @@ package dev.lossless.kafka.autoconfigure;
 
 import java.time.Duration;
 
-import dev.lossless.kafka.idempotent.JdbcProcessedMessageStore;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.jdbc.init.DatabaseInitializationProperties;
 
@@ -27,7 +25,7 @@ public class IdempotentConsumerProperties extends DatabaseInitializationProperti
 	 * Name of the table of processed message ids. The provided schema scripts create the
 	 * default name only.
 	 */
-	private String tableName = JdbcProcessedMessageStore.DEFAULT_TABLE_NAME;
+	private String tableName = "lossless_processed_message";
 
 	/**
 	 * How long a processed message id is kept; it must outlive redeliveries, send journal
