@@ -1,12 +1,14 @@
 package dev.lossless.kafka.autoconfigure;
 
 import dev.lossless.kafka.actuate.ConsumerLagMeterBinder;
+import dev.lossless.kafka.actuate.IdempotentProcessorMeterBinder;
 import dev.lossless.kafka.actuate.LosslessKafkaMeterBinder;
 import dev.lossless.kafka.actuate.SendJournalMeterBinder;
 import dev.lossless.kafka.actuate.SequenceMeterBinder;
 import dev.lossless.kafka.consumer.ConsumerOffsetsMonitor;
 import dev.lossless.kafka.consumer.RebalanceListener;
 import dev.lossless.kafka.consumer.RecoveryListener;
+import dev.lossless.kafka.idempotent.IdempotentProcessor;
 import dev.lossless.kafka.producer.SendJournalReplayer;
 import dev.lossless.kafka.producer.SendJournalStore;
 import dev.lossless.kafka.producer.SendResultListener;
@@ -28,7 +30,8 @@ import org.springframework.context.annotation.Bean;
  * @author Lossless Kafka team
  * @since 0.1.0
  */
-@AutoConfiguration(after = LosslessKafkaAutoConfiguration.class)
+@AutoConfiguration(
+		after = { LosslessKafkaAutoConfiguration.class, LosslessKafkaIdempotentConsumerAutoConfiguration.class })
 @ConditionalOnClass(MeterBinder.class)
 @ConditionalOnBean(ReliabilityAudit.class)
 public final class LosslessKafkaMetricsAutoConfiguration {
@@ -54,6 +57,13 @@ public final class LosslessKafkaMetricsAutoConfiguration {
 	@ConditionalOnBean(ConsumerOffsetsMonitor.class)
 	ConsumerLagMeterBinder losslessConsumerLagMeterBinder(ConsumerOffsetsMonitor monitor) {
 		return new ConsumerLagMeterBinder(monitor);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(IdempotentProcessor.class)
+	IdempotentProcessorMeterBinder losslessIdempotentProcessorMeterBinder(IdempotentProcessor processor) {
+		return new IdempotentProcessorMeterBinder(processor);
 	}
 
 	@Bean

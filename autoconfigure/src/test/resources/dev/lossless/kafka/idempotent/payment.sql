@@ -1,0 +1,4 @@
+CREATE TABLE IF NOT EXISTS payment (
+	message_id VARCHAR(255) NOT NULL,
+	amount INT NOT NULL
+);
