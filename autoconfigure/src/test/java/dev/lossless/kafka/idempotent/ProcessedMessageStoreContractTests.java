@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -92,6 +93,11 @@ abstract class ProcessedMessageStoreContractTests {
 		await(marked);
 		CompletableFuture<Boolean> second = CompletableFuture
 			.supplyAsync(() -> inTransaction(() -> this.store.markProcessed("billing", "m-1")));
+		Awaitility.await()
+			.atMost(WAIT)
+			.untilAsserted(() -> assertThat(this.jdbc.queryForObject(blockedSessionsQuery(), Integer.class))
+				.as("sessions waiting for another's lock")
+				.isOne());
 		commit.countDown();
 		assertThat(first.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
 		assertThat(secondOutcome(second)).isFalse();
@@ -112,6 +118,12 @@ abstract class ProcessedMessageStoreContractTests {
 			.withMessageContaining("'no_such_table'")
 			.withMessageContaining("schema-<platform>.sql");
 	}
+
+	/**
+	 * Return a query that counts the sessions waiting for a lock another session holds.
+	 * @return the query
+	 */
+	protected abstract String blockedSessionsQuery();
 
 	/**
 	 * The second mark's outcome: {@code false} when it saw the first one's commit, or an
