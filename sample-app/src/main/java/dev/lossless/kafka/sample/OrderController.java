@@ -1,21 +1,15 @@
 package dev.lossless.kafka.sample;
 
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.UUID;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.apache.kafka.clients.producer.RecordMetadata;
 
 import org.springframework.core.NestedExceptionUtils;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.support.SendResult;
 import org.springframework.util.StringUtils;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -24,10 +18,11 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Takes orders over HTTP. An order is accepted ({@code 202}) only once the brokers have
- * acknowledged it, with its partition and offset; when they have not within the send
- * timeout, or the send failed, the answer is {@code 503} with the reason, and the client
- * can retry with the same id.
+ * Takes orders over HTTP. An order is accepted ({@code 202}) once it and its message are
+ * committed to the database; the outbox relay publishes the message to Kafka after that,
+ * and keeps it until the brokers acknowledge it, through restarts and broker outages. An
+ * order id placed before is refused with {@code 409}; when the database cannot store the
+ * order, the answer is {@code 503} and nothing was written.
  *
  * @author Lossless Kafka team
  */
@@ -37,17 +32,13 @@ final class OrderController {
 
 	private static final Log logger = LogFactory.getLog(OrderController.class);
 
-	private final KafkaTemplate<String, Order> kafkaTemplate;
+	private final OrderService orders;
 
 	private final ProcessedOrders processedOrders;
 
-	private final Duration sendTimeout;
-
-	OrderController(KafkaTemplate<String, Order> kafkaTemplate, ProcessedOrders processedOrders,
-			OrdersProperties properties) {
-		this.kafkaTemplate = kafkaTemplate;
+	OrderController(OrderService orders, ProcessedOrders processedOrders) {
+		this.orders = orders;
 		this.processedOrders = processedOrders;
-		this.sendTimeout = properties.sendTimeout();
 	}
 
 	@PostMapping
@@ -56,40 +47,23 @@ final class OrderController {
 			return problem(HttpStatus.BAD_REQUEST, "An order needs an id");
 		}
 		try {
-			CompletableFuture<SendResult<String, Order>> sent = this.kafkaTemplate.send(SampleApplication.ORDERS_TOPIC,
-					order.id(), order);
-			RecordMetadata metadata = sent.get(this.sendTimeout.toMillis(), TimeUnit.MILLISECONDS).getRecordMetadata();
-			return ResponseEntity.accepted()
-				.body(new OrderReceipt(order.id(), metadata.topic(), metadata.partition(), metadata.offset()));
+			UUID messageId = this.orders.place(order);
+			return ResponseEntity.accepted().body(new OrderReceipt(order.id(), messageId));
 		}
-		catch (ExecutionException ex) {
-			return notAccepted(order, "the brokers did not acknowledge it: " + rootCause(ex));
-		}
-		catch (TimeoutException ex) {
-			return notAccepted(order, "the brokers did not acknowledge it within " + this.sendTimeout.toMillis()
-					+ " ms; it may still be written, retry with the same id");
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return notAccepted(order, "interrupted while waiting for the brokers' acknowledgement");
+		catch (DuplicateKeyException ex) {
+			return problem(HttpStatus.CONFLICT, "Order '" + order.id() + "' was placed before");
 		}
 		catch (RuntimeException ex) {
-			return notAccepted(order, "it could not be sent: " + rootCause(ex));
+			String reason = NestedExceptionUtils.getMostSpecificCause(ex).toString();
+			logger.warn("Order '" + order.id() + "' not accepted: " + reason);
+			return problem(HttpStatus.SERVICE_UNAVAILABLE,
+					"Order '" + order.id() + "' not accepted, nothing was stored: " + reason);
 		}
 	}
 
 	@GetMapping("/processed")
 	ProcessedOrders.Summary processed() {
 		return this.processedOrders.summary();
-	}
-
-	private static ResponseEntity<ProblemDetail> notAccepted(Order order, String reason) {
-		logger.warn("Order '" + order.id() + "' not accepted: " + reason);
-		return problem(HttpStatus.SERVICE_UNAVAILABLE, "Order '" + order.id() + "' not accepted: " + reason);
-	}
-
-	private static String rootCause(Throwable ex) {
-		return NestedExceptionUtils.getMostSpecificCause(ex).toString();
 	}
 
 	private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail) {

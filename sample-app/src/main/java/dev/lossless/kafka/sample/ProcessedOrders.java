@@ -1,41 +1,42 @@
 package dev.lossless.kafka.sample;
 
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 
+import dev.lossless.kafka.idempotent.IdempotentProcessor;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Component;
 
 /**
- * What {@link OrderProcessor} has processed since the application started, in memory. A
- * record redelivered after a rebalance or a restart is counted as a duplicate, not
- * processed twice.
+ * The orders {@link OrderProcessor} has processed, in the {@code processed_order} table.
  *
  * @author Lossless Kafka team
  */
 @Component
 public final class ProcessedOrders {
 
-	private final Set<String> ids = ConcurrentHashMap.newKeySet();
+	private final JdbcTemplate jdbc;
 
-	private final Map<String, LongAdder> quantityByItem = new ConcurrentHashMap<>();
+	private final IdempotentProcessor idempotent;
 
-	private final LongAdder duplicates = new LongAdder();
+	ProcessedOrders(JdbcTemplate jdbc, IdempotentProcessor idempotent) {
+		this.jdbc = jdbc;
+		this.idempotent = idempotent;
+	}
 
 	/**
-	 * Record an order as processed.
+	 * Record an order as processed, in the caller's transaction.
 	 * @param order the order
-	 * @return {@code true} if the order is new, {@code false} if it was processed before
+	 * @param source where the order was read, {@code topic-partition@offset}
 	 */
-	boolean add(Order order) {
-		if (!this.ids.add(order.id())) {
-			this.duplicates.increment();
-			return false;
-		}
-		this.quantityByItem.computeIfAbsent(order.item(), (item) -> new LongAdder()).add(order.quantity());
-		return true;
+	void add(Order order, String source) {
+		this.jdbc.update(
+				"INSERT INTO processed_order (id, item, quantity, source, processed_at) VALUES (?, ?, ?, ?, ?)",
+				order.id(), order.item(), order.quantity(), source, Timestamp.from(Instant.now()));
 	}
 
 	/**
@@ -44,7 +45,9 @@ public final class ProcessedOrders {
 	 * @return whether it was processed
 	 */
 	public boolean contains(String id) {
-		return this.ids.contains(id);
+		Integer count = this.jdbc.queryForObject("SELECT COUNT(*) FROM processed_order WHERE id = ?", Integer.class,
+				id);
+		return count != null && count > 0;
 	}
 
 	/**
@@ -53,19 +56,21 @@ public final class ProcessedOrders {
 	 */
 	public Summary summary() {
 		Map<String, Long> quantities = new TreeMap<>();
-		this.quantityByItem.forEach((item, quantity) -> quantities.put(item, quantity.sum()));
-		return new Summary(this.ids.size(), this.duplicates.sum(), quantities);
+		RowCallbackHandler addQuantity = (row) -> quantities.put(row.getString(1), row.getLong(2));
+		this.jdbc.query("SELECT item, SUM(quantity) FROM processed_order GROUP BY item", addQuantity);
+		Long processed = this.jdbc.queryForObject("SELECT COUNT(*) FROM processed_order", Long.class);
+		return new Summary((processed != null) ? processed : 0, this.idempotent.skipped(), quantities);
 	}
 
 	/**
 	 * The counts of processed orders.
 	 *
 	 * @param processed how many distinct orders were processed
-	 * @param duplicates how many redelivered orders were skipped
+	 * @param duplicates how many records of an order processed before were skipped since
+	 * the application started
 	 * @param quantityByItem the quantity processed for each item
 	 */
 	public record Summary(long processed, long duplicates, Map<String, Long> quantityByItem) {
-
 	}
 
 }

@@ -5,20 +5,20 @@ import org.apache.kafka.common.config.TopicConfig;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.config.TopicBuilder;
 
 /**
- * An order-processing application: {@code POST /orders} writes an order to the
- * {@code orders} topic, {@link OrderProcessor} processes it, and an order that cannot be
- * processed lands in {@code orders-dlt}. Without {@code spring.kafka.bootstrap-servers},
- * {@link EmbeddedKafkaClusterInitializer} starts a three-broker cluster in the JVM.
+ * An order-processing application: {@code POST /orders} stores an order and its message
+ * in one database transaction (the starter's outbox), the outbox relay publishes it to
+ * the {@code orders} topic, {@link OrderProcessor} processes it once, and an order that
+ * cannot be processed lands in {@code orders-dlt}. Without
+ * {@code spring.kafka.bootstrap-servers}, {@link EmbeddedKafkaClusterInitializer} starts
+ * a three-broker cluster in the JVM.
  *
  * @author Lossless Kafka team
  */
 @SpringBootApplication(proxyBeanMethods = false)
-@EnableConfigurationProperties(OrdersProperties.class)
 public final class SampleApplication {
 
 	/**
