@@ -46,11 +46,23 @@ final class ReportWriter {
 		footprint(out, results);
 		targets(out, results);
 		profiles(out, results);
-		out.append("## Machine-readable summary (medians, 1 KiB records)\n\n");
+		out.append("## Machine-readable summary (medians; ratios for 1 KiB records)\n\n");
 		out.append("```\n");
 		out.append(String.format("producer_ratio=%.3f%n", results.producerRatio(LosslessKafkaBenchmarks.KIB)));
 		out.append(String.format("consumer_ratio=%.3f%n", results.consumerRatio(Results.RECORD_LISTENER)));
 		out.append(String.format("stamping_overhead=%.3f%n", results.stampingOverhead(LosslessKafkaBenchmarks.KIB)));
+		Map<String, Footprint.Cases> small = results.footprints.get(LosslessKafkaBenchmarks.SMALL);
+		if (small != null && small.containsKey(Results.STARTER_PRODUCER)
+				&& small.containsKey(Results.STARTER_PRODUCER_NO_SEQUENCE)) {
+			Footprint.Cases on = small.get(Results.STARTER_PRODUCER);
+			Footprint.Cases off = small.get(Results.STARTER_PRODUCER_NO_SEQUENCE);
+			out.append(String.format("stamp_wire_bytes_per_record_100b=%.1f%n",
+					on.median(Footprint.ProducerFootprint::batchBytes)
+							- off.median(Footprint.ProducerFootprint::batchBytes)));
+			out.append(String.format("stamp_allocated_bytes_per_record_100b=%.0f%n",
+					on.median(Footprint.ProducerFootprint::senderBytes)
+							- off.median(Footprint.ProducerFootprint::senderBytes)));
+		}
 		out.append("```\n");
 		return out.toString();
 	}
@@ -241,9 +253,11 @@ final class ReportWriter {
 				+ "array again and again and then calls `flush()`, so it allocates nothing but what the client, "
 				+ "Spring and the starter do. Medians of ")
 			.append(FOOTPRINT_ROUNDS)
-			.append(" rounds after 2 warm-up rounds; records per run: ")
-			.append(results.footprintRecords)
-			.append(" (size=records).\n\n");
+			.append(" rounds after 2 warm-up rounds; records per run: ");
+		results.footprintRecords.forEach((size, records) -> out.append(count(records))
+			.append(" of ")
+			.append(sizeLabel(size))
+			.append((size.equals(LosslessKafkaBenchmarks.KIB)) ? ".\n\n" : ", "));
 		for (Map.Entry<Integer, Map<String, Footprint.Cases>> bySize : results.footprints.entrySet()) {
 			out.append("### ").append(sizeLabel(bySize.getKey())).append(" records\n\n");
 			out.append("| case | allocated by the sender, B/record | by the network thread, B/record | "
