@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 import dev.lossless.kafka.sequence.ProducerSequences;
 import dev.lossless.kafka.sequence.SequenceStamp;
@@ -25,7 +25,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.metrics.KafkaMetric;
 import org.jspecify.annotations.Nullable;
 
@@ -41,6 +41,9 @@ import org.jspecify.annotations.Nullable;
 final class LosslessProducer<K, V> implements Producer<K, V> {
 
 	private static final Log logger = LogFactory.getLog(LosslessProducer.class);
+
+	private static final Predicate<Throwable> GIVES_BACK_NUMBER = (
+			failure) -> !(failure instanceof SendJournaledException);
 
 	private final Producer<K, V> delegate;
 
@@ -74,7 +77,8 @@ final class LosslessProducer<K, V> implements Producer<K, V> {
 	public Future<RecordMetadata> send(ProducerRecord<K, V> record, @Nullable Callback callback) {
 		ProducerSequences sequences = this.sequences;
 		if (sequences == null) {
-			return sendObserved(record, callback);
+			return (this.fallback != null) ? new ObservedSend(callback).send(record)
+					: this.delegate.send(record, callback);
 		}
 		int partition;
 		try {
@@ -96,54 +100,11 @@ final class LosslessProducer<K, V> implements Producer<K, V> {
 				logger.warn("Cannot choose the partition of a record for topic '" + record.topic()
 						+ "' before the send; such records are sent without a sequence stamp", ex);
 			}
-			return sendObserved(record, callback);
+			return new ObservedSend(callback).send(record);
 		}
 		// a record the fallback took is still written later, with its number
-		return sequences.stampAndSend(new TopicPartition(record.topic(), partition), (stamp) -> {
-			ProducerRecord<K, V> stamped = new ProducerRecord<>(record.topic(), partition, record.timestamp(),
-					record.key(), record.value(), stamped(record, stamp));
-			return sendObserved(stamped, callback);
-		}, (failure) -> !(failure instanceof SendJournaledException));
-	}
-
-	/**
-	 * Send a record and report its failure through the fallback. The client fails some
-	 * sends at once, calling back before it returns an already failed future: that future
-	 * then fails with what the callback reported, so that a caller who looks at the
-	 * future (as {@code KafkaTemplate} does) hears the same as the callback.
-	 */
-	private Future<RecordMetadata> sendObserved(ProducerRecord<K, V> record, @Nullable Callback callback) {
-		if (this.fallback == null) {
-			return this.delegate.send(record, callback);
-		}
-		AtomicReference<@Nullable Exception> reported = new AtomicReference<>();
-		Future<RecordMetadata> future = this.delegate.send(record, (metadata, exception) -> {
-			Exception failure = (exception != null) ? failed(record, exception) : null;
-			reported.set(failure);
-			if (callback != null) {
-				callback.onCompletion(metadata, failure);
-			}
-		});
-		// the client completes the future after the callback: once it is done, the
-		// callback has run
-		if (future.isDone()) {
-			Exception failure = reported.get();
-			if (failure != null) {
-				return CompletableFuture.failedFuture(failure);
-			}
-		}
-		return future;
-	}
-
-	private static RecordHeaders stamped(ProducerRecord<?, ?> record, SequenceStamp stamp) {
-		RecordHeaders headers = new RecordHeaders();
-		for (Header header : record.headers()) {
-			if (!SequenceStamp.HEADER.equals(header.key()) && !SequenceStamp.REPLAYED_HEADER.equals(header.key())) {
-				headers.add(header);
-			}
-		}
-		headers.add(SequenceStamp.HEADER, stamp.toBytes());
-		return headers;
+		return sequences.stampAndSend(record.topic(), partition, new StampedSend(record, partition, callback),
+				GIVES_BACK_NUMBER);
 	}
 
 	private Exception failed(ProducerRecord<?, ?> record, Exception exception) {
@@ -256,6 +217,96 @@ final class LosslessProducer<K, V> implements Producer<K, V> {
 	@Override
 	public String toString() {
 		return "LosslessProducer[" + this.delegate + "]";
+	}
+
+	/**
+	 * One send, and the callback the client calls for it: the failure goes through the
+	 * fallback, an acknowledged record's size teaches the partition resolver. The client
+	 * fails some sends at once, calling back before it returns an already failed future:
+	 * that future then fails with what the callback reported, so that a caller who looks
+	 * at the future (as {@code KafkaTemplate} does) hears the same as the callback.
+	 */
+	private class ObservedSend implements Callback {
+
+		private final @Nullable Callback callback;
+
+		/**
+		 * The record handed to the client: set before the client sees it, read by the
+		 * callback after.
+		 */
+		private @Nullable ProducerRecord<K, V> sent;
+
+		private volatile @Nullable Exception reported;
+
+		ObservedSend(@Nullable Callback callback) {
+			this.callback = callback;
+		}
+
+		Future<RecordMetadata> send(ProducerRecord<K, V> record) {
+			this.sent = record;
+			Future<RecordMetadata> future = LosslessProducer.this.delegate.send(record, this);
+			// the client completes the future after the callback: once it is done, the
+			// callback has run
+			if (future.isDone()) {
+				Exception failure = this.reported;
+				if (failure != null) {
+					return CompletableFuture.failedFuture(failure);
+				}
+			}
+			return future;
+		}
+
+		@Override
+		public void onCompletion(@Nullable RecordMetadata metadata, @Nullable Exception exception) {
+			Exception failure = null;
+			ProducerRecord<K, V> sent = this.sent;
+			if (exception != null) {
+				failure = (sent != null) ? failed(sent, exception) : exception;
+				this.reported = failure;
+			}
+			else if (metadata != null && sent != null) {
+				LosslessProducer.this.partitions.acknowledged(sent.topic(), metadata);
+			}
+			if (this.callback != null) {
+				this.callback.onCompletion(metadata, failure);
+			}
+		}
+
+	}
+
+	/**
+	 * A send stamped with its partition's next sequence number: the record goes to the
+	 * partition chosen for it, with the application's headers (an earlier stamp left out)
+	 * and the stamp.
+	 */
+	private final class StampedSend extends ObservedSend
+			implements ProducerSequences.StampedSend<Future<RecordMetadata>> {
+
+		private final ProducerRecord<K, V> record;
+
+		private final int partition;
+
+		StampedSend(ProducerRecord<K, V> record, int partition, @Nullable Callback callback) {
+			super(callback);
+			this.record = record;
+			this.partition = partition;
+		}
+
+		@Override
+		public Future<RecordMetadata> send(long producerId, long sequence) {
+			ProducerRecord<K, V> record = this.record;
+			ProducerRecord<K, V> stamped = new ProducerRecord<>(record.topic(), this.partition, record.timestamp(),
+					record.key(), record.value(), null);
+			Headers headers = stamped.headers();
+			for (Header header : record.headers().toArray()) {
+				if (!SequenceStamp.HEADER.equals(header.key()) && !SequenceStamp.REPLAYED_HEADER.equals(header.key())) {
+					headers.add(header);
+				}
+			}
+			headers.add(SequenceStamp.HEADER, SequenceStamp.toBytes(producerId, sequence));
+			return send(stamped);
+		}
+
 	}
 
 }

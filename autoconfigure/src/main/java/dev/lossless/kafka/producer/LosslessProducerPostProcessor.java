@@ -63,7 +63,8 @@ public final class LosslessProducerPostProcessor implements ProducerPostProcesso
 		// a transaction's failed records must not be written outside it later
 		SendFallback fallback = this.factory.transactionCapable() ? null : this.fallback;
 		return new LosslessProducer<>(producer, this.stamp ? ProducerSequences.create() : null,
-				new PartitionResolver(producer, this.serializers, partitioner, PartitionResolver.ignoresKeys(configs)),
+				new PartitionResolver(producer, this.serializers, partitioner, PartitionResolver.ignoresKeys(configs),
+						PartitionResolver.batchSize(configs)),
 				partitioner, fallback);
 	}
 

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.producer.Partitioner;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.Cluster;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
@@ -28,9 +29,13 @@ import org.jspecify.annotations.Nullable;
  * serialized once more to call it).</li>
  * <li>A record with a key goes to {@code murmur2(serialized key) % partitions}, the
  * client's own formula, unless {@code partitioner.ignore.keys} is set.</li>
- * <li>A record without a key sticks to one partition that has a leader for
- * {@value #STICKY_RECORDS} records, then moves to another one chosen at random, like the
- * client's sticky partitioning (which counts bytes, not records).</li>
+ * <li>A record without a key sticks to one partition that has a leader until about
+ * {@code batch.size} bytes went to it, then moves to another one chosen at random, as the
+ * client's built-in partitioner does (which also weighs the brokers' queues, and may
+ * choose the same partition again). A record's bytes are not known before the client
+ * serializes it: they are estimated from the serialized sizes of the topic's acknowledged
+ * records (until the first acknowledgement, {@value #FIRST_RUN_RECORDS} records make a
+ * run).</li>
  * </ul>
  *
  * @author Lossless Kafka team
@@ -38,7 +43,18 @@ import org.jspecify.annotations.Nullable;
  */
 final class PartitionResolver {
 
-	static final int STICKY_RECORDS = 100;
+	/**
+	 * How many records a sticky run has before a record of the topic was acknowledged.
+	 */
+	static final int FIRST_RUN_RECORDS = 100;
+
+	/**
+	 * Bytes a record takes in a batch besides its key and value: its framing (length,
+	 * attributes, timestamp and offset deltas, header count) and the sequence stamp.
+	 */
+	static final int RECORD_OVERHEAD = 28;
+
+	private static final int DEFAULT_BATCH_SIZE = 16384;
 
 	private final Producer<?, ?> producer;
 
@@ -48,14 +64,17 @@ final class PartitionResolver {
 
 	private final boolean ignoreKeys;
 
+	private final int batchSize;
+
 	private final Map<String, Sticky> sticky = new ConcurrentHashMap<>();
 
 	PartitionResolver(Producer<?, ?> producer, ApplicationSerializers serializers, @Nullable Partitioner partitioner,
-			boolean ignoreKeys) {
+			boolean ignoreKeys, int batchSize) {
 		this.producer = producer;
 		this.serializers = serializers;
 		this.partitioner = partitioner;
 		this.ignoreKeys = ignoreKeys;
+		this.batchSize = Math.max(1, batchSize);
 	}
 
 	static boolean ignoresKeys(Map<String, Object> configs) {
@@ -63,23 +82,44 @@ final class PartitionResolver {
 		return value != null && Boolean.parseBoolean(value.toString());
 	}
 
+	static int batchSize(Map<String, Object> configs) {
+		Object value = configs.get(ProducerConfig.BATCH_SIZE_CONFIG);
+		return (value != null) ? Integer.parseInt(value.toString().trim()) : DEFAULT_BATCH_SIZE;
+	}
+
 	int partition(ProducerRecord<?, ?> record) {
 		Integer explicit = record.partition();
 		if (explicit != null) {
 			return explicit;
 		}
-		List<PartitionInfo> partitions = this.producer.partitionsFor(record.topic());
 		if (this.partitioner != null) {
-			return custom(this.partitioner, record, partitions);
+			return custom(this.partitioner, record, this.producer.partitionsFor(record.topic()));
 		}
 		if (record.key() != null && !this.ignoreKeys) {
 			byte[] key = this.serializers.key()
 				.serialize(record.topic(), new RecordHeaders(record.headers().toArray()), record.key());
 			if (key != null) {
-				return Utils.toPositive(Utils.murmur2(key)) % partitions.size();
+				return Utils.toPositive(Utils.murmur2(key)) % this.producer.partitionsFor(record.topic()).size();
 			}
 		}
-		return this.sticky.computeIfAbsent(record.topic(), (topic) -> new Sticky()).next(partitions);
+		Sticky sticky = this.sticky.get(record.topic());
+		if (sticky == null) {
+			sticky = this.sticky.computeIfAbsent(record.topic(), (topic) -> new Sticky(this.batchSize));
+		}
+		return sticky.next(this.producer, record.topic());
+	}
+
+	/**
+	 * Learn the size of a topic's records from an acknowledged one.
+	 * @param topic the topic
+	 * @param metadata what the client reported for the record
+	 */
+	void acknowledged(String topic, RecordMetadata metadata) {
+		Sticky sticky = this.sticky.get(topic);
+		if (sticky != null) {
+			sticky.learn(Math.max(0, metadata.serializedKeySize()) + Math.max(0, metadata.serializedValueSize())
+					+ RECORD_OVERHEAD);
+		}
 	}
 
 	private int custom(Partitioner partitioner, ProducerRecord<?, ?> record, List<PartitionInfo> partitions) {
@@ -107,27 +147,63 @@ final class PartitionResolver {
 		return new Cluster(null, new ArrayList<>(nodes.values()), partitions, Set.of(), Set.of());
 	}
 
+	/**
+	 * The sticky partition of one topic's records without a key. The topic's partitions
+	 * are read (and its metadata waited for, as the client does) only when a run starts.
+	 */
 	private static final class Sticky {
+
+		private final int batchSize;
+
+		/**
+		 * Estimated bytes of one record in a batch: written by the producer's network
+		 * thread only.
+		 */
+		private volatile int recordBytes;
 
 		private int partition = -1;
 
-		private int remaining;
+		private int produced;
 
-		synchronized int next(List<PartitionInfo> partitions) {
-			if (this.remaining <= 0 || this.partition >= partitions.size()) {
-				this.partition = choose(partitions);
-				this.remaining = STICKY_RECORDS;
+		Sticky(int batchSize) {
+			this.batchSize = batchSize;
+			// rounded up: the run ends after FIRST_RUN_RECORDS records
+			this.recordBytes = Math.max(1, (batchSize + FIRST_RUN_RECORDS - 1) / FIRST_RUN_RECORDS);
+		}
+
+		synchronized int next(Producer<?, ?> producer, String topic) {
+			if (this.partition < 0 || this.produced >= this.batchSize) {
+				// a failure to read the partitions (no metadata within max.block.ms)
+				// fails
+				// the send, and the next one tries again
+				this.partition = choose(producer.partitionsFor(topic));
+				this.produced = 0;
 			}
-			this.remaining--;
+			this.produced += this.recordBytes;
 			return this.partition;
 		}
 
-		private static int choose(List<PartitionInfo> partitions) {
-			List<Integer> available = new ArrayList<>();
+		void learn(int bytes) {
+			// a moving average over about the last 8 records, which reaches a steady size
+			int estimate = this.recordBytes;
+			int step = (bytes - estimate) / 8;
+			this.recordBytes = Math.max(1, estimate + ((step != 0) ? step : Integer.signum(bytes - estimate)));
+		}
+
+		/**
+		 * Choose a partition with a leader other than the current one, at random, or any
+		 * partition when none has a leader.
+		 */
+		private int choose(List<PartitionInfo> partitions) {
+			List<Integer> available = new ArrayList<>(partitions.size());
 			for (PartitionInfo partition : partitions) {
-				if (partition.leader() != null && !partition.leader().isEmpty()) {
+				if (partition.leader() != null && !partition.leader().isEmpty()
+						&& partition.partition() != this.partition) {
 					available.add(partition.partition());
 				}
+			}
+			if (available.isEmpty() && this.partition >= 0 && this.partition < partitions.size()) {
+				return this.partition;
 			}
 			ThreadLocalRandom random = ThreadLocalRandom.current();
 			return available.isEmpty() ? random.nextInt(partitions.size())

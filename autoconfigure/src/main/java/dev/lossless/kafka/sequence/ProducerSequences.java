@@ -1,15 +1,15 @@
 package dev.lossless.kafka.sequence;
 
 import java.security.SecureRandom;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.function.Function;
 import java.util.function.Predicate;
 
-import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,9 +33,9 @@ public final class ProducerSequences {
 
 	private final long producerId;
 
-	private final Map<TopicPartition, Counter> counters = new ConcurrentHashMap<>();
+	private final Map<String, TopicCounters> topics = new ConcurrentHashMap<>();
 
-	private @Nullable Map<TopicPartition, Long> transactionStarts;
+	private volatile @Nullable List<Counter> transaction;
 
 	ProducerSequences(long producerId) {
 		this.producerId = producerId;
@@ -60,59 +60,84 @@ public final class ProducerSequences {
 	/**
 	 * Take the next sequence number of a partition and send the record stamped with it.
 	 * @param <F> the type of the send's future
+	 * @param topic the topic the record is sent to
 	 * @param partition the partition the record is sent to
-	 * @param send sends the record stamped with the given stamp and returns its future;
-	 * when it throws, the number is given back
+	 * @param send sends the record stamped with the given producer id and sequence number
+	 * and returns its future; when it throws, the number is given back
 	 * @param givesBackNumber whether a failure that the future reports at once gives the
 	 * number back (the record will never be written with it)
 	 * @return the future of the send
 	 */
-	public <F extends Future<?>> F stampAndSend(TopicPartition partition, Function<SequenceStamp, F> send,
+	public <F extends Future<?>> F stampAndSend(String topic, int partition, StampedSend<F> send,
 			Predicate<Throwable> givesBackNumber) {
-		Counter counter = this.counters.computeIfAbsent(partition, (key) -> new Counter());
+		Counter counter = counter(topic, partition);
 		synchronized (counter) {
 			long sequence = counter.next;
-			F future = send.apply(new SequenceStamp(this.producerId, sequence));
+			F future = send.send(this.producerId, sequence);
 			if (!failedAtOnce(future, givesBackNumber)) {
 				counter.next = sequence + 1;
-				Map<TopicPartition, Long> starts = this.transactionStarts;
-				if (starts != null) {
-					starts.putIfAbsent(partition, sequence);
+				List<Counter> transaction = this.transaction;
+				if (transaction != null && counter.transactionStart < 0) {
+					counter.transactionStart = sequence;
+					synchronized (transaction) {
+						transaction.add(counter);
+					}
 				}
 			}
 			return future;
 		}
 	}
 
+	private Counter counter(String topic, int partition) {
+		TopicCounters counters = this.topics.get(topic);
+		if (counters == null) {
+			counters = this.topics.computeIfAbsent(topic, (key) -> new TopicCounters());
+		}
+		return counters.get(partition);
+	}
+
 	/**
 	 * Start remembering the numbers a transaction takes.
 	 */
 	public void beginTransaction() {
-		this.transactionStarts = new HashMap<>();
+		// a transaction neither committed nor aborted keeps its numbers
+		forgetTransaction(false);
+		this.transaction = new ArrayList<>();
 	}
 
 	/**
 	 * Forget the numbers of the committed transaction.
 	 */
 	public void commitTransaction() {
-		this.transactionStarts = null;
+		forgetTransaction(false);
 	}
 
 	/**
 	 * Give back every number the aborted transaction took.
 	 */
 	public void abortTransaction() {
-		Map<TopicPartition, Long> starts = this.transactionStarts;
-		this.transactionStarts = null;
-		if (starts != null) {
-			starts.forEach((partition, start) -> {
-				Counter counter = this.counters.get(partition);
-				if (counter != null) {
-					synchronized (counter) {
-						counter.next = start;
-					}
+		forgetTransaction(true);
+	}
+
+	private void forgetTransaction(boolean giveBack) {
+		List<Counter> transaction = this.transaction;
+		this.transaction = null;
+		if (transaction == null) {
+			return;
+		}
+		List<Counter> counters;
+		synchronized (transaction) {
+			// a send holds its counter's lock, then this list's: never the other way
+			// round
+			counters = List.copyOf(transaction);
+		}
+		for (Counter counter : counters) {
+			synchronized (counter) {
+				if (giveBack) {
+					counter.next = counter.transactionStart;
 				}
-			});
+				counter.transactionStart = -1;
+			}
 		}
 	}
 
@@ -133,9 +158,61 @@ public final class ProducerSequences {
 		}
 	}
 
+	/**
+	 * Sends one record stamped with a sequence number.
+	 *
+	 * @param <F> the type of the send's future
+	 */
+	@FunctionalInterface
+	public interface StampedSend<F extends Future<?>> {
+
+		/**
+		 * Send the record stamped with the given producer id and sequence number.
+		 * @param producerId the producer id
+		 * @param sequence the record's sequence number in its partition
+		 * @return the future of the send
+		 */
+		F send(long producerId, long sequence);
+
+	}
+
+	/**
+	 * The counters of one topic, indexed by partition: found without creating a key
+	 * object on each send. The array is replaced, never changed, when a partition is
+	 * added.
+	 */
+	private static final class TopicCounters {
+
+		private volatile Counter[] counters = new Counter[0];
+
+		Counter get(int partition) {
+			Counter[] counters = this.counters;
+			Counter counter = (partition < counters.length) ? counters[partition] : null;
+			return (counter != null) ? counter : create(partition);
+		}
+
+		private synchronized Counter create(int partition) {
+			Counter[] counters = this.counters;
+			if (partition < counters.length && counters[partition] != null) {
+				return counters[partition];
+			}
+			Counter[] grown = Arrays.copyOf(counters, Math.max(counters.length, partition + 1));
+			Counter counter = new Counter();
+			grown[partition] = counter;
+			this.counters = grown;
+			return counter;
+		}
+
+	}
+
 	private static final class Counter {
 
 		private long next;
+
+		/**
+		 * The first number the current transaction took, or {@code -1}.
+		 */
+		private long transactionStart = -1;
 
 	}
 

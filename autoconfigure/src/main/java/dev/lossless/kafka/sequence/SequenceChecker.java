@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,7 +51,7 @@ public final class SequenceChecker {
 
 	private final Clock clock;
 
-	private final Map<PartitionKey, Window> windows = new ConcurrentHashMap<>();
+	private final Map<String, GroupWindows> windows = new ConcurrentHashMap<>();
 
 	private final Map<StreamKey, TreeMap<Long, Long>> openGaps = new ConcurrentHashMap<>();
 
@@ -85,13 +87,15 @@ public final class SequenceChecker {
 	 * @return what the record is
 	 */
 	public Outcome check(String group, ConsumerRecord<?, ?> record) {
-		SequenceStamp stamp = SequenceStamp.from(record.headers());
-		if (stamp == null) {
+		Header header = record.headers().lastHeader(SequenceStamp.HEADER);
+		byte[] stamp = (header != null) ? header.value() : null;
+		long sequence = SequenceStamp.sequence(stamp);
+		if (stamp == null || sequence < 0) {
 			return Outcome.UNSTAMPED;
 		}
+		long producerId = SequenceStamp.producerId(stamp);
 		this.checked.increment();
-		Window window = this.windows.computeIfAbsent(new PartitionKey(group, record.topic(), record.partition()),
-				(key) -> new Window());
+		Window window = window(group, record.topic(), record.partition());
 		Outcome outcome;
 		synchronized (window) {
 			if (record.offset() <= window.highestOffset) {
@@ -99,43 +103,55 @@ public final class SequenceChecker {
 			}
 			else {
 				window.highestOffset = record.offset();
-				Long last = window.producers.put(stamp.producerId(), stamp.sequence());
-				outcome = compare(group, record, stamp, last);
-				if (outcome == Outcome.LATE || outcome == Outcome.DUPLICATE || outcome == Outcome.REPLAYED) {
-					// an old record does not move the window
-					if (last != null) {
-						window.producers.put(stamp.producerId(), last);
-					}
-					else {
-						window.producers.remove(stamp.producerId());
-					}
-				}
+				outcome = check(window, group, record, producerId, sequence);
 			}
 		}
 		count(outcome);
 		return outcome;
 	}
 
-	private Outcome compare(String group, ConsumerRecord<?, ?> record, SequenceStamp stamp, @Nullable Long last) {
-		long sequence = stamp.sequence();
-		if (last == null) {
-			if (fill(group, record, stamp)) {
+	private Outcome check(Window window, String group, ConsumerRecord<?, ?> record, long producerId, long sequence) {
+		ProducerPosition position = window.recent;
+		if (position == null || position.producerId != producerId) {
+			// the common case, a run of records of one producer, needs no lookup
+			position = window.producers.get(producerId);
+		}
+		if (position == null) {
+			if (fill(group, record, producerId, sequence)) {
 				return Outcome.LATE;
 			}
 			// a replayed record is older than what its producer sent since: it cannot
 			// start a window
-			return (record.headers().lastHeader(SequenceStamp.REPLAYED_HEADER) != null) ? Outcome.REPLAYED
-					: Outcome.FIRST;
+			if (record.headers().lastHeader(SequenceStamp.REPLAYED_HEADER) != null) {
+				return Outcome.REPLAYED;
+			}
+			position = new ProducerPosition(producerId, sequence);
+			window.producers.put(producerId, position);
+			window.recent = position;
+			return Outcome.FIRST;
 		}
+		window.recent = position;
+		long last = position.last;
 		if (sequence == last + 1) {
+			position.last = sequence;
 			return Outcome.IN_ORDER;
 		}
 		if (sequence > last + 1) {
-			gap(new SequenceGap(group, record.topic(), record.partition(), stamp.producerHex(), last + 1, sequence - 1,
-					this.clock.instant()), stamp.producerId());
+			position.last = sequence;
+			gap(new SequenceGap(group, record.topic(), record.partition(), SequenceStamp.hex(producerId), last + 1,
+					sequence - 1, this.clock.instant()), producerId);
 			return Outcome.GAP;
 		}
-		return fill(group, record, stamp) ? Outcome.LATE : Outcome.DUPLICATE;
+		// an old record does not move the window
+		return fill(group, record, producerId, sequence) ? Outcome.LATE : Outcome.DUPLICATE;
+	}
+
+	private Window window(String group, String topic, int partition) {
+		GroupWindows windows = this.windows.get(group);
+		if (windows == null) {
+			windows = this.windows.computeIfAbsent(group, (key) -> new GroupWindows());
+		}
+		return windows.window(topic, partition);
 	}
 
 	private void gap(SequenceGap gap, long producerId) {
@@ -161,16 +177,15 @@ public final class SequenceChecker {
 				+ " record(s)); they were never written or were lost before this consumer read them");
 	}
 
-	private boolean fill(String group, ConsumerRecord<?, ?> record, SequenceStamp stamp) {
+	private boolean fill(String group, ConsumerRecord<?, ?> record, long producerId, long sequence) {
 		if (this.openGaps.isEmpty()) {
 			return false;
 		}
-		StreamKey key = new StreamKey(group, record.topic(), record.partition(), stamp.producerId());
+		StreamKey key = new StreamKey(group, record.topic(), record.partition(), producerId);
 		TreeMap<Long, Long> ranges = this.openGaps.get(key);
 		if (ranges == null) {
 			return false;
 		}
-		long sequence = stamp.sequence();
 		synchronized (ranges) {
 			Map.Entry<Long, Long> range = ranges.floorEntry(sequence);
 			if (range == null || range.getValue() < sequence) {
@@ -210,12 +225,13 @@ public final class SequenceChecker {
 	public void forget(@Nullable String group, Collection<TopicPartition> partitions) {
 		for (TopicPartition partition : partitions) {
 			if (group != null) {
-				this.windows.remove(new PartitionKey(group, partition.topic(), partition.partition()));
+				GroupWindows windows = this.windows.get(group);
+				if (windows != null) {
+					windows.forget(partition.topic(), partition.partition());
+				}
 			}
 			else {
-				this.windows.keySet()
-					.removeIf(
-							(key) -> key.topic().equals(partition.topic()) && key.partition() == partition.partition());
+				this.windows.values().forEach((windows) -> windows.forget(partition.topic(), partition.partition()));
 			}
 		}
 	}
@@ -367,26 +383,85 @@ public final class SequenceChecker {
 
 	}
 
-	private record PartitionKey(String group, String topic, int partition) {
-
-	}
-
 	private record StreamKey(String group, String topic, int partition, long producerId) {
 
 	}
 
+	/**
+	 * The windows of one consumer group: per topic, an array indexed by partition, found
+	 * without creating a key object for each record. An array is replaced, never changed,
+	 * when a window is added or forgotten.
+	 */
+	private static final class GroupWindows {
+
+		private static final Window[] NONE = new Window[0];
+
+		private final Map<String, Window[]> topics = new ConcurrentHashMap<>();
+
+		Window window(String topic, int partition) {
+			Window[] windows = this.topics.getOrDefault(topic, NONE);
+			Window window = (partition < windows.length) ? windows[partition] : null;
+			return (window != null) ? window : create(topic, partition);
+		}
+
+		private synchronized Window create(String topic, int partition) {
+			Window[] windows = this.topics.getOrDefault(topic, NONE);
+			if (partition < windows.length && windows[partition] != null) {
+				return windows[partition];
+			}
+			Window[] grown = Arrays.copyOf(windows, Math.max(windows.length, partition + 1));
+			Window window = new Window();
+			grown[partition] = window;
+			this.topics.put(topic, grown);
+			return window;
+		}
+
+		synchronized void forget(String topic, int partition) {
+			Window[] windows = this.topics.get(topic);
+			if (windows != null && partition < windows.length && windows[partition] != null) {
+				Window[] copy = windows.clone();
+				copy[partition] = null;
+				this.topics.put(topic, copy);
+			}
+		}
+
+	}
+
+	/**
+	 * What a group saw on one partition: the highest offset passed and, per producer (the
+	 * most recent {@value #MAX_PRODUCERS_PER_PARTITION}), the last number in order.
+	 */
 	private static final class Window {
 
 		private long highestOffset = -1;
 
-		private final Map<Long, Long> producers = new LinkedHashMap<>(16, 0.75f, true) {
+		/**
+		 * The producer of the last record that moved the window or was compared: the most
+		 * recently used entry of {@link #producers}.
+		 */
+		private @Nullable ProducerPosition recent;
+
+		private final Map<Long, ProducerPosition> producers = new LinkedHashMap<>(16, 0.75f, true) {
 
 			@Override
-			protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
+			protected boolean removeEldestEntry(Map.Entry<Long, ProducerPosition> eldest) {
 				return size() > MAX_PRODUCERS_PER_PARTITION;
 			}
 
 		};
+
+	}
+
+	private static final class ProducerPosition {
+
+		private final long producerId;
+
+		private long last;
+
+		ProducerPosition(long producerId, long last) {
+			this.producerId = producerId;
+			this.last = last;
+		}
 
 	}
 

@@ -4,17 +4,24 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
+import dev.lossless.kafka.sequence.ProducerSequences;
+import dev.lossless.kafka.sequence.SequenceStamp;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.Cluster;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +43,7 @@ class LosslessProducerTests {
 	private final LosslessProducer<String, String> producer = new LosslessProducer<>(this.client, null,
 			new PartitionResolver(this.client, new ApplicationSerializers(
 					new DefaultKafkaProducerFactory<>(Map.of(), new StringSerializer(), new StringSerializer())), null,
-					false),
+					false, 16384),
 			null, this.fallback);
 
 	@Test
@@ -76,6 +83,36 @@ class LosslessProducerTests {
 		this.producer.send(new ProducerRecord<>("orders", "order-1"));
 		this.client.errorNext(new TimeoutException("expired"));
 		assertThat(this.fallback.taken).isEmpty();
+	}
+
+	@Test
+	void stampedRecordKeepsTheApplicationsHeadersAndCarriesOneStampOfItsPartition() {
+		Node broker = new Node(1, "localhost", 9092);
+		List<PartitionInfo> partitions = List.of(
+				new PartitionInfo("orders", 0, broker, new Node[] { broker }, new Node[] { broker }),
+				new PartitionInfo("orders", 1, broker, new Node[] { broker }, new Node[] { broker }));
+		MockProducer<String, String> client = new MockProducer<>(
+				new Cluster("cluster", List.of(broker), partitions, Set.of(), Set.of()), true, null,
+				new StringSerializer(), new StringSerializer());
+		ProducerSequences sequences = ProducerSequences.create();
+		LosslessProducer<String, String> producer = new LosslessProducer<>(client, sequences,
+				new PartitionResolver(client, new ApplicationSerializers(
+						new DefaultKafkaProducerFactory<>(Map.of(), new StringSerializer(), new StringSerializer())),
+						null, false, 16384),
+				null, this.fallback);
+		ProducerRecord<String, String> forwarded = new ProducerRecord<>("orders", 1, "key", "order-1");
+		forwarded.headers().add("trace", new byte[] { 7 });
+		forwarded.headers().add(SequenceStamp.HEADER, new SequenceStamp(5, 9).toBytes());
+		forwarded.headers().add(SequenceStamp.REPLAYED_HEADER, new byte[0]);
+		producer.send(forwarded);
+		producer.send(new ProducerRecord<>("orders", 1, "key", "order-2"));
+		producer.send(new ProducerRecord<>("orders", 0, "key", "order-3"));
+		assertThat(client.history()).extracting(ProducerRecord::partition).containsExactly(1, 1, 0);
+		assertThat(client.history().get(0).headers().toArray()).extracting(Header::key)
+			.containsExactly("trace", SequenceStamp.HEADER);
+		assertThat(client.history()).extracting((record) -> SequenceStamp.from(record.headers()))
+			.containsExactly(new SequenceStamp(sequences.producerId(), 0), new SequenceStamp(sequences.producerId(), 1),
+					new SequenceStamp(sequences.producerId(), 0));
 	}
 
 	static final class RecordingFallback implements SendFallback {

@@ -179,18 +179,28 @@ final class BenchmarkApplications {
 
 		private long last;
 
+		private long firstAllocated;
+
+		private long lastAllocated;
+
 		ConsumptionProbe(long expected) {
 			this.expected = expected;
+		}
+
+		long expected() {
+			return this.expected;
 		}
 
 		void accept(byte[] value) {
 			if (this.count == 0) {
 				this.first = System.nanoTime();
+				this.firstAllocated = Footprint.allocatedByThisThread();
 			}
 			this.count++;
 			this.bytes += value.length;
 			if (this.count == this.expected) {
 				this.last = System.nanoTime();
+				this.lastAllocated = Footprint.allocatedByThisThread();
 				this.done.countDown();
 			}
 		}
@@ -201,6 +211,15 @@ final class BenchmarkApplications {
 						"Consumed " + this.count + " of " + this.expected + " records within " + timeoutSeconds + " s");
 			}
 			return Run.withoutLatency(this.count, this.bytes, this.last - this.first);
+		}
+
+		/**
+		 * Return the bytes the consuming thread allocated per record, from the first
+		 * record to the last (polls, deserialization, the container, the listener).
+		 * @return the bytes per record
+		 */
+		double allocatedPerRecord() {
+			return (double) (this.lastAllocated - this.firstAllocated) / Math.max(1, this.count - 1);
 		}
 
 	}

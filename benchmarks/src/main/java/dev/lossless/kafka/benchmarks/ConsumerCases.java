@@ -46,11 +46,23 @@ final class ConsumerCases {
 	 * @return the measured run
 	 */
 	static Run rawLoop(String bootstrapServers, String topic, long expected) {
+		return rawLoop(bootstrapServers, topic, new ConsumptionProbe(expected));
+	}
+
+	/**
+	 * Read the topic with a raw {@link KafkaConsumer}, as
+	 * {@link #rawLoop(String, String, long)} does, reporting to the given probe.
+	 * @param bootstrapServers the brokers
+	 * @param topic the topic
+	 * @param probe the probe, which knows the number of records in the topic
+	 * @return the measured run
+	 */
+	static Run rawLoop(String bootstrapServers, String topic, ConsumptionProbe probe) {
+		long expected = probe.expected();
 		Map<String, Object> settings = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
 				ConsumerConfig.GROUP_ID_CONFIG, newGroup("bench-raw"), ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
 				"false", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG,
 				"read_committed");
-		ConsumptionProbe probe = new ConsumptionProbe(expected);
 		long deadline = System.nanoTime() + Duration.ofSeconds(TIMEOUT_SECONDS).toNanos();
 		try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(),
 				new ByteArrayDeserializer())) {
@@ -92,7 +104,24 @@ final class ConsumerCases {
 	 */
 	static Run starter(String bootstrapServers, String topic, long expected, boolean batch, boolean sequence,
 			String... extraProperties) throws InterruptedException {
-		ConsumptionProbe probe = new ConsumptionProbe(expected);
+		return starter(bootstrapServers, topic, new ConsumptionProbe(expected), batch, sequence, extraProperties);
+	}
+
+	/**
+	 * Read the topic with the starter's listener container, as
+	 * {@link #starter(String, String, long, boolean, boolean, String...)} does, reporting
+	 * to the given probe.
+	 * @param bootstrapServers the brokers
+	 * @param topic the topic
+	 * @param probe the probe, which knows the number of records in the topic
+	 * @param batch whether to use a batch listener
+	 * @param sequence whether gap detection is on
+	 * @param extraProperties more application properties
+	 * @return the measured run
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	static Run starter(String bootstrapServers, String topic, ConsumptionProbe probe, boolean batch, boolean sequence,
+			String... extraProperties) throws InterruptedException {
 		try (ConfigurableApplicationContext context = BenchmarkApplications.consumer(bootstrapServers, sequence, batch,
 				topic, newGroup(batch ? "bench-batch" : "bench-record"), probe, extraProperties)) {
 			return probe.await(TIMEOUT_SECONDS);

@@ -15,6 +15,7 @@ import dev.lossless.kafka.testcluster.KafkaProcessCluster;
 import dev.lossless.kafka.testcluster.PostgresServer;
 
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
@@ -48,6 +49,14 @@ public final class LosslessKafkaBenchmarks {
 
 	private static final int OUTBOX_RECORDS = 50_000;
 
+	private static final int FOOTPRINT_RECORDS_SMALL = 200_000;
+
+	private static final int FOOTPRINT_RECORDS_KIB = 50_000;
+
+	private static final int FOOTPRINT_CONSUMER_RECORDS = 100_000;
+
+	private static final int FOOTPRINT_ROUNDS = ReportWriter.FOOTPRINT_ROUNDS;
+
 	/**
 	 * Warm-up rounds before the measured ones: the brokers are fresh JVMs too, and a
 	 * trial run showed them (and the clients) still speeding up through the first two
@@ -68,9 +77,10 @@ public final class LosslessKafkaBenchmarks {
 		Files.createDirectories(outputDirectory);
 		double scale = Double.parseDouble(System.getProperty("bench.scale", "1.0"));
 		int rounds = Integer.getInteger("bench.rounds", 3);
-		// for development: a subset of producer,consumer,durability,profile
+		// for development: a subset of producer,consumer,durability,footprint,profile
 		List<String> sections = List
-			.of(System.getProperty("bench.sections", "producer,consumer,durability,outbox,profile").split(","));
+			.of(System.getProperty("bench.sections", "producer,consumer,durability,outbox,footprint,profile")
+				.split(","));
 		Instant started = Instant.now();
 		Results results = new Results();
 		results.rounds = rounds;
@@ -102,6 +112,9 @@ public final class LosslessKafkaBenchmarks {
 			}
 			if (sections.contains("outbox")) {
 				outbox(cluster, scale, rounds, results);
+			}
+			if (sections.contains("footprint")) {
+				footprint(cluster, scale, results);
 			}
 			if (sections.contains("profile")) {
 				profiles(cluster, scale, outputDirectory, results);
@@ -237,6 +250,92 @@ public final class LosslessKafkaBenchmarks {
 		}
 	}
 
+	/**
+	 * Measure what one record costs in allocations and on the wire (see
+	 * {@link Footprint}): figures that do not depend on a quiet machine. Two warm-up
+	 * rounds, then {@value #FOOTPRINT_ROUNDS} interleaved rounds, medians reported.
+	 */
+	private static void footprint(KafkaProcessCluster cluster, double scale, Results results) throws Exception {
+		String bootstrapServers = cluster.bootstrapServers();
+		Map<Integer, Integer> sizes = new TreeMap<>(
+				Map.of(SMALL, scaled(FOOTPRINT_RECORDS_SMALL, scale), KIB, scaled(FOOTPRINT_RECORDS_KIB, scale)));
+		results.footprintRecords.putAll(sizes);
+		List<String> topics = new ArrayList<>();
+		for (int size : sizes.keySet()) {
+			String topic = "bench-footprint-" + size;
+			cluster.createTopic(topic, 3, (short) 3, TOPIC_CONFIGS);
+			topics.add(topic);
+		}
+		Map<String, Object> settings = ProducerCases.settings(bootstrapServers, "all", true, 5);
+		try (ConfigurableApplicationContext starter = BenchmarkApplications.producer(bootstrapServers, true, 5, topics);
+				ConfigurableApplicationContext starterWithoutSequence = BenchmarkApplications.producer(bootstrapServers,
+						false, 5, topics);
+				ConfigurableApplicationContext boot = BenchmarkApplications.producerWithoutStarter(bootstrapServers)) {
+			Map<String, FootprintCase> cases = new LinkedHashMap<>();
+			cases.put(Results.RAW_PRODUCER, (topic, records, size) -> Footprint.raw(settings, topic, records, size));
+			cases.put(Results.STARTER_PRODUCER, footprintCase(starter));
+			cases.put(Results.STARTER_PRODUCER_NO_SEQUENCE, footprintCase(starterWithoutSequence));
+			cases.put(Results.BOOT_PRODUCER, footprintCase(boot));
+			List<String> names = new ArrayList<>(cases.keySet());
+			for (int round = 1 - WARM_UP_ROUNDS; round <= FOOTPRINT_ROUNDS; round++) {
+				for (int size : sizes.keySet()) {
+					for (int i = 0; i < names.size(); i++) {
+						String name = names.get(Math.floorMod(i + round, names.size()));
+						Footprint.ProducerFootprint run = cases.get(name)
+							.run("bench-footprint-" + size, sizes.get(size), size);
+						log("footprint %d B %s %s: sender %.0f B/record, network thread %.0f B/record, batches "
+								+ "%.1f B/record, %.0f batches of %.0f B, %.1f records/request", size,
+								(round < 1) ? "warm-up" : "round " + round, name, run.senderBytes(), run.networkBytes(),
+								run.batchBytes(), run.batches(), run.batchSize(), run.recordsPerRequest());
+						if (round >= 1) {
+							results.footprint(size, name).add(run);
+						}
+					}
+				}
+			}
+		}
+		String topic = "bench-footprint-consumer";
+		int records = scaled(FOOTPRINT_CONSUMER_RECORDS, scale);
+		results.footprintConsumerRecords = records;
+		cluster.createTopic(topic, 3, (short) 3, TOPIC_CONFIGS);
+		try (ConfigurableApplicationContext filler = BenchmarkApplications.producer(bootstrapServers, true, 5,
+				List.of(topic))) {
+			ProducerCases.template(BenchmarkApplications.template(filler), topic, records, KIB);
+		}
+		Map<String, ConsumerFootprintCase> consumerCases = new LinkedHashMap<>();
+		consumerCases.put(Results.RAW_CONSUMER, (probe) -> ConsumerCases.rawLoop(bootstrapServers, topic, probe));
+		consumerCases.put(Results.RECORD_LISTENER,
+				(probe) -> ConsumerCases.starter(bootstrapServers, topic, probe, false, true));
+		consumerCases.put(Results.BATCH_LISTENER,
+				(probe) -> ConsumerCases.starter(bootstrapServers, topic, probe, true, true));
+		consumerCases.put(Results.RECORD_LISTENER_NO_SEQUENCE,
+				(probe) -> ConsumerCases.starter(bootstrapServers, topic, probe, false, false));
+		consumerCases.put(Results.BATCH_LISTENER_NO_SEQUENCE,
+				(probe) -> ConsumerCases.starter(bootstrapServers, topic, probe, true, false));
+		consumerCases.put(Results.BOOT_RECORD_LISTENER, (probe) -> ConsumerCases.starter(bootstrapServers, topic, probe,
+				false, false, "lossless.kafka.enabled=false", "spring.kafka.consumer.auto-offset-reset=earliest"));
+		List<String> names = new ArrayList<>(consumerCases.keySet());
+		for (int round = 0; round <= FOOTPRINT_ROUNDS; round++) {
+			for (int i = 0; i < names.size(); i++) {
+				String name = names.get(Math.floorMod(i + round, names.size()));
+				BenchmarkApplications.ConsumptionProbe probe = new BenchmarkApplications.ConsumptionProbe(records);
+				consumerCases.get(name).run(probe);
+				log("footprint consumer %s %s: %.0f B/record on the consuming thread",
+						(round < 1) ? "warm-up" : "round " + round, name, probe.allocatedPerRecord());
+				if (round >= 1) {
+					results.consumerFootprint.computeIfAbsent(name, (key) -> new ArrayList<>())
+						.add(probe.allocatedPerRecord());
+				}
+			}
+		}
+	}
+
+	private static FootprintCase footprintCase(ConfigurableApplicationContext context) {
+		KafkaTemplate<byte[], byte[]> template = BenchmarkApplications.template(context);
+		DefaultKafkaProducerFactory<?, ?> factory = context.getBean(DefaultKafkaProducerFactory.class);
+		return (topic, records, size) -> Footprint.template(template, factory, topic, records, size);
+	}
+
 	private static void profiles(KafkaProcessCluster cluster, double scale, Path outputDirectory, Results results)
 			throws Exception {
 		String bootstrapServers = cluster.bootstrapServers();
@@ -304,6 +403,18 @@ public final class LosslessKafkaBenchmarks {
 	interface Case {
 
 		Run run() throws Exception;
+
+	}
+
+	interface FootprintCase {
+
+		Footprint.ProducerFootprint run(String topic, int records, int recordSize) throws Exception;
+
+	}
+
+	interface ConsumerFootprintCase {
+
+		Run run(BenchmarkApplications.ConsumptionProbe probe) throws Exception;
 
 	}
 

@@ -19,6 +19,8 @@ final class ReportWriter {
 
 	static final double OVERHEAD_TARGET = 0.03;
 
+	static final int FOOTPRINT_ROUNDS = 3;
+
 	private static final List<String> SHOWN_SETTINGS = List.of("acks", "enable.idempotence",
 			"max.in.flight.requests.per.connection", "retries", "linger.ms", "batch.size", "delivery.timeout.ms",
 			"key.serializer", "value.serializer");
@@ -39,13 +41,26 @@ final class ReportWriter {
 		consumers(out, results);
 		durability(out, results);
 		outbox(out, results);
+		footprint(out, results);
 		targets(out, results);
 		profiles(out, results);
-		out.append("## Machine-readable summary (medians, 1 KiB records)\n\n");
+		out.append("## Machine-readable summary (medians; ratios for 1 KiB records)\n\n");
 		out.append("```\n");
 		out.append(String.format("producer_ratio=%.3f%n", results.producerRatio(LosslessKafkaBenchmarks.KIB)));
 		out.append(String.format("consumer_ratio=%.3f%n", results.consumerRatio(Results.RECORD_LISTENER)));
 		out.append(String.format("stamping_overhead=%.3f%n", results.stampingOverhead(LosslessKafkaBenchmarks.KIB)));
+		Map<String, Footprint.Cases> small = results.footprints.get(LosslessKafkaBenchmarks.SMALL);
+		if (small != null && small.containsKey(Results.STARTER_PRODUCER)
+				&& small.containsKey(Results.STARTER_PRODUCER_NO_SEQUENCE)) {
+			Footprint.Cases on = small.get(Results.STARTER_PRODUCER);
+			Footprint.Cases off = small.get(Results.STARTER_PRODUCER_NO_SEQUENCE);
+			out.append(String.format("stamp_wire_bytes_per_record_100b=%.1f%n",
+					on.median(Footprint.ProducerFootprint::batchBytes)
+							- off.median(Footprint.ProducerFootprint::batchBytes)));
+			out.append(String.format("stamp_allocated_bytes_per_record_100b=%.0f%n",
+					on.median(Footprint.ProducerFootprint::senderBytes)
+							- off.median(Footprint.ProducerFootprint::senderBytes)));
+		}
 		out.append("```\n");
 		return out.toString();
 	}
@@ -249,6 +264,64 @@ final class ReportWriter {
 				.append(" |\n");
 		}
 		out.append("\n");
+	}
+
+	private static void footprint(StringBuilder out, Results results) {
+		if (results.footprints.isEmpty()) {
+			return;
+		}
+		out.append("## 5. What one record costs: allocations and bytes on the wire\n\n");
+		out.append("Figures that do not depend on a quiet machine. Allocations: the JVM's per-thread counters "
+				+ "(`com.sun.management.ThreadMXBean#getThreadAllocatedBytes`) of the sending thread and of the "
+				+ "producer's network thread (the client's own work and the completion callbacks), divided by the "
+				+ "records. Wire: the client's metrics, each run on a new producer (`byte-total` of the topic, "
+				+ "`outgoing-byte-total`, `batch-size-avg`, `records-per-request-avg`). The loop sends one value "
+				+ "array again and again and then calls `flush()`, so it allocates nothing but what the client, "
+				+ "Spring and the starter do. Medians of ")
+			.append(FOOTPRINT_ROUNDS)
+			.append(" rounds after 2 warm-up rounds; records per run: ");
+		results.footprintRecords.forEach((size, records) -> out.append(count(records))
+			.append(" of ")
+			.append(sizeLabel(size))
+			.append((size.equals(LosslessKafkaBenchmarks.KIB)) ? ".\n\n" : ", "));
+		for (Map.Entry<Integer, Map<String, Footprint.Cases>> bySize : results.footprints.entrySet()) {
+			out.append("### ").append(sizeLabel(bySize.getKey())).append(" records\n\n");
+			out.append("| case | allocated by the sender, B/record | by the network thread, B/record | "
+					+ "batch bytes/record | sent bytes/record | batches | avg batch size (B) | records/request |\n");
+			out.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+			for (Footprint.Cases cases : bySize.getValue().values()) {
+				out.append("| ")
+					.append(cases.name())
+					.append(String.format(" | %.0f | %.0f | %.1f | %.1f | %.0f | %.0f | %.1f |%n",
+							cases.median(Footprint.ProducerFootprint::senderBytes),
+							cases.median(Footprint.ProducerFootprint::networkBytes),
+							cases.median(Footprint.ProducerFootprint::batchBytes),
+							cases.median(Footprint.ProducerFootprint::outgoingBytes),
+							cases.median(Footprint.ProducerFootprint::batches),
+							cases.median(Footprint.ProducerFootprint::batchSize),
+							cases.median(Footprint.ProducerFootprint::recordsPerRequest)));
+			}
+			out.append("\n");
+		}
+		if (!results.consumerFootprint.isEmpty()) {
+			out.append("Consumers (")
+				.append(results.footprintConsumerRecords)
+				.append(" records of 1 KiB, stamped): bytes the consuming thread allocated per record, from the "
+						+ "first record to the last (polls, fetch parsing, deserialization, the container, the "
+						+ "listener), median of ")
+				.append(FOOTPRINT_ROUNDS)
+				.append(" rounds after a warm-up round.\n\n");
+			out.append("| case | allocated by the consuming thread, B/record |\n|---|---:|\n");
+			results.consumerFootprint.forEach((name,
+					values) -> out.append("| ").append(name).append(String.format(" | %.0f |%n", median(values))));
+			out.append("\n");
+		}
+	}
+
+	private static double median(List<Double> values) {
+		List<Double> sorted = values.stream().sorted().toList();
+		int middle = sorted.size() / 2;
+		return (sorted.size() % 2 == 1) ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
 	}
 
 	private static void targets(StringBuilder out, Results results) {

@@ -51,6 +51,18 @@ final class Results {
 
 	final List<Profile> profiles = new ArrayList<>();
 
+	/** Per record size, per producer case: allocations and wire figures per record. */
+	final Map<Integer, Map<String, Footprint.Cases>> footprints = new LinkedHashMap<>();
+
+	/**
+	 * Per consumer case: bytes allocated per record on the consuming thread, per round.
+	 */
+	final Map<String, List<Double>> consumerFootprint = new LinkedHashMap<>();
+
+	final Map<Integer, Integer> footprintRecords = new LinkedHashMap<>();
+
+	int footprintConsumerRecords;
+
 	final Map<String, String> starterProducerSettings = new LinkedHashMap<>();
 
 	final Map<String, String> facts = new LinkedHashMap<>();
@@ -68,6 +80,11 @@ final class Results {
 	Samples producer(int recordSize, String name) {
 		return this.producers.computeIfAbsent(recordSize, (size) -> new LinkedHashMap<>())
 			.computeIfAbsent(name, Samples::new);
+	}
+
+	Footprint.Cases footprint(int recordSize, String name) {
+		return this.footprints.computeIfAbsent(recordSize, (size) -> new LinkedHashMap<>())
+			.computeIfAbsent(name, Footprint.Cases::new);
 	}
 
 	Samples consumer(String name) {
