@@ -9,8 +9,9 @@ import org.springframework.boot.health.contributor.Health;
 /**
  * Health of the transactional outbox: {@code DOWN} while pending rows hold up their lane
  * after a failed send, while the relay's rounds fail, or when the outbox table cannot be
- * read; details: pending rows, the age of the oldest, rows published and failed sends by
- * this instance, and the last failure.
+ * read; {@code UNKNOWN} when the outbox is inactive (its tables did not exist at
+ * startup); details: pending rows, the age of the oldest, rows published and failed sends
+ * by this instance, and the last failure.
  *
  * @author Lossless Kafka team
  * @since 0.1.0
@@ -30,6 +31,10 @@ public class OutboxHealthIndicator extends AbstractHealthIndicator {
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
+		if (!this.monitor.isActive()) {
+			builder.unknown().withDetail("reason", "the outbox is inactive: its tables could not be read at startup");
+			return;
+		}
 		Statistics statistics = this.monitor.statistics();
 		if (statistics.backlogError() != null) {
 			builder.down().withDetail("reason", "the outbox table cannot be read: " + statistics.backlogError());

@@ -21,10 +21,10 @@ import org.springframework.util.Assert;
  * void on(ConsumerRecord&lt;String, Order&gt; record) {
  *     this.idempotent.processOnce(record, () -&gt; this.orders.save(record.value()));
  * }
- * </pre> The transaction is the caller's when one is active for the store's database;
- * otherwise the processor starts one with its transaction manager. A listener that does
- * not return normally must throw, so that the container's error handler retries the
- * record or sends it to the dead-letter topic.
+ * </pre> The transaction is the caller's when one of the processor's transaction manager
+ * is active (an {@code @Transactional} listener); otherwise the processor starts one. A
+ * listener that does not return normally must throw, so that the container's error
+ * handler retries the record or sends it to the dead-letter topic.
  *
  * @author Lossless Kafka team
  * @since 0.1.0
@@ -93,9 +93,8 @@ public final class IdempotentProcessor {
 	 */
 	public boolean processOnce(String consumer, String messageId, Runnable action) {
 		Assert.notNull(action, "'action' cannot be null");
-		if (this.store.isTransactionActive()) {
-			return markAndRun(consumer, messageId, action);
-		}
+		// joins the caller's transaction when there is one: a failed action marks it
+		// rollback-only, so that the mark cannot commit without the side effect
 		Boolean ran = this.transactions.execute((status) -> markAndRun(consumer, messageId, action));
 		return Boolean.TRUE.equals(ran);
 	}

@@ -42,11 +42,6 @@ public final class InMemoryProcessedMessageStore implements ProcessedMessageStor
 	}
 
 	@Override
-	public boolean isTransactionActive() {
-		return TransactionSynchronizationManager.isSynchronizationActive();
-	}
-
-	@Override
 	public int removeProcessedBefore(Instant processedBefore) {
 		int before = this.processed.size();
 		this.processed.values().removeIf((processedAt) -> processedAt.isBefore(processedBefore));

@@ -15,7 +15,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.jdbc.support.MetaDataAccessException;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.util.Assert;
 
 /**
@@ -92,12 +91,6 @@ public final class JdbcProcessedMessageStore implements ProcessedMessageStore {
 	}
 
 	@Override
-	public boolean isTransactionActive() {
-		return TransactionSynchronizationManager.isActualTransactionActive()
-				&& TransactionSynchronizationManager.hasResource(this.dataSource);
-	}
-
-	@Override
 	public int removeProcessedBefore(Instant processedBefore) {
 		return this.jdbc.update("DELETE FROM " + this.tableName + " WHERE processed_at < ?",
 				Timestamp.from(processedBefore));
@@ -116,8 +109,9 @@ public final class JdbcProcessedMessageStore implements ProcessedMessageStore {
 
 	private DatabaseDriver databaseDriver() {
 		try {
-			String url = JdbcUtils.extractDatabaseMetaData(this.dataSource, (metaData) -> metaData.getURL());
-			return DatabaseDriver.fromJdbcUrl(url);
+			String product = JdbcUtils.extractDatabaseMetaData(this.dataSource,
+					(metaData) -> metaData.getDatabaseProductName());
+			return DatabaseDriver.fromProductName(product);
 		}
 		catch (MetaDataAccessException ex) {
 			return DatabaseDriver.UNKNOWN;

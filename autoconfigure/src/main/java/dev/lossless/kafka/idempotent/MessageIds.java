@@ -10,7 +10,7 @@ import org.apache.kafka.common.header.Header;
 /**
  * The id of the message a record carries, the key of idempotent processing. In order:
  * <ol>
- * <li>the {@value #HEADER} header (UTF-8), which the outbox relay sets to its row's id
+ * <li>the {@value #HEADER} header (UTF-8), which the outbox relay sets to its row's UUID
  * and an application may set to a business id: it survives every resend, the outbox's
  * republish after a crash included;</li>
  * <li>the starter's sequence stamp: producer id, topic, partition and sequence number,

@@ -25,14 +25,6 @@ public interface ProcessedMessageStore {
 	boolean markProcessed(String consumer, String messageId);
 
 	/**
-	 * Whether {@link #markProcessed} joins a transaction that is active on the calling
-	 * thread, so that the mark and the caller's side effects commit or roll back
-	 * together.
-	 * @return whether a transaction of the store's resource is active
-	 */
-	boolean isTransactionActive();
-
-	/**
 	 * Return the resource whose transactions the store joins, as transaction managers
 	 * know it (for a database, its {@code DataSource}).
 	 * @return the resource, or {@code null} when the store has none

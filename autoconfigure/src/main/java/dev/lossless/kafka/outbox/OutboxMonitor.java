@@ -19,6 +19,14 @@ public interface OutboxMonitor {
 	int PENDING_COUNT_LIMIT = 100_000;
 
 	/**
+	 * Whether the outbox is active: its tables could be read at startup.
+	 * @return whether the outbox is active
+	 */
+	default boolean isActive() {
+		return true;
+	}
+
+	/**
 	 * Return the outbox's state: the backlog read at most a second ago, and the relay's
 	 * counts.
 	 * @return the statistics

@@ -196,6 +196,12 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 			if (this.worker != null) {
 				return;
 			}
+			OutboxTableMissingException missing = this.store.missingTables();
+			if (missing != null) {
+				logger.warn("Transactional outbox inactive, its relay does not run: " + missing.getMessage()
+						+ ". OutboxPublisher.publish fails until the tables exist and the application restarts.");
+				return;
+			}
 			Thread thread = new Thread(this::run, "lossless-outbox-relay");
 			thread.setDaemon(true);
 			thread.setUncaughtExceptionHandler((failed, ex) -> logger
@@ -230,6 +236,11 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 	@Override
 	public boolean isRunning() {
 		return this.worker != null;
+	}
+
+	@Override
+	public boolean isActive() {
+		return this.store.missingTables() == null;
 	}
 
 	@Override
@@ -292,9 +303,10 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 		List<OutboxRow> toSend = inLaneOrder(rows);
 		Producer<byte[], byte[]> producer = this.producerFactory.createProducer();
 		Set<Integer> failedLanes = ConcurrentHashMap.newKeySet();
+		Set<String> unreachableTopics = new HashSet<>();
 		List<@Nullable Future<RecordMetadata>> futures = new ArrayList<>(toSend.size());
 		for (OutboxRow row : toSend) {
-			if (!active() || failedLanes.contains(row.lane())) {
+			if (!active() || failedLanes.contains(row.lane()) || unreachableTopics.contains(row.topic())) {
 				futures.add(null);
 				continue;
 			}
@@ -310,13 +322,15 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 				future = CompletableFuture.failedFuture(ex);
 			}
 			futures.add(future);
-			if (future.isDone() && hasFailed(future)) {
-				// no metadata within max.block.ms: the next sends would wait as long
+			Throwable immediate = future.isDone() ? immediateFailure(future) : null;
+			if (immediate != null) {
+				// this row holds up its lane; a record Kafka refuses (too large, not
+				// authorized) holds up nothing else, but a topic without metadata within
+				// max.block.ms would make every send to it wait as long again
 				failedLanes.add(row.lane());
-				for (int i = futures.size(); i < toSend.size(); i++) {
-					futures.add(null);
+				if (immediate instanceof org.apache.kafka.common.errors.TimeoutException) {
+					unreachableTopics.add(row.topic());
 				}
-				break;
 			}
 		}
 		long deadline = System.nanoTime() + this.settings.acknowledgementTimeout().toNanos();
@@ -423,17 +437,20 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 		}
 	}
 
-	private static boolean hasFailed(Future<RecordMetadata> future) {
+	private static @Nullable Throwable immediateFailure(Future<RecordMetadata> future) {
 		try {
 			future.get();
-			return false;
+			return null;
 		}
-		catch (ExecutionException | CancellationException ex) {
-			return true;
+		catch (ExecutionException ex) {
+			return (ex.getCause() != null) ? ex.getCause() : ex;
+		}
+		catch (CancellationException ex) {
+			return ex;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			return false;
+			return null;
 		}
 	}
 

@@ -44,6 +44,7 @@ public final class OutboxSchemaInitializer extends DataSourceScriptDatabaseIniti
 	 */
 	public OutboxSchemaInitializer(DataSource dataSource, String tableName, DatabaseInitializationMode mode) {
 		super(dataSource, settings(dataSource, mode));
+		OutboxStore.checkTableName(tableName);
 		this.tableName = tableName;
 	}
 
@@ -57,15 +58,25 @@ public final class OutboxSchemaInitializer extends DataSourceScriptDatabaseIniti
 		return settings;
 	}
 
+	/**
+	 * Put the table's name in the script; an index takes the name without its schema
+	 * (PostgreSQL creates an index in its table's schema and refuses a qualified name).
+	 */
+	private String named(String sql) {
+		String unqualified = this.tableName.substring(this.tableName.lastIndexOf('.') + 1);
+		String index = "INDEX IF NOT EXISTS ";
+		return sql.replace(index + DEFAULT_TABLE_NAME, index + "@@index@@")
+			.replace(DEFAULT_TABLE_NAME, this.tableName)
+			.replace("@@index@@", unqualified);
+	}
+
 	@Override
 	protected void runScripts(Scripts scripts) {
 		List<Resource> named = new ArrayList<>();
 		for (Resource script : scripts) {
 			try {
 				String sql = StreamUtils.copyToString(script.getInputStream(), StandardCharsets.UTF_8);
-				named.add(new ByteArrayResource(
-						sql.replace(DEFAULT_TABLE_NAME, this.tableName).getBytes(StandardCharsets.UTF_8),
-						script.getDescription()));
+				named.add(new ByteArrayResource(named(sql).getBytes(StandardCharsets.UTF_8), script.getDescription()));
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException("Could not read " + script, ex);

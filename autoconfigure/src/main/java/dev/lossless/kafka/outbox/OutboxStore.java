@@ -26,6 +26,7 @@ import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.IllegalTransactionStateException;
 import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.Assert;
 
@@ -58,7 +59,11 @@ public final class OutboxStore {
 
 	private final String laneTable;
 
+	private final DataSource dataSource;
+
 	private final JdbcTemplate jdbc;
+
+	private volatile @Nullable OutboxTableMissingException missing;
 
 	private final JdbcTemplate monitoringJdbc;
 
@@ -73,10 +78,10 @@ public final class OutboxStore {
 	 */
 	public OutboxStore(DataSource dataSource, String tableName, Duration monitoringTimeout) {
 		Assert.notNull(dataSource, "'dataSource' cannot be null");
-		Assert.isTrue(tableName != null && TABLE_NAME.matcher(tableName).matches(),
-				() -> "'tableName' must be a plain SQL name, optionally with a schema, not '" + tableName + "'");
+		checkTableName(tableName);
 		this.table = tableName;
 		this.laneTable = tableName + "_lane";
+		this.dataSource = dataSource;
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.monitoringJdbc = new JdbcTemplate(dataSource);
 		this.monitoringJdbc.setQueryTimeout((int) Math.max(1, monitoringTimeout.toSeconds()));
@@ -84,6 +89,17 @@ public final class OutboxStore {
 		this.transactions = new TransactionTemplate(transactionManager);
 		this.transactions.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
 		this.transactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+	}
+
+	/**
+	 * Check that a table name is a plain SQL name, optionally qualified by its schema: it
+	 * goes into SQL text.
+	 * @param tableName the name
+	 * @throws IllegalArgumentException if it is not
+	 */
+	static void checkTableName(@Nullable String tableName) {
+		Assert.isTrue(tableName != null && TABLE_NAME.matcher(tableName).matches(),
+				() -> "'tableName' must be a plain SQL name, optionally with a schema, not '" + tableName + "'");
 	}
 
 	/**
@@ -97,9 +113,12 @@ public final class OutboxStore {
 	/**
 	 * Check that both tables can be read, and create the missing lane rows.
 	 * @param lanes the number of lanes
-	 * @throws OutboxTableMissingException if a table cannot be read
+	 * @return whether the tables can be read: when they cannot, the outbox is inactive
+	 * (the relay does not run, and {@link #insert} fails with an
+	 * {@link OutboxTableMissingException})
+	 * @throws IllegalStateException if the lane table holds another number of lanes
 	 */
-	public void prepare(int lanes) {
+	public boolean prepare(int lanes) {
 		try {
 			this.jdbc.query("SELECT id, message_id, lane, topic, kafka_partition, record_timestamp, record_key, "
 					+ "record_value, headers, created_at, sent_at, attempts, last_error FROM " + this.table
@@ -107,9 +126,18 @@ public final class OutboxStore {
 			this.jdbc.query("SELECT lane FROM " + this.laneTable + " WHERE 1 = 0", (ResultSet rs) -> null);
 		}
 		catch (DataAccessException ex) {
-			throw new OutboxTableMissingException(this.table, ex);
+			this.missing = new OutboxTableMissingException(this.table, ex);
+			return false;
 		}
+		this.missing = null;
 		List<Integer> existing = this.jdbc.queryForList("SELECT lane FROM " + this.laneTable, Integer.class);
+		if (!existing.isEmpty() && (existing.size() != lanes || existing.stream().anyMatch((lane) -> lane >= lanes))) {
+			throw new IllegalStateException("The outbox lane table '" + this.laneTable + "' holds " + existing.size()
+					+ " lanes, but lossless.kafka.outbox.lanes is " + lanes + ". Every instance must use the same "
+					+ "number, or one key is published from two lanes at once, out of order. To change it, stop every "
+					+ "instance, let the outbox drain (no pending rows), delete the lane rows, and start with the new "
+					+ "number everywhere.");
+		}
 		for (int lane = 0; lane < lanes; lane++) {
 			if (!existing.contains(lane)) {
 				try {
@@ -120,6 +148,16 @@ public final class OutboxStore {
 				}
 			}
 		}
+		return true;
+	}
+
+	/**
+	 * Return why the outbox is inactive.
+	 * @return the failure to read its tables at startup, or {@code null} when they could
+	 * be read
+	 */
+	public @Nullable OutboxTableMissingException missingTables() {
+		return this.missing;
 	}
 
 	/**
@@ -136,6 +174,17 @@ public final class OutboxStore {
 	 */
 	void insert(String messageId, int lane, String topic, @Nullable Integer partition, @Nullable Long timestamp,
 			byte @Nullable [] key, byte @Nullable [] value, byte @Nullable [] headers) {
+		if (!TransactionSynchronizationManager.isActualTransactionActive()
+				|| !TransactionSynchronizationManager.hasResource(this.dataSource)) {
+			throw new IllegalTransactionStateException("No transaction of the outbox's DataSource is active: a "
+					+ "transaction of another resource (Kafka's, another database's) does not cover the outbox "
+					+ "table, so the message would be written whether the business change commits or not. Call "
+					+ "OutboxPublisher.publish inside a transaction of the DataSource the business change uses.");
+		}
+		OutboxTableMissingException missing = this.missing;
+		if (missing != null) {
+			throw new OutboxTableMissingException(this.table, missing.getCause());
+		}
 		this.jdbc.execute((ConnectionCallback<Void>) (connection) -> {
 			if (connection.getAutoCommit()) {
 				throw new IllegalTransactionStateException("The connection to the outbox table '" + this.table

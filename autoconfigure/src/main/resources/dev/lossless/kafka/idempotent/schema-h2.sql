@@ -1,6 +1,6 @@
 CREATE TABLE IF NOT EXISTS lossless_processed_message (
 	consumer_id VARCHAR(255) NOT NULL,
-	message_id VARCHAR(255) NOT NULL,
+	message_id VARCHAR(512) NOT NULL,
 	processed_at TIMESTAMP NOT NULL,
 	PRIMARY KEY (consumer_id, message_id)
 );

@@ -24,8 +24,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.transaction.KafkaTransactionManager;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.UnexpectedRollbackException;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Tests for {@link LosslessKafkaIdempotentConsumerAutoConfiguration}.
@@ -119,6 +123,27 @@ class LosslessKafkaIdempotentConsumerAutoConfigurationTests {
 					processor.processOnce("group", "m-1", () -> jdbc.update("INSERT INTO side_effect VALUES ('m-1')")))
 				.isTrue();
 			assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM side_effect", Integer.class)).isOne();
+		});
+	}
+
+	@Test
+	void aFailedSideEffectCaughtByTheCallerCannotCommitItsMark() {
+		this.contextRunner.run((context) -> {
+			IdempotentProcessor processor = context.getBean(IdempotentProcessor.class);
+			TransactionTemplate caller = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+			assertThatExceptionOfType(UnexpectedRollbackException.class)
+				.isThrownBy(() -> caller.executeWithoutResult((status) -> {
+					try {
+						processor.processOnce("group", "m-1", () -> {
+							throw new IllegalStateException("the side effect fails");
+						});
+					}
+					catch (IllegalStateException ex) {
+						// a caller that swallows the failure
+					}
+				}));
+			JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+			assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM lossless_processed_message", Integer.class)).isZero();
 		});
 	}
 

@@ -5,6 +5,7 @@ import java.util.UUID;
 import dev.lossless.kafka.KafkaTestSupport;
 import dev.lossless.kafka.actuate.OutboxHealthIndicator;
 import dev.lossless.kafka.actuate.OutboxMeterBinder;
+import dev.lossless.kafka.idempotent.ResourcelessTransactionManager;
 import dev.lossless.kafka.outbox.JdbcOutboxPublisher;
 import dev.lossless.kafka.outbox.OutboxPublisher;
 import dev.lossless.kafka.outbox.OutboxRelay;
@@ -13,9 +14,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
@@ -25,10 +25,13 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.IllegalTransactionStateException;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Tests for {@link LosslessKafkaOutboxAutoConfiguration}.
@@ -105,34 +108,48 @@ class LosslessKafkaOutboxAutoConfigurationTests {
 	}
 
 	@Test
-	void missingTableStopsStartupWithAnExplanation() {
+	void missingTablesLeaveTheOutboxInactiveAndPublishingFailsWithAnExplanation() {
 		this.contextRunner.withPropertyValues("lossless.kafka.outbox.initialize-schema=never").run((context) -> {
-			assertThat(context).hasFailed();
-			FailureAnalysis analysis = analyze(context.getStartupFailure());
-			assertThat(analysis).isNotNull();
-			assertThat(analysis.getDescription()).contains("'lossless_outbox'").contains("'lossless_outbox_lane'");
-			assertThat(analysis.getAction()).contains("schema-postgresql.sql")
-				.contains("lossless.kafka.outbox.initialize-schema=always")
-				.contains("lossless.kafka.outbox.enabled=false");
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(OutboxRelay.class).isRunning()).isFalse();
+			CompositeHealthContributor reliability = context.getBean("kafkaReliabilityHealthContributor",
+					CompositeHealthContributor.class);
+			assertThat(((OutboxHealthIndicator) reliability.getContributor("outbox")).health().getStatus())
+				.isEqualTo(Status.UNKNOWN);
+			TransactionTemplate transactions = new TransactionTemplate(
+					context.getBean(PlatformTransactionManager.class));
+			assertThatExceptionOfType(OutboxTableMissingException.class)
+				.isThrownBy(() -> transactions.executeWithoutResult(
+						(status) -> context.getBean(OutboxPublisher.class).publish("orders", "k", "v")))
+				.withMessageContaining("'lossless_outbox'")
+				.withMessageContaining("schema-postgresql.sql")
+				.withMessageContaining("lossless.kafka.outbox.initialize-schema=always")
+				.withMessageContaining("lossless.kafka.outbox.enabled=false");
 		});
 	}
 
-	private static FailureAnalysis analyze(Throwable failure) {
-		Throwable cause = failure;
-		while (cause != null && !(cause instanceof OutboxTableMissingException)) {
-			cause = cause.getCause();
-		}
-		assertThat(cause).isInstanceOf(OutboxTableMissingException.class);
-		// the analyzers registered in spring.factories that need no context
-		for (FailureAnalyzer analyzer : SpringFactoriesLoader.forDefaultResourceLocation()
-			.load(FailureAnalyzer.class, (type, name, ex) -> {
-			})) {
-			FailureAnalysis analysis = analyzer.analyze(failure);
-			if (analysis != null) {
-				return analysis;
-			}
-		}
-		return null;
+	@Test
+	void publishingInATransactionOfAnotherResourceIsRefused() {
+		this.contextRunner.run((context) -> {
+			TransactionTemplate otherResource = new TransactionTemplate(new ResourcelessTransactionManager());
+			assertThatExceptionOfType(IllegalTransactionStateException.class)
+				.isThrownBy(() -> otherResource.executeWithoutResult(
+						(status) -> context.getBean(OutboxPublisher.class).publish("orders", "k", "v")))
+				.withMessageContaining("No transaction of the outbox's DataSource");
+			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+			assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM lossless_outbox", Long.class)).isZero();
+		});
+	}
+
+	@Test
+	void anotherNumberOfLanesThanTheTableHoldsStopsStartup() {
+		String url = "spring.datasource.url=jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+		this.contextRunner.withPropertyValues(url).run((context) -> assertThat(context).hasNotFailed());
+		this.contextRunner.withPropertyValues(url, "lossless.kafka.outbox.lanes=8").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("holds 16 lanes, but lossless.kafka.outbox.lanes is 8");
+		});
 	}
 
 	@Configuration(proxyBeanMethods = false)
