@@ -6,9 +6,13 @@ import java.util.Map;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TransactionAbortableException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.kafka.core.KafkaOperations;
@@ -32,10 +36,12 @@ import org.springframework.util.backoff.BackOff;
  * {@link InvalidProducerEpochException}, also as the cause of a listener's failed send):
  * the records are sought back and the container is stopped, as spring-kafka does for a
  * fenced commit with {@code stopContainerWhenFenced};</li>
- * <li>a failure outside the listener (the transaction's commit during a broker failover,
- * for instance): the records are sought back and retried after the back-off, without
- * counting an attempt, so that no good record reaches the dead-letter topic because the
- * cluster was briefly unavailable.</li>
+ * <li>a transient failure outside the listener (the transaction's commit timing out
+ * during a broker failover, a rebalance): the records are sought back and retried after
+ * the back-off, without counting an attempt, so that no good record reaches the
+ * dead-letter topic because the cluster was briefly unavailable. A failure outside the
+ * listener that is not transient (a record of the listener's too large for the broker,
+ * for instance) counts like a failure of the listener.</li>
  * </ul>
  *
  * @author Lossless Kafka team
@@ -71,7 +77,7 @@ public final class DeadLetteringAfterRollbackProcessor extends DefaultAfterRollb
 	@Override
 	public void process(List<ConsumerRecord<Object, Object>> records, Consumer<Object, Object> consumer,
 			@Nullable MessageListenerContainer container, Exception exception, boolean recoverable, EOSMode eosMode) {
-		if (isFencing(exception)) {
+		if (hasCause(exception, ProducerFencedException.class, InvalidProducerEpochException.class)) {
 			seekBack(records, consumer);
 			this.logger.error(exception, () -> "Producer fenced; the records from " + first(records)
 					+ " on are sought back and the container is stopped");
@@ -81,15 +87,19 @@ public final class DeadLetteringAfterRollbackProcessor extends DefaultAfterRollb
 			}
 			return;
 		}
-		boolean listenerFailed = exception instanceof ListenerExecutionFailedException;
-		super.process(records, consumer, container, exception, recoverable && listenerFailed, eosMode);
+		boolean transientOutsideListener = !(exception instanceof ListenerExecutionFailedException)
+				&& hasCause(exception, RetriableException.class, TransactionAbortableException.class,
+						CommitFailedException.class, RebalanceInProgressException.class);
+		super.process(records, consumer, container, exception, recoverable && !transientOutsideListener, eosMode);
 	}
 
-	private static boolean isFencing(Throwable exception) {
+	private static boolean hasCause(Throwable exception, Class<?>... types) {
 		Throwable cause = exception;
 		for (int depth = 0; cause != null && depth < MAX_CAUSES; depth++) {
-			if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException) {
-				return true;
+			for (Class<?> type : types) {
+				if (type.isInstance(cause)) {
+					return true;
+				}
 			}
 			cause = cause.getCause();
 		}

@@ -10,6 +10,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,6 +94,18 @@ class DeadLetteringAfterRollbackProcessorTests {
 		assertThat(this.recovered).isEmpty();
 		process(processor, listenerFailure(new IllegalStateException("poison")));
 		assertThat(this.recovered).as("first attempt held against the record").isEmpty();
+	}
+
+	@Test
+	void failureOutsideTheListenerThatWouldFailAgainCountsAgainstTheRecord() {
+		DeadLetteringAfterRollbackProcessor processor = processor((record, ex) -> this.recovered.add(record));
+		// the commit failed because the listener sent a record the broker refuses
+		KafkaException commitFailure = new KafkaException("Cannot execute transactional method",
+				new RecordTooLargeException("The message is 2000000 bytes"));
+		process(processor, commitFailure);
+		assertThat(this.recovered).isEmpty();
+		process(processor, commitFailure);
+		assertThat(this.recovered).extracting(ConsumerRecord::offset).containsExactly(5L);
 	}
 
 	@Test
