@@ -242,9 +242,8 @@ public final class DurabilityRules {
 					if (container.getContainerProperties().getKafkaAwareTransactionManager() == null) {
 						return readErrorHandler(handler);
 					}
-					// in a transaction the error handler, when there is one, sees the
-					// record
-					// first; the after-rollback processor gets what it rethrows
+					// with a transaction, an error handler sees the record first and
+					// the after-rollback processor gets what it rethrows
 					Reading errorHandler = (handler != null) ? readErrorHandler(handler) : null;
 					return (errorHandler != null && !errorHandler.safe()) ? errorHandler
 							: readAfterRollbackProcessor(abstractContainer.getAfterRollbackProcessor());
