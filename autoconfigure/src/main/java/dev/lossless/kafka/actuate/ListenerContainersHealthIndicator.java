@@ -11,12 +11,14 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
 /**
  * Health of the application's listener containers: {@code DOWN} when a container that
- * should run is not running or not in its expected state (stopped by an error), or when a
- * partition is stalled on a record that could not be published to its dead-letter topic.
+ * should run is not running or not in its expected state (stopped by an error), when one
+ * of its consumers stopped while it runs (a fenced producer), or when a partition is
+ * stalled on a record that could not be published to its dead-letter topic.
  *
  * @author Lossless Kafka team
  * @since 0.1.0
@@ -51,9 +53,15 @@ public class ListenerContainersHealthIndicator extends AbstractHealthIndicator {
 			state.put("paused", container.isContainerPaused() || container.isPauseRequested());
 			state.put("inExpectedState", expected);
 			state.put("groupId", container.getGroupId());
+			long stoppedConsumers = running ? stoppedConsumers(container) : 0;
 			if ((container.isAutoStartup() && !running) || !expected) {
 				builder.down();
 				state.put("reason", expected ? "not running" : "stopped abnormally (see the logs for the cause)");
+			}
+			else if (stoppedConsumers > 0) {
+				builder.down();
+				state.put("reason", stoppedConsumers + " of its consumers stopped (a fenced producer, for instance; "
+						+ "see the logs for the cause)");
 			}
 			details.put(nameOf(container), state);
 		}
@@ -68,6 +76,17 @@ public class ListenerContainersHealthIndicator extends AbstractHealthIndicator {
 					.withDetail("reason", "dead-letter publishing fails; the records are retried, not skipped");
 			}
 		}
+	}
+
+	/**
+	 * Return how many consumers of a running concurrent container have stopped:
+	 * spring-kafka stops one whose producer was fenced and leaves the container running.
+	 */
+	private static long stoppedConsumers(MessageListenerContainer container) {
+		if (container instanceof ConcurrentMessageListenerContainer<?, ?> concurrent) {
+			return concurrent.getContainers().stream().filter((consumer) -> !consumer.isRunning()).count();
+		}
+		return 0;
 	}
 
 	private static String nameOf(MessageListenerContainer container) {

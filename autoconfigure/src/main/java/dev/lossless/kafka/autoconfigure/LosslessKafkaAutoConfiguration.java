@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import dev.lossless.kafka.consumer.DeadLetterTemplates;
+import dev.lossless.kafka.consumer.DeadLetteringAfterRollbackProcessor;
 import dev.lossless.kafka.consumer.DeadLetteringErrorHandler;
 import dev.lossless.kafka.consumer.ConsumerOffsetsInspector;
 import dev.lossless.kafka.consumer.ConsumerOffsetsMonitor;
@@ -20,6 +21,7 @@ import dev.lossless.kafka.producer.LosslessProducerFactoryCustomizer;
 import dev.lossless.kafka.producer.SendJournalReplayer;
 import dev.lossless.kafka.producer.SendJournalStore;
 import dev.lossless.kafka.producer.SendResultListener;
+import dev.lossless.kafka.producer.TransactionIdPrefixCustomizer;
 import dev.lossless.kafka.rules.AcceptedRisks;
 import dev.lossless.kafka.rules.ApplicationClients;
 import dev.lossless.kafka.rules.DurabilityRules;
@@ -42,12 +44,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.config.ContainerCustomizer;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.AfterRollbackProcessor;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
@@ -55,6 +59,8 @@ import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.kafka.support.ProducerListener;
 import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
+import org.springframework.kafka.transaction.KafkaAwareTransactionManager;
+import org.springframework.kafka.transaction.KafkaTransactionManager;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
@@ -169,21 +175,47 @@ public final class LosslessKafkaAutoConfiguration {
 	DeadLetteringErrorHandler losslessErrorHandler(ConsumerRecordRecoverer recoverer,
 			ObjectProvider<RecoveryListener> recoveryListener) {
 		LosslessKafkaProperties.Retry retry = this.properties.getConsumer().getRetry();
-		ExponentialBackOffWithMaxRetries backOff = new ExponentialBackOffWithMaxRetries(
-				Math.max(0, retry.getAttempts() - 1));
-		backOff.setInitialInterval(retry.getInitialInterval().toMillis());
-		backOff.setMultiplier(retry.getMultiplier());
-		backOff.setMaxInterval(retry.getMaxInterval().toMillis());
-		DeadLetteringErrorHandler errorHandler = new DeadLetteringErrorHandler(recoverer, backOff);
+		DeadLetteringErrorHandler errorHandler = new DeadLetteringErrorHandler(recoverer, backOff(retry));
 		retry.getNonRetryableExceptions().forEach(errorHandler::addNotRetryableExceptions);
 		recoveryListener.ifAvailable(errorHandler::setRetryListeners);
 		return errorHandler;
 	}
 
 	@Bean
+	@ConditionalOnMissingBean(AfterRollbackProcessor.class)
+	DeadLetteringAfterRollbackProcessor losslessAfterRollbackProcessor(ConsumerRecordRecoverer recoverer,
+			ProducerFactory<?, ?> producerFactory,
+			ObjectProvider<KafkaAwareTransactionManager<?, ?>> transactionManager,
+			ObjectProvider<RecoveryListener> recoveryListener) {
+		LosslessKafkaProperties.Retry retry = this.properties.getConsumer().getRetry();
+		KafkaAwareTransactionManager<?, ?> manager = transactionManager.getIfUnique();
+		ProducerFactory<?, ?> transactional = (manager != null) ? manager.getProducerFactory() : producerFactory;
+		KafkaTemplate<?, ?> offsets = templateOn(transactional);
+		DeadLetteringAfterRollbackProcessor processor = new DeadLetteringAfterRollbackProcessor(recoverer,
+				backOff(retry), offsets);
+		retry.getNonRetryableExceptions().forEach(processor::addNotRetryableExceptions);
+		recoveryListener.ifAvailable(processor::setRetryListeners);
+		return processor;
+	}
+
+	private static <K, V> KafkaTemplate<K, V> templateOn(ProducerFactory<K, V> producerFactory) {
+		return new KafkaTemplate<>(producerFactory);
+	}
+
+	private static ExponentialBackOffWithMaxRetries backOff(LosslessKafkaProperties.Retry retry) {
+		ExponentialBackOffWithMaxRetries backOff = new ExponentialBackOffWithMaxRetries(
+				Math.max(0, retry.getAttempts() - 1));
+		backOff.setInitialInterval(retry.getInitialInterval().toMillis());
+		backOff.setMultiplier(retry.getMultiplier());
+		backOff.setMaxInterval(retry.getMaxInterval().toMillis());
+		return backOff;
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
 	DurabilityRules losslessDurabilityRules() {
-		return new DurabilityRules(this.properties.getTopics().getMinReplicationFactor());
+		return new DurabilityRules(this.properties.getTopics().getMinReplicationFactor(),
+				this.properties.getExactlyOnce().isEnabled());
 	}
 
 	@Bean
@@ -253,6 +285,33 @@ public final class LosslessKafkaAutoConfiguration {
 			KafkaListenerEndpointRegistry endpointRegistry = registry.getIfAvailable();
 			return (endpointRegistry != null) ? endpointRegistry.getAllListenerContainers() : List.of();
 		};
+	}
+
+	/**
+	 * Exactly-once processing: a transactional producer factory and a Kafka transaction
+	 * manager, which Spring Boot gives to its listener container factory.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty("lossless.kafka.exactly-once.enabled")
+	static class ExactlyOnceConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		TransactionIdPrefixCustomizer losslessTransactionIdPrefixCustomizer(LosslessKafkaProperties properties,
+				Environment environment) {
+			String prefix = properties.getExactlyOnce().getTransactionIdPrefix();
+			return new TransactionIdPrefixCustomizer((prefix != null) ? prefix : TransactionIdPrefixCustomizer
+				.uniquePrefix(environment.getProperty("spring.application.name", "lossless-kafka")));
+		}
+
+		// named like Spring Boot's own, which backs off (it is created only with
+		// spring.kafka.producer.transaction-id-prefix)
+		@Bean
+		@ConditionalOnMissingBean(KafkaAwareTransactionManager.class)
+		KafkaTransactionManager<?, ?> kafkaTransactionManager(ProducerFactory<?, ?> producerFactory) {
+			return new KafkaTransactionManager<>(producerFactory);
+		}
+
 	}
 
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.lossless.kafka.rules.Enforcement;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -44,6 +45,8 @@ public class LosslessKafkaProperties {
 	private final Topics topics = new Topics();
 
 	private final Sequence sequence = new Sequence();
+
+	private final ExactlyOnce exactlyOnce = new ExactlyOnce();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -87,6 +90,10 @@ public class LosslessKafkaProperties {
 
 	public Sequence getSequence() {
 		return this.sequence;
+	}
+
+	public ExactlyOnce getExactlyOnce() {
+		return this.exactlyOnce;
 	}
 
 	public static class Producer {
@@ -462,6 +469,42 @@ public class LosslessKafkaProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+	}
+
+	public static class ExactlyOnce {
+
+		/**
+		 * Whether listener containers process records in Kafka transactions: a
+		 * transactional producer, and a Kafka transaction manager on the listener
+		 * containers, so that a listener's sends and its input offsets are committed
+		 * together.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Prefix of the transactional.id of the application's producers; it must be
+		 * unique to each running instance of the application. When not set, the
+		 * application name followed by a random part new at each start. Ignored when
+		 * spring.kafka.producer.transaction-id-prefix is set.
+		 */
+		private @Nullable String transactionIdPrefix;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable String getTransactionIdPrefix() {
+			return this.transactionIdPrefix;
+		}
+
+		public void setTransactionIdPrefix(@Nullable String transactionIdPrefix) {
+			this.transactionIdPrefix = transactionIdPrefix;
 		}
 
 	}

@@ -25,6 +25,11 @@ import org.springframework.kafka.listener.RecordInterceptor;
  * sees it, before any interceptor the application set (which may drop records), and the
  * container's rebalance listener is wrapped so that the check forgets partitions that
  * change hands.
+ * <p>
+ * A container whose producer is fenced stops instead of moving on (moving on would skip
+ * the records of the failed transaction). A transactional container hands its failed
+ * records to the {@link DeadLetteringAfterRollbackProcessor} alone: the starter's error
+ * handler, which would retry them a second time inside the transaction, is taken off it.
  *
  * @author Lossless Kafka team
  * @since 0.1.0
@@ -51,6 +56,12 @@ public final class DurableContainerCustomizer
 		ContainerProperties properties = container.getContainerProperties();
 		properties.setSyncCommits(true);
 		properties.setShutdownTimeout(this.shutdownTimeout.toMillis());
+		properties.setStopContainerWhenFenced(true);
+		if (properties.getKafkaAwareTransactionManager() != null
+				&& container.getCommonErrorHandler() instanceof DeadLetteringErrorHandler
+				&& container.getAfterRollbackProcessor() instanceof DeadLetteringAfterRollbackProcessor) {
+			container.setCommonErrorHandler(null);
+		}
 		if (this.sequenceChecker != null) {
 			String group = container.getGroupId();
 			SequenceCheckingInterceptor<Object, Object> interceptor = new SequenceCheckingInterceptor<>(

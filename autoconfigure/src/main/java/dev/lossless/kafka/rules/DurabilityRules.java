@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import dev.lossless.kafka.consumer.DeadLetteringAfterRollbackProcessor;
 import dev.lossless.kafka.consumer.DeadLetteringErrorHandler;
 import dev.lossless.kafka.topics.TopicState;
 import dev.lossless.kafka.topics.TopicState.Setting;
@@ -13,6 +14,8 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.util.ClassUtils;
@@ -42,14 +45,24 @@ public final class DurabilityRules {
 	private final List<Rule<TopicState>> topicRules;
 
 	/**
-	 * Create the catalogue.
+	 * Create the catalogue for an application without exactly-once processing.
 	 * @param minReplicationFactor the lowest replication factor a topic may have
 	 */
 	public DurabilityRules(int minReplicationFactor) {
+		this(minReplicationFactor, false);
+	}
+
+	/**
+	 * Create the catalogue.
+	 * @param minReplicationFactor the lowest replication factor a topic may have
+	 * @param exactlyOnce whether the application asked for exactly-once processing, which
+	 * every listener container must then provide
+	 */
+	public DurabilityRules(int minReplicationFactor, boolean exactlyOnce) {
 		this.producerRules = List.of(producerAcks(), producerIdempotence(), producerRetries(), producerMaxInFlight());
 		this.consumerRules = List.of(consumerAutoCommit(), consumerAutoOffsetReset(), consumerIsolationLevel(),
 				consumerDeserializers());
-		this.listenerRules = List.of(listenerErrorHandler(), listenerSyncCommits());
+		this.listenerRules = List.of(listenerErrorHandler(), listenerSyncCommits(), listenerExactlyOnce(exactlyOnce));
 		this.topicExists = topicExistsRule();
 		this.topicRules = List.of(this.topicExists, topicReplicationFactor(minReplicationFactor),
 				topicMinInsyncReplicas(), topicUncleanLeaderElection());
@@ -212,26 +225,54 @@ public final class DurabilityRules {
 	}
 
 	private static Rule<MessageListenerContainer> listenerErrorHandler() {
-		return new Rule<>("listener.error-handler", Stage.CONSUMER, "commonErrorHandler",
-				"an error handler that recovers to a dead-letter topic",
+		return new Rule<>("listener.error-handler", Stage.CONSUMER, "commonErrorHandler, afterRollbackProcessor",
+				"an error handler (with transactions: an after-rollback processor) that recovers to a dead-letter topic",
 				"Without an error handler, spring-kafka retries a failing record 10 times, logs it, and commits "
-						+ "past it; an error handler without a dead-letter recoverer does the same: the record is lost.",
-				"Remove your CommonErrorHandler and ConsumerRecordRecoverer beans so the starter's error handler "
-						+ "with its DeadLetterPublishingRecoverer applies, or accept the risk for a handler of your own "
-						+ "that keeps failed records.",
+						+ "past it; an error handler without a dead-letter recoverer does the same: the record is lost. "
+						+ "A transactional container hands failed records to its after-rollback processor, whose "
+						+ "default also logs and skips them after 10 attempts.",
+				"Remove your CommonErrorHandler, AfterRollbackProcessor and ConsumerRecordRecoverer beans so the "
+						+ "starter's, with its DeadLetterPublishingRecoverer, apply, or accept the risk for a handler of "
+						+ "your own that keeps failed records.",
 				(container) -> {
-					Object handler = (container instanceof AbstractMessageListenerContainer<?, ?> abstractContainer)
-							? abstractContainer.getCommonErrorHandler() : null;
-					if (handler == null) {
-						return new Reading(false, "none (spring-kafka logs and skips failed records)");
+					if (!(container instanceof AbstractMessageListenerContainer<?, ?> abstractContainer)) {
+						return new Reading(false, "unknown (" + ClassUtils.getShortName(container.getClass()) + ")");
 					}
-					if (handler instanceof DeadLetteringErrorHandler deadLettering) {
-						return deadLettering.isDeadLettering() ? new Reading(true, "DeadLetteringErrorHandler")
-								: new Reading(false, "DeadLetteringErrorHandler without a dead-letter recoverer");
+					Object handler = abstractContainer.getCommonErrorHandler();
+					if (container.getContainerProperties().getKafkaAwareTransactionManager() == null) {
+						return readErrorHandler(handler);
 					}
-					return new Reading(false, ClassUtils.getShortName(handler.getClass())
-							+ " (the starter cannot tell whether it keeps failed records)");
+					// with a transaction, an error handler sees the record first and
+					// the after-rollback processor gets what it rethrows
+					Reading errorHandler = (handler != null) ? readErrorHandler(handler) : null;
+					return (errorHandler != null && !errorHandler.safe()) ? errorHandler
+							: readAfterRollbackProcessor(abstractContainer.getAfterRollbackProcessor());
 				});
+	}
+
+	private static Reading readErrorHandler(@Nullable Object handler) {
+		if (handler == null) {
+			return new Reading(false, "none (spring-kafka logs and skips failed records)");
+		}
+		if (handler instanceof DeadLetteringErrorHandler deadLettering) {
+			return deadLettering.isDeadLettering() ? new Reading(true, "DeadLetteringErrorHandler")
+					: new Reading(false, "DeadLetteringErrorHandler without a dead-letter recoverer");
+		}
+		return new Reading(false, ClassUtils.getShortName(handler.getClass())
+				+ " (the starter cannot tell whether it keeps failed records)");
+	}
+
+	private static Reading readAfterRollbackProcessor(Object processor) {
+		if (processor instanceof DeadLetteringAfterRollbackProcessor deadLettering) {
+			return deadLettering.isDeadLettering() ? new Reading(true, "DeadLetteringAfterRollbackProcessor")
+					: new Reading(false, "DeadLetteringAfterRollbackProcessor without a dead-letter recoverer");
+		}
+		if (processor.getClass() == DefaultAfterRollbackProcessor.class) {
+			return new Reading(false, "DefaultAfterRollbackProcessor (spring-kafka logs and skips failed records "
+					+ "after 10 attempts)");
+		}
+		return new Reading(false, ClassUtils.getShortName(processor.getClass())
+				+ " (the starter cannot tell whether it keeps failed records)");
 	}
 
 	private static Rule<MessageListenerContainer> listenerSyncCommits() {
@@ -241,6 +282,29 @@ public final class DurabilityRules {
 				"Remove the ContainerCustomizer that sets syncCommits=false.", (container) -> {
 					boolean sync = container.getContainerProperties().isSyncCommits();
 					return new Reading(sync, Boolean.toString(sync));
+				});
+	}
+
+	private static Rule<MessageListenerContainer> listenerExactlyOnce(boolean exactlyOnce) {
+		return new Rule<>("listener.exactly-once", Stage.CONSUMER,
+				"kafkaAwareTransactionManager, stopContainerWhenFenced",
+				"a Kafka transaction manager when exactly-once is on; stop when fenced",
+				"With exactly-once on, a container without the Kafka transaction manager commits its offsets apart "
+						+ "from its output, and its listener's sends fail outside a transaction, so records end in the "
+						+ "dead-letter topic; a transactional container that keeps running after its producer was "
+						+ "fenced moves past the records of the failed transaction.",
+				"Give the container the Kafka transaction manager: define a single KafkaAwareTransactionManager bean "
+						+ "(Spring Boot drops it when there are several) and let Spring Boot's container factory use "
+						+ "it; do not set stopContainerWhenFenced=false.",
+				(container) -> {
+					ContainerProperties properties = container.getContainerProperties();
+					if (properties.getKafkaAwareTransactionManager() == null) {
+						return exactlyOnce ? new Reading(false, "no transaction manager")
+								: new Reading(true, "no transactions (exactly-once off)");
+					}
+					return properties.isStopContainerWhenFenced()
+							? new Reading(true, "Kafka transaction manager, stopContainerWhenFenced=true")
+							: new Reading(false, "Kafka transaction manager, stopContainerWhenFenced=false");
 				});
 	}
 
