@@ -1,11 +1,10 @@
 package dev.lossless.kafka.outbox;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
+import dev.lossless.kafka.producer.ByteArrayProducerSettings;
 import dev.lossless.kafka.producer.LosslessProducerPostProcessor;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
@@ -19,15 +18,14 @@ import org.springframework.kafka.core.ProducerFactory;
  * application chose one). It is not customized by the starter's
  * {@code LosslessProducerFactoryCustomizer}, so a failed send never goes to the send
  * journal: the outbox table keeps the row, and a journaled copy would be delivered a
- * second time by another path. Metadata waits are bounded by {@value #MAX_BLOCK_MS} ms so
- * that a round against a cluster that is down ends quickly.
+ * second time by another path. Metadata waits are bounded
+ * ({@link ByteArrayProducerSettings}) so that a round against a cluster that is down ends
+ * quickly.
  *
  * @author Lossless Kafka team
  * @since 0.1.0
  */
 public final class OutboxRelayProducerFactory {
-
-	static final int MAX_BLOCK_MS = 10_000;
 
 	private OutboxRelayProducerFactory() {
 	}
@@ -40,18 +38,7 @@ public final class OutboxRelayProducerFactory {
 	 */
 	public static DefaultKafkaProducerFactory<byte[], byte[]> create(ProducerFactory<?, ?> applicationFactory,
 			boolean stampSequences) {
-		Map<String, Object> configs = new HashMap<>(applicationFactory.getConfigurationProperties());
-		configs.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
-		configs.remove(ProducerConfig.PARTITIONER_CLASS_CONFIG);
-		configs.remove(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG);
-		configs.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
-		configs.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
-		Object clientId = configs.get(ProducerConfig.CLIENT_ID_CONFIG);
-		configs.put(ProducerConfig.CLIENT_ID_CONFIG,
-				((clientId != null) ? clientId + "-" : "") + "lossless-outbox-relay");
-		Object maxBlock = configs.get(ProducerConfig.MAX_BLOCK_MS_CONFIG);
-		configs.put(ProducerConfig.MAX_BLOCK_MS_CONFIG,
-				(maxBlock != null) ? Math.min(Long.parseLong(maxBlock.toString()), MAX_BLOCK_MS) : MAX_BLOCK_MS);
+		Map<String, Object> configs = ByteArrayProducerSettings.from(applicationFactory, "lossless-outbox-relay");
 		DefaultKafkaProducerFactory<byte[], byte[]> factory = new DefaultKafkaProducerFactory<>(configs,
 				new ByteArraySerializer(), new ByteArraySerializer());
 		if (stampSequences) {
@@ -67,9 +54,7 @@ public final class OutboxRelayProducerFactory {
 	 * @return the timeout
 	 */
 	public static Duration acknowledgementTimeout(ProducerFactory<?, ?> factory) {
-		Object deliveryTimeout = factory.getConfigurationProperties().get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG);
-		long millis = (deliveryTimeout != null) ? Long.parseLong(deliveryTimeout.toString()) : 120_000;
-		return Duration.ofMillis(millis).plusSeconds(30);
+		return ByteArrayProducerSettings.acknowledgementTimeout(factory);
 	}
 
 }
