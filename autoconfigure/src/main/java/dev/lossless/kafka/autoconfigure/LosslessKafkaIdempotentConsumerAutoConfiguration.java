@@ -26,8 +26,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.util.Assert;
 
 /**
  * {@link org.springframework.boot.EnableAutoConfiguration Auto-configuration} of the
@@ -51,8 +53,11 @@ public final class LosslessKafkaIdempotentConsumerAutoConfiguration {
 	@ConditionalOnBean(ProcessedMessageStore.class)
 	IdempotentProcessor losslessIdempotentProcessor(ProcessedMessageStore store,
 			ObjectProvider<PlatformTransactionManager> transactionManagers) {
-		return new IdempotentProcessor(store,
-				StoreTransactionManagers.choose(store, transactionManagers.orderedStream().toList()));
+		PlatformTransactionManager manager = StoreTransactionManagers.choose(store,
+				transactionManagers.orderedStream().toList());
+		Assert.state(manager != null, () -> "No transaction manager for " + store.getTransactionResource()
+				+ ", the resource of the processed message ids: define one");
+		return new IdempotentProcessor(store, manager);
 	}
 
 	@Bean
@@ -74,6 +79,21 @@ public final class LosslessKafkaIdempotentConsumerAutoConfiguration {
 		JdbcProcessedMessageStore losslessProcessedMessageStore(DataSource dataSource,
 				IdempotentConsumerProperties properties) {
 			return new JdbcProcessedMessageStore(dataSource, properties.getTableName());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnBean(ProcessedMessageStore.class)
+		IdempotentProcessor losslessJdbcIdempotentProcessor(ProcessedMessageStore store, DataSource dataSource,
+				ObjectProvider<PlatformTransactionManager> transactionManagers) {
+			PlatformTransactionManager manager = StoreTransactionManagers.choose(store,
+					transactionManagers.orderedStream().toList());
+			if (manager == null) {
+				// Spring Boot creates no JDBC transaction manager next to a Kafka one
+				manager = new JdbcTransactionManager(
+						(store.getTransactionResource() instanceof DataSource resource) ? resource : dataSource);
+			}
+			return new IdempotentProcessor(store, manager);
 		}
 
 		@Bean

@@ -2,6 +2,8 @@ package dev.lossless.kafka.idempotent;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.kafka.transaction.KafkaAwareTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.ResourceTransactionManager;
@@ -27,10 +29,12 @@ public final class StoreTransactionManagers {
 	 * transaction synchronizations.
 	 * @param store the store
 	 * @param transactionManagers the application's transaction managers
-	 * @return the transaction manager
-	 * @throws IllegalStateException when a store's resource has no transaction manager
+	 * @return the transaction manager, or {@code null} when the store has a resource and
+	 * the application no transaction manager but Kafka's (Spring Boot does not create its
+	 * JDBC one when a Kafka transaction manager exists)
+	 * @throws IllegalStateException when several transaction managers could be meant
 	 */
-	public static PlatformTransactionManager choose(ProcessedMessageStore store,
+	public static @Nullable PlatformTransactionManager choose(ProcessedMessageStore store,
 			List<PlatformTransactionManager> transactionManagers) {
 		List<PlatformTransactionManager> candidates = transactionManagers.stream()
 			.filter((manager) -> !(manager instanceof KafkaAwareTransactionManager))
@@ -45,6 +49,9 @@ public final class StoreTransactionManagers {
 			}
 			if (candidates.size() == 1) {
 				return candidates.get(0);
+			}
+			if (candidates.isEmpty()) {
+				return null;
 			}
 			throw new IllegalStateException("No single transaction manager for " + resource
 					+ ", the resource of the processed message ids (found " + candidates.size()

@@ -30,6 +30,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * Tests for {@link LosslessKafkaIdempotentConsumerAutoConfiguration}.
@@ -148,6 +149,22 @@ class LosslessKafkaIdempotentConsumerAutoConfigurationTests {
 	}
 
 	@Test
+	void withOnlyKafkasTransactionManagerTheProcessorHasAJdbcOneOfItsOwn() {
+		this.contextRunner.withUserConfiguration(OnlyKafkaTransactionManagerConfiguration.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			IdempotentProcessor processor = context.getBean(IdempotentProcessor.class);
+			JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+			assertThatIllegalStateException().isThrownBy(() -> processor.processOnce("group", "m-1", () -> {
+				throw new IllegalStateException("the side effect fails");
+			}));
+			assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM lossless_processed_message", Integer.class)).isZero();
+			assertThat(processor.processOnce("group", "m-1", () -> {
+			})).isTrue();
+			assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM lossless_processed_message", Integer.class)).isOne();
+		});
+	}
+
+	@Test
 	void userProcessorBacksOff() {
 		this.contextRunner.withUserConfiguration(UserProcessorConfiguration.class)
 			.run((context) -> assertThat(context).getBean(IdempotentProcessor.class)
@@ -178,6 +195,19 @@ class LosslessKafkaIdempotentConsumerAutoConfigurationTests {
 		@Bean
 		JdbcTransactionManager transactionManager(DataSource dataSource) {
 			return new JdbcTransactionManager(dataSource);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OnlyKafkaTransactionManagerConfiguration {
+
+		@Bean
+		KafkaTransactionManager<Object, Object> kafkaTransactionManager() {
+			DefaultKafkaProducerFactory<Object, Object> factory = new DefaultKafkaProducerFactory<>(
+					Map.of("bootstrap.servers", "127.0.0.1:1"));
+			factory.setTransactionIdPrefix("tx-");
+			return new KafkaTransactionManager<>(factory);
 		}
 
 	}
