@@ -3,18 +3,16 @@ package dev.lossless.kafka.autoconfigure;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.jdbc.init.DatabaseInitializationProperties;
 
 /**
- * Configuration properties of the idempotent consumer's store of processed message ids.
+ * Configuration properties of the idempotent consumer. The schema's initialization, which
+ * needs spring-jdbc, is bound by {@link IdempotentConsumerSchemaProperties}.
  *
  * @author Lossless Kafka team
  * @since 0.1.0
  */
 @ConfigurationProperties("lossless.kafka.idempotent")
-public class IdempotentConsumerProperties extends DatabaseInitializationProperties {
-
-	private static final String DEFAULT_SCHEMA_LOCATION = "classpath:dev/lossless/kafka/idempotent/schema-@@platform@@.sql";
+public class IdempotentConsumerProperties {
 
 	/**
 	 * Whether to provide the idempotent consumer's store and processor.
@@ -68,11 +66,6 @@ public class IdempotentConsumerProperties extends DatabaseInitializationProperti
 
 	public void setCleanupInterval(Duration cleanupInterval) {
 		this.cleanupInterval = cleanupInterval;
-	}
-
-	@Override
-	public String getDefaultSchemaLocation() {
-		return DEFAULT_SCHEMA_LOCATION;
 	}
 
 }

@@ -72,6 +72,7 @@ public final class LosslessKafkaIdempotentConsumerAutoConfiguration {
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass({ JdbcTemplate.class, PropertiesBasedDataSourceScriptDatabaseInitializer.class })
 	@ConditionalOnSingleCandidate(DataSource.class)
+	@EnableConfigurationProperties(IdempotentConsumerSchemaProperties.class)
 	static class JdbcStoreConfiguration {
 
 		@Bean
@@ -98,18 +99,18 @@ public final class LosslessKafkaIdempotentConsumerAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "losslessProcessedMessagesSchemaInitializer")
-		@Conditional(OnProcessedMessagesSchemaInitializationCondition.class)
-		PropertiesBasedDataSourceScriptDatabaseInitializer<IdempotentConsumerProperties> losslessProcessedMessagesSchemaInitializer(
-				DataSource dataSource, IdempotentConsumerProperties properties) {
+		@Conditional(JdbcStoreConfiguration.OnProcessedMessagesSchemaInitializationCondition.class)
+		PropertiesBasedDataSourceScriptDatabaseInitializer<IdempotentConsumerSchemaProperties> losslessProcessedMessagesSchemaInitializer(
+				DataSource dataSource, IdempotentConsumerSchemaProperties properties) {
 			return new PropertiesBasedDataSourceScriptDatabaseInitializer<>(dataSource, properties);
 		}
 
-	}
+		static class OnProcessedMessagesSchemaInitializationCondition extends OnDatabaseInitializationCondition {
 
-	static class OnProcessedMessagesSchemaInitializationCondition extends OnDatabaseInitializationCondition {
+			OnProcessedMessagesSchemaInitializationCondition() {
+				super("Lossless Kafka processed messages", "lossless.kafka.idempotent.initialize-schema");
+			}
 
-		OnProcessedMessagesSchemaInitializationCondition() {
-			super("Lossless Kafka processed messages", "lossless.kafka.idempotent.initialize-schema");
 		}
 
 	}

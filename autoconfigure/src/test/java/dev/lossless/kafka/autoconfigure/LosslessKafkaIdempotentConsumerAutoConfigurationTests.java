@@ -69,10 +69,11 @@ class LosslessKafkaIdempotentConsumerAutoConfigurationTests {
 	}
 
 	@Test
-	void withoutSpringJdbcAnInMemoryStoreOfTheApplicationIsUsed() {
+	void withoutSpringJdbcAndBootsJdbcModuleAnInMemoryStoreOfTheApplicationIsUsed() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(LosslessKafkaIdempotentConsumerAutoConfiguration.class))
-			.withClassLoader(new FilteredClassLoader(JdbcTemplate.class))
+			.withClassLoader(new FilteredClassLoader("org.springframework.jdbc", "org.springframework.boot.jdbc",
+					"org.springframework.boot.sql"))
 			.withUserConfiguration(InMemoryStoreConfiguration.class)
 			.run((context) -> {
 				assertThat(context).hasSingleBean(IdempotentProcessor.class);
