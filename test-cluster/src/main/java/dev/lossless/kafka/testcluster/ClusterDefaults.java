@@ -28,6 +28,9 @@ final class ClusterDefaults {
 		properties.put("offsets.topic.num.partitions", "5");
 		properties.put("transaction.state.log.replication.factor", replication);
 		properties.put("transaction.state.log.min.isr", minIsr);
+		// created on the first transactional producer's start: 50 partitions take long on
+		// 2 cores
+		properties.put("transaction.state.log.num.partitions", "5");
 		properties.put("share.coordinator.state.topic.replication.factor", replication);
 		properties.put("share.coordinator.state.topic.min.isr", minIsr);
 		properties.put("default.replication.factor", replication);
