@@ -24,7 +24,10 @@ import org.springframework.util.Assert;
  * </pre> The transaction is the caller's when one of the processor's transaction manager
  * is active (an {@code @Transactional} listener); otherwise the processor starts one. A
  * listener that does not return normally must throw, so that the container's error
- * handler retries the record or sends it to the dead-letter topic.
+ * handler retries the record or sends it to the dead-letter topic. Kafka sends belong
+ * after {@code processOnce}, not in the action: the mark commits with the database before
+ * the listener's Kafka transaction, so a send in the action that is then aborted would be
+ * skipped on the redelivery.
  *
  * @author Lossless Kafka team
  * @since 0.1.0
