@@ -15,14 +15,14 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Keeps the README's properties table of {@code lossless.kafka.*} in step with the IDE
- * metadata that the configuration processor writes from the properties classes: every
- * property listed, with its default, and a description for each.
+ * Keeps the properties table of {@code lossless.kafka.*} in {@code docs/properties.md} in
+ * step with the IDE metadata that the configuration processor writes from the properties
+ * classes: every property listed, with its default, and a description for each.
  */
 class PropertiesDocumentationTests {
 
 	@Test
-	void readmePropertiesTableListsEveryPropertyWithItsDefault() throws IOException {
+	void propertiesTableListsEveryPropertyWithItsDefault() throws IOException {
 		Map<String, JsonNode> metadata = new LinkedHashMap<>();
 		try (InputStream json = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
 			JsonMapper.builder()
@@ -34,10 +34,8 @@ class PropertiesDocumentationTests {
 				.forEach((property) -> metadata.put(property.get("name").asString(), property));
 		}
 		Map<String, String> table = new LinkedHashMap<>();
-		String section = "";
-		for (String line : Files.readAllLines(Path.of("..", "README.md"))) {
-			section = line.startsWith("## ") ? line : section;
-			if (section.equals("## Properties") && line.startsWith("| `lossless.kafka.")) {
+		for (String line : Files.readAllLines(Path.of("..", "docs", "properties.md"))) {
+			if (line.startsWith("| `lossless.kafka.")) {
 				String[] cells = line.substring(1, line.length() - 1).split("(?<!\\\\)\\|");
 				table.put(cells[0].trim().replace("`", ""), cells[1].trim().replace("`", ""));
 			}
