@@ -20,8 +20,8 @@ public class IdempotentConsumerProperties {
 	private boolean enabled = true;
 
 	/**
-	 * Name of the table of processed message ids. The provided schema scripts create the
-	 * default name only.
+	 * Name of the table of processed message ids, optionally with a schema; the schema
+	 * scripts create it under that name.
 	 */
 	private String tableName = "lossless_processed_message";
 

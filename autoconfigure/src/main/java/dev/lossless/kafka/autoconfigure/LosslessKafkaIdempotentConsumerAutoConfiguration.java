@@ -9,6 +9,7 @@ import dev.lossless.kafka.idempotent.JdbcProcessedMessageStore;
 import dev.lossless.kafka.idempotent.ProcessedMessageStore;
 import dev.lossless.kafka.idempotent.ProcessedMessagesCleaner;
 import dev.lossless.kafka.idempotent.StoreTransactionManagers;
+import dev.lossless.kafka.jdbc.NamedTableSchemaInitializer;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -100,9 +101,10 @@ public final class LosslessKafkaIdempotentConsumerAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "losslessProcessedMessagesSchemaInitializer")
 		@Conditional(JdbcStoreConfiguration.OnProcessedMessagesSchemaInitializationCondition.class)
-		PropertiesBasedDataSourceScriptDatabaseInitializer<IdempotentConsumerSchemaProperties> losslessProcessedMessagesSchemaInitializer(
-				DataSource dataSource, IdempotentConsumerSchemaProperties properties) {
-			return new PropertiesBasedDataSourceScriptDatabaseInitializer<>(dataSource, properties);
+		NamedTableSchemaInitializer losslessProcessedMessagesSchemaInitializer(DataSource dataSource,
+				IdempotentConsumerSchemaProperties schemaProperties, IdempotentConsumerProperties properties) {
+			return new NamedTableSchemaInitializer(dataSource, schemaProperties,
+					JdbcProcessedMessageStore.DEFAULT_TABLE_NAME, properties.getTableName());
 		}
 
 		static class OnProcessedMessagesSchemaInitializationCondition extends OnDatabaseInitializationCondition {

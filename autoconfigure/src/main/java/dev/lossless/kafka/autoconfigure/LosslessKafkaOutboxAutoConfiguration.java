@@ -5,12 +5,12 @@ import java.time.Duration;
 import javax.sql.DataSource;
 
 import dev.lossless.kafka.actuate.OutboxMeterBinder;
+import dev.lossless.kafka.jdbc.NamedTableSchemaInitializer;
 import dev.lossless.kafka.outbox.JdbcOutboxPublisher;
 import dev.lossless.kafka.outbox.OutboxMonitor;
 import dev.lossless.kafka.outbox.OutboxPublisher;
 import dev.lossless.kafka.outbox.OutboxRelay;
 import dev.lossless.kafka.outbox.OutboxRelayProducerFactory;
-import dev.lossless.kafka.outbox.OutboxSchemaInitializer;
 import dev.lossless.kafka.outbox.OutboxStore;
 import dev.lossless.kafka.producer.ApplicationSerializers;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -52,7 +52,7 @@ import org.springframework.kafka.core.ProducerFactory;
 @ConditionalOnBean(ProducerFactory.class)
 @ConditionalOnBooleanProperty(name = "lossless.kafka.enabled", matchIfMissing = true)
 @ConditionalOnBooleanProperty(name = "lossless.kafka.outbox.enabled", matchIfMissing = true)
-@EnableConfigurationProperties(LosslessKafkaOutboxProperties.class)
+@EnableConfigurationProperties({ LosslessKafkaOutboxProperties.class, OutboxSchemaProperties.class })
 public final class LosslessKafkaOutboxAutoConfiguration {
 
 	private static final Duration MONITORING_TIMEOUT = Duration.ofSeconds(10);
@@ -64,10 +64,11 @@ public final class LosslessKafkaOutboxAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
-	OutboxSchemaInitializer losslessOutboxSchemaInitializer(DataSource dataSource) {
-		return new OutboxSchemaInitializer(dataSource, this.properties.getTableName(),
-				this.properties.getInitializeSchema());
+	@ConditionalOnMissingBean(name = "losslessOutboxSchemaInitializer")
+	NamedTableSchemaInitializer losslessOutboxSchemaInitializer(DataSource dataSource,
+			OutboxSchemaProperties schemaProperties) {
+		return new NamedTableSchemaInitializer(dataSource, schemaProperties, OutboxStore.DEFAULT_TABLE_NAME,
+				this.properties.getTableName());
 	}
 
 	@Bean

@@ -3,7 +3,6 @@ package dev.lossless.kafka.autoconfigure;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.sql.init.DatabaseInitializationMode;
 
 /**
  * Configuration properties of the transactional outbox.
@@ -25,11 +24,6 @@ public class LosslessKafkaOutboxProperties {
 	 * it with "_lane".
 	 */
 	private String tableName = "lossless_outbox";
-
-	/**
-	 * When to create the outbox tables at startup.
-	 */
-	private DatabaseInitializationMode initializeSchema = DatabaseInitializationMode.EMBEDDED;
 
 	/**
 	 * Most rows published in one relay round.
@@ -74,14 +68,6 @@ public class LosslessKafkaOutboxProperties {
 
 	public void setTableName(String tableName) {
 		this.tableName = tableName;
-	}
-
-	public DatabaseInitializationMode getInitializeSchema() {
-		return this.initializeSchema;
-	}
-
-	public void setInitializeSchema(DatabaseInitializationMode initializeSchema) {
-		this.initializeSchema = initializeSchema;
 	}
 
 	public int getBatchSize() {

@@ -2,10 +2,10 @@ package dev.lossless.kafka.idempotent;
 
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
+import dev.lossless.kafka.jdbc.TableNames;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.jdbc.DatabaseDriver;
@@ -39,8 +39,6 @@ public final class JdbcProcessedMessageStore implements ProcessedMessageStore {
 	 */
 	public static final String DEFAULT_TABLE_NAME = "lossless_processed_message";
 
-	private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
-
 	private final DataSource dataSource;
 
 	private final JdbcTemplate jdbc;
@@ -56,11 +54,9 @@ public final class JdbcProcessedMessageStore implements ProcessedMessageStore {
 	 */
 	public JdbcProcessedMessageStore(DataSource dataSource, String tableName) {
 		Assert.notNull(dataSource, "'dataSource' cannot be null");
-		Assert.isTrue(tableName != null && TABLE_NAME.matcher(tableName).matches(),
-				() -> "'tableName' must be a plain SQL name, optionally schema-qualified, not '" + tableName + "'");
 		this.dataSource = dataSource;
 		this.jdbc = new JdbcTemplate(dataSource);
-		this.tableName = tableName;
+		this.tableName = TableNames.check(tableName);
 	}
 
 	/**

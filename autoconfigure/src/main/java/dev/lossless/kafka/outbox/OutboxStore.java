@@ -12,10 +12,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
+import dev.lossless.kafka.jdbc.TableNames;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessException;
@@ -46,7 +46,10 @@ import org.springframework.util.Assert;
  */
 public final class OutboxStore {
 
-	private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
+	/**
+	 * The name of the outbox table in the schema scripts.
+	 */
+	public static final String DEFAULT_TABLE_NAME = "lossless_outbox";
 
 	private static final int MAX_ERROR_LENGTH = 1000;
 
@@ -98,8 +101,7 @@ public final class OutboxStore {
 	 * @throws IllegalArgumentException if it is not
 	 */
 	static void checkTableName(@Nullable String tableName) {
-		Assert.isTrue(tableName != null && TABLE_NAME.matcher(tableName).matches(),
-				() -> "'tableName' must be a plain SQL name, optionally with a schema, not '" + tableName + "'");
+		TableNames.check(tableName);
 	}
 
 	/**

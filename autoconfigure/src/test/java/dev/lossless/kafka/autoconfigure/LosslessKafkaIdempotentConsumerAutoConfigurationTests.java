@@ -54,6 +54,19 @@ class LosslessKafkaIdempotentConsumerAutoConfigurationTests {
 	}
 
 	@Test
+	void aRenamedTableIsCreatedUnderItsNameWithoutAScriptOfItsOwn() {
+		this.contextRunner.withPropertyValues("lossless.kafka.idempotent.table-name=processed_payments")
+			.run((context) -> {
+				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+				assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM processed_payments", Integer.class)).isZero();
+				assertThat(jdbc.queryForObject(
+						"SELECT COUNT(*) FROM INFORMATION_SCHEMA.INDEXES WHERE INDEX_NAME = 'PROCESSED_PAYMENTS_PROCESSED_AT'",
+						Integer.class))
+					.isOne();
+			});
+	}
+
+	@Test
 	void schemaIsNotCreatedWhenInitializationIsOff() {
 		this.contextRunner.withPropertyValues("lossless.kafka.idempotent.initialize-schema=never")
 			.run((context) -> assertThat(context).hasSingleBean(JdbcProcessedMessageStore.class)

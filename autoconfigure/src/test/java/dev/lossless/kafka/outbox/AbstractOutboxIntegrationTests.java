@@ -15,6 +15,8 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 import dev.lossless.kafka.KafkaTestSupport;
+import dev.lossless.kafka.autoconfigure.OutboxSchemaProperties;
+import dev.lossless.kafka.jdbc.NamedTableSchemaInitializer;
 import dev.lossless.kafka.testcluster.EmbeddedKafkaCluster;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -106,8 +108,10 @@ abstract class AbstractOutboxIntegrationTests {
 	@Test
 	void lanesAreLockedWithSkipLockedSoThatTwoRelaysNeverHoldTheSameLane() {
 		String table = "lanes_" + UUID.randomUUID().toString().substring(0, 8);
-		OutboxSchemaInitializer initializer = new OutboxSchemaInitializer(dataSource(), table,
-				DatabaseInitializationMode.ALWAYS);
+		OutboxSchemaProperties schema = new OutboxSchemaProperties();
+		schema.setInitializeSchema(DatabaseInitializationMode.ALWAYS);
+		NamedTableSchemaInitializer initializer = new NamedTableSchemaInitializer(dataSource(), schema,
+				OutboxStore.DEFAULT_TABLE_NAME, table);
 		initializer.setResourceLoader(new DefaultResourceLoader());
 		assertThat(initializer.initializeDatabase()).isTrue();
 		OutboxStore store = new OutboxStore(dataSource(), table, WAIT);
