@@ -2,8 +2,8 @@ package dev.lossless.kafka.idempotent;
 
 import java.nio.charset.StandardCharsets;
 
-import dev.lossless.kafka.outbox.OutboxMessage;
 import dev.lossless.kafka.sequence.SequenceStamp;
+import dev.lossless.kafka.support.LosslessHeaders;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
@@ -28,7 +28,7 @@ public final class MessageIds {
 	/**
 	 * The name of the header that carries a message id, set by the outbox relay.
 	 */
-	public static final String HEADER = OutboxMessage.MESSAGE_ID_HEADER;
+	public static final String HEADER = LosslessHeaders.MESSAGE_ID;
 
 	private MessageIds() {
 	}

@@ -2,6 +2,7 @@ package dev.lossless.kafka.outbox;
 
 import java.nio.charset.StandardCharsets;
 
+import dev.lossless.kafka.support.LosslessHeaders;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.jspecify.annotations.Nullable;
@@ -19,7 +20,7 @@ public final class OutboxMessage {
 	 * string). The outbox delivers at least once: a record sent again after a crash
 	 * carries the same id, so a consumer deduplicates on it.
 	 */
-	public static final String MESSAGE_ID_HEADER = "lossless-message-id";
+	public static final String MESSAGE_ID_HEADER = LosslessHeaders.MESSAGE_ID;
 
 	private OutboxMessage() {
 	}

@@ -1,5 +1,6 @@
 package dev.lossless.kafka.sequence;
 
+import dev.lossless.kafka.support.LosslessHeaders;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.jspecify.annotations.Nullable;
@@ -24,13 +25,13 @@ public record SequenceStamp(long producerId, long sequence) {
 	/**
 	 * The name of the header that carries the stamp.
 	 */
-	public static final String HEADER = "lk-seq";
+	public static final String HEADER = LosslessHeaders.SEQUENCE;
 
 	/**
 	 * The name of the header that marks a record sent again from the send journal: it
 	 * keeps its original stamp, but arrives after records stamped later.
 	 */
-	public static final String REPLAYED_HEADER = "lossless-replayed";
+	public static final String REPLAYED_HEADER = LosslessHeaders.REPLAYED;
 
 	private static final int PRODUCER_ID_LENGTH = Long.BYTES;
 

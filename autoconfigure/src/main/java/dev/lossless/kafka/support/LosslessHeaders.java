@@ -1,0 +1,34 @@
+package dev.lossless.kafka.support;
+
+/**
+ * The names of the record headers the starter writes, in one place, as spring-kafka's
+ * {@code KafkaHeaders}. Every name starts with {@code lk-} or {@code lossless-} so that
+ * it cannot be mistaken for an application's header.
+ *
+ * @author Lossless Kafka team
+ * @since 0.2.0
+ */
+public final class LosslessHeaders {
+
+	/**
+	 * The sequence stamp: the producer's id and the record's number within its topic
+	 * partition (see {@code SequenceStamp}).
+	 */
+	public static final String SEQUENCE = "lk-seq";
+
+	/**
+	 * Marks a record sent again from the send journal: it keeps its original stamp, but
+	 * arrives after records stamped later.
+	 */
+	public static final String REPLAYED = "lossless-replayed";
+
+	/**
+	 * The id of a message (a UUID for an outbox row, as a UTF-8 string), the same on
+	 * every resend, so that a consumer deduplicates on it.
+	 */
+	public static final String MESSAGE_ID = "lossless-message-id";
+
+	private LosslessHeaders() {
+	}
+
+}
