@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.jdbc.DatabaseDriver;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.BadSqlGrammarException;
-import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.jdbc.support.MetaDataAccessException;
@@ -41,7 +41,7 @@ public final class JdbcProcessedMessageStore implements ProcessedMessageStore {
 
 	private final DataSource dataSource;
 
-	private final JdbcTemplate jdbc;
+	private final JdbcClient jdbc;
 
 	private final String tableName;
 
@@ -55,7 +55,7 @@ public final class JdbcProcessedMessageStore implements ProcessedMessageStore {
 	public JdbcProcessedMessageStore(DataSource dataSource, String tableName) {
 		Assert.notNull(dataSource, "'dataSource' cannot be null");
 		this.dataSource = dataSource;
-		this.jdbc = new JdbcTemplate(dataSource);
+		this.jdbc = JdbcClient.create(dataSource);
 		this.tableName = TableNames.check(tableName);
 	}
 
@@ -73,7 +73,7 @@ public final class JdbcProcessedMessageStore implements ProcessedMessageStore {
 		Assert.hasText(consumer, "'consumer' must not be empty");
 		Assert.hasText(messageId, "'messageId' must not be empty");
 		try {
-			return this.jdbc.update(insert(), consumer, messageId, Timestamp.from(Instant.now())) == 1;
+			return this.jdbc.sql(insert()).params(consumer, messageId, Timestamp.from(Instant.now())).update() == 1;
 		}
 		catch (DuplicateKeyException ex) {
 			return false;
@@ -88,8 +88,9 @@ public final class JdbcProcessedMessageStore implements ProcessedMessageStore {
 
 	@Override
 	public int removeProcessedBefore(Instant processedBefore) {
-		return this.jdbc.update("DELETE FROM " + this.tableName + " WHERE processed_at < ?",
-				Timestamp.from(processedBefore));
+		return this.jdbc.sql("DELETE FROM " + this.tableName + " WHERE processed_at < ?")
+			.param(Timestamp.from(processedBefore))
+			.update();
 	}
 
 	private String insert() {
