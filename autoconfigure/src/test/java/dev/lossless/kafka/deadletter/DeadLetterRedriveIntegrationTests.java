@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import dev.lossless.kafka.KafkaTestSupport;
 import dev.lossless.kafka.idempotent.IdempotentProcessor;
 import dev.lossless.kafka.testcluster.EmbeddedKafkaCluster;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -107,6 +109,11 @@ class DeadLetterRedriveIntegrationTests {
 			assertThat(report.oldest()).isEqualTo(report.newest()).isNotNull();
 			assertThat(deadLettersHealth(context).getStatus()).isEqualTo(Status.UP);
 			assertThat(deadLettersHealth(context).getDetails()).containsEntry("offsets", Map.of(deadLetterTopic, 1L));
+			assertThat(context.getBean(MeterRegistry.class)
+				.get("lossless.kafka.dlt.offsets")
+				.tag("topic", deadLetterTopic)
+				.gauge()
+				.value()).isEqualTo(1.0);
 
 			JsonNode body = json.readTree(get(context, "/actuator/deadletters/" + deadLetterTopic).body());
 			assertThat(body.get("entries").get(0).get("exceptionClass").asString())
@@ -245,6 +252,18 @@ class DeadLetterRedriveIntegrationTests {
 			System.out.println("Redrive stopped half-way: " + stopped.get() + "; then " + rest + "; " + republished
 					+ " records republished for " + count + " dead letters, processed before the stop: "
 					+ processedBefore);
+
+			// a lost commit (the worst case of a crash): every record is republished
+			// again
+			try (Admin admin = cluster.createAdmin()) {
+				admin.deleteConsumerGroups(List.of(DeadLetterRedriver.GROUP_PREFIX + deadLetterTopic)).all().get();
+			}
+			IdempotentProcessor processor = restarted.getBean(IdempotentProcessor.class);
+			long skippedBefore = processor.skipped();
+			RedriveResult again = deadLetters.redrive(deadLetterTopic, RedriveFilter.all());
+			assertThat(again.republished()).isEqualTo(count);
+			await().atMost(WAIT).until(() -> processor.skipped() - skippedBefore == count);
+			assertThat(effects(topic)).as("each still processed once").hasSize(count).doesNotHaveDuplicates();
 		}
 	}
 
