@@ -215,7 +215,8 @@ public final class LosslessKafkaAutoConfiguration {
 	@ConditionalOnMissingBean
 	DurabilityRules losslessDurabilityRules() {
 		return new DurabilityRules(this.properties.getTopics().getMinReplicationFactor(),
-				this.properties.getExactlyOnce().isEnabled());
+				this.properties.getExactlyOnce().isEnabled(), this.properties.getDlt().getSuffix(),
+				this.properties.getDlt().getMinRetention());
 	}
 
 	@Bean
@@ -258,7 +259,7 @@ public final class LosslessKafkaAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnBooleanProperty(name = "lossless.kafka.dlt.auto-create", matchIfMissing = true)
 	DeadLetterTopicProvisioner losslessDeadLetterTopicProvisioner(ApplicationTopics topics, TopicInspector inspector) {
-		return new DeadLetterTopicProvisioner(topics, inspector);
+		return new DeadLetterTopicProvisioner(topics, inspector, this.properties.getDlt().getRetention());
 	}
 
 	@Bean

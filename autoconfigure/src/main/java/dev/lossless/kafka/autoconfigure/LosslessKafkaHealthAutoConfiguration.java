@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.lossless.kafka.actuate.ConsumerLagHealthIndicator;
+import dev.lossless.kafka.actuate.DeadLettersHealthIndicator;
 import dev.lossless.kafka.actuate.ListenerContainersHealthIndicator;
 import dev.lossless.kafka.actuate.OutboxHealthIndicator;
 import dev.lossless.kafka.actuate.ProducerHealthIndicator;
@@ -11,6 +12,7 @@ import dev.lossless.kafka.actuate.SequenceHealthIndicator;
 import dev.lossless.kafka.actuate.TopicsHealthIndicator;
 import dev.lossless.kafka.consumer.ConsumerOffsetsMonitor;
 import dev.lossless.kafka.consumer.RecoveryListener;
+import dev.lossless.kafka.deadletter.DeadLetters;
 import dev.lossless.kafka.outbox.OutboxMonitor;
 import dev.lossless.kafka.producer.SendJournalReplayer;
 import dev.lossless.kafka.producer.SendJournalStore;
@@ -50,7 +52,8 @@ public final class LosslessKafkaHealthAutoConfiguration {
 			ObjectProvider<SendJournalStore> journal, ObjectProvider<SendJournalReplayer> replayer,
 			ObjectProvider<RecoveryListener> recovery, ObjectProvider<KafkaListenerEndpointRegistry> registry,
 			ObjectProvider<SequenceChecker> sequenceChecker, ObjectProvider<ConsumerOffsetsMonitor> lagMonitor,
-			ObjectProvider<OutboxMonitor> outbox, ReliabilityAudit audit, TopicInspector inspector) {
+			ObjectProvider<OutboxMonitor> outbox, ReliabilityAudit audit, TopicInspector inspector,
+			ObjectProvider<DeadLetters> deadLetters) {
 		Map<String, HealthContributor> contributors = new LinkedHashMap<>();
 		SendJournalStore journalStore = journal.getIfAvailable();
 		sendResults.ifAvailable((listener) -> contributors.put("producer", new ProducerHealthIndicator(listener,
@@ -61,6 +64,7 @@ public final class LosslessKafkaHealthAutoConfiguration {
 		sequenceChecker.ifAvailable((checker) -> contributors.put("sequence", new SequenceHealthIndicator(checker)));
 		lagMonitor.ifAvailable((monitor) -> contributors.put("lag", new ConsumerLagHealthIndicator(monitor::snapshot)));
 		outbox.ifAvailable((monitor) -> contributors.put("outbox", new OutboxHealthIndicator(monitor)));
+		deadLetters.ifAvailable((topics) -> contributors.put("deadLetters", new DeadLettersHealthIndicator(topics)));
 		return CompositeHealthContributor.fromMap(contributors);
 	}
 

@@ -392,6 +392,52 @@ public class LosslessKafkaProperties {
 		 */
 		private boolean autoCreate = true;
 
+		/**
+		 * Retention of the dead-letter topics the starter creates. By default they keep
+		 * their records until an operator removes them.
+		 */
+		private @Nullable Duration retention;
+
+		/**
+		 * Shortest retention a dead-letter topic may have (rule topic.dlt-retention).
+		 */
+		private Duration minRetention = Duration.ofDays(30);
+
+		/**
+		 * Whether the deadletters endpoint shows record values, which may hold personal
+		 * data.
+		 */
+		private boolean showValues;
+
+		/**
+		 * Most entries of each dead-letter topic that one read of the deadletters
+		 * endpoint lists.
+		 */
+		private int pageSize = 20;
+
+		/**
+		 * Most records of each dead-letter topic read to count them by exception class.
+		 */
+		private int scanLimit = 10_000;
+
+		/**
+		 * Bound on one inspection of the dead-letter topics and on each broker call of a
+		 * redrive.
+		 */
+		private Duration timeout = Duration.ofSeconds(10);
+
+		/**
+		 * Times a dead letter may be redriven; one dead-lettered again after that many
+		 * redrives is parked in its dead-letter topic instead.
+		 */
+		private int maxRedrives = 3;
+
+		/**
+		 * Most dead letters republished in one redrive round, whose acknowledgements are
+		 * awaited before the round's progress is committed.
+		 */
+		private int redriveBatchSize = 100;
+
 		public String getSuffix() {
 			return this.suffix;
 		}
@@ -406,6 +452,70 @@ public class LosslessKafkaProperties {
 
 		public void setAutoCreate(boolean autoCreate) {
 			this.autoCreate = autoCreate;
+		}
+
+		public @Nullable Duration getRetention() {
+			return this.retention;
+		}
+
+		public void setRetention(@Nullable Duration retention) {
+			this.retention = retention;
+		}
+
+		public Duration getMinRetention() {
+			return this.minRetention;
+		}
+
+		public void setMinRetention(Duration minRetention) {
+			this.minRetention = minRetention;
+		}
+
+		public boolean isShowValues() {
+			return this.showValues;
+		}
+
+		public void setShowValues(boolean showValues) {
+			this.showValues = showValues;
+		}
+
+		public int getPageSize() {
+			return this.pageSize;
+		}
+
+		public void setPageSize(int pageSize) {
+			this.pageSize = pageSize;
+		}
+
+		public int getScanLimit() {
+			return this.scanLimit;
+		}
+
+		public void setScanLimit(int scanLimit) {
+			this.scanLimit = scanLimit;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public int getMaxRedrives() {
+			return this.maxRedrives;
+		}
+
+		public void setMaxRedrives(int maxRedrives) {
+			this.maxRedrives = maxRedrives;
+		}
+
+		public int getRedriveBatchSize() {
+			return this.redriveBatchSize;
+		}
+
+		public void setRedriveBatchSize(int redriveBatchSize) {
+			this.redriveBatchSize = redriveBatchSize;
 		}
 
 	}

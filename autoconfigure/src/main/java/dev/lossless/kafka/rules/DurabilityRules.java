@@ -1,5 +1,6 @@
 package dev.lossless.kafka.rules;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -34,6 +35,10 @@ public final class DurabilityRules {
 
 	private static final int MAX_IN_FLIGHT_FOR_ORDERING = 5;
 
+	private static final String DEFAULT_DEAD_LETTER_SUFFIX = "-dlt";
+
+	private static final Duration DEFAULT_MIN_DEAD_LETTER_RETENTION = Duration.ofDays(30);
+
 	private final List<Rule<ClientSettings>> producerRules;
 
 	private final List<Rule<ClientSettings>> consumerRules;
@@ -59,13 +64,28 @@ public final class DurabilityRules {
 	 * every listener container must then provide
 	 */
 	public DurabilityRules(int minReplicationFactor, boolean exactlyOnce) {
+		this(minReplicationFactor, exactlyOnce, DEFAULT_DEAD_LETTER_SUFFIX, DEFAULT_MIN_DEAD_LETTER_RETENTION);
+	}
+
+	/**
+	 * Create the catalogue.
+	 * @param minReplicationFactor the lowest replication factor a topic may have
+	 * @param exactlyOnce whether the application asked for exactly-once processing, which
+	 * every listener container must then provide
+	 * @param deadLetterSuffix the suffix that names dead-letter topics
+	 * @param minDeadLetterRetention the shortest retention a dead-letter topic may have
+	 * @since 0.2.0
+	 */
+	public DurabilityRules(int minReplicationFactor, boolean exactlyOnce, String deadLetterSuffix,
+			Duration minDeadLetterRetention) {
 		this.producerRules = List.of(producerAcks(), producerIdempotence(), producerRetries(), producerMaxInFlight());
 		this.consumerRules = List.of(consumerAutoCommit(), consumerAutoOffsetReset(), consumerIsolationLevel(),
 				consumerDeserializers());
 		this.listenerRules = List.of(listenerErrorHandler(), listenerSyncCommits(), listenerExactlyOnce(exactlyOnce));
 		this.topicExists = topicExistsRule();
 		this.topicRules = List.of(this.topicExists, topicReplicationFactor(minReplicationFactor),
-				topicMinInsyncReplicas(), topicUncleanLeaderElection());
+				topicMinInsyncReplicas(), topicUncleanLeaderElection(),
+				topicDeadLetterRetention(deadLetterSuffix, minDeadLetterRetention));
 	}
 
 	public List<Rule<ClientSettings>> producerRules() {
@@ -359,6 +379,27 @@ public final class DurabilityRules {
 					}
 					return new Reading(!Boolean.parseBoolean(config.value()), config.value());
 				});
+	}
+
+	private static Rule<TopicState> topicDeadLetterRetention(String suffix, Duration minRetention) {
+		return new Rule<>("topic.dlt-retention", Stage.BROKER, TopicConfig.RETENTION_MS_CONFIG,
+				"retention.ms -1 or >= lossless.kafka.dlt.min-retention, retention.bytes -1",
+				"A dead-letter topic is where failed records wait for an operator; the broker's default retention "
+						+ "(7 days) or a size limit deletes them, unread and unredriven.",
+				"kafka-configs --alter --entity-type topics --entity-name <topic> --add-config "
+						+ "retention.ms=-1,retention.bytes=-1 (or a retention of at least " + minRetention.toDays()
+						+ " days, lossless.kafka.dlt.min-retention)",
+				(topic) -> {
+					Setting ms = topic.config(TopicConfig.RETENTION_MS_CONFIG);
+					Setting bytes = topic.config(TopicConfig.RETENTION_BYTES_CONFIG);
+					if (ms == null || bytes == null) {
+						return new Reading(false, "unknown (not reported)");
+					}
+					long retentionMs = Long.parseLong(ms.value());
+					boolean longEnough = retentionMs < 0 || retentionMs >= minRetention.toMillis();
+					return new Reading(longEnough && Long.parseLong(bytes.value()) < 0,
+							"retention.ms=" + ms.value() + ", retention.bytes=" + bytes.value());
+				}, (topic) -> topic.name().endsWith(suffix));
 	}
 
 	private static boolean isAcksAll(String acks) {

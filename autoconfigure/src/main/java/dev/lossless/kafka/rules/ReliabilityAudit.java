@@ -103,7 +103,7 @@ public final class ReliabilityAudit {
 					results.add(result(rule, name, new Reading(false, "unknown: " + snapshot.error()), Verdict.UNKNOWN,
 							"brokers did not answer"));
 				}
-				else if (state.exists() || rule == this.rules.topicExists()) {
+				else if ((state.exists() && rule.appliesTo(state)) || rule == this.rules.topicExists()) {
 					results.add(evaluate(rule, state, name, (topic) -> originOf(topic, rule.getSetting())));
 				}
 			}

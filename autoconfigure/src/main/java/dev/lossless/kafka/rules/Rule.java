@@ -1,6 +1,7 @@
 package dev.lossless.kafka.rules;
 
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import org.springframework.util.Assert;
 
@@ -30,8 +31,15 @@ public final class Rule<S> {
 
 	private final Function<S, Reading> reader;
 
+	private final Predicate<S> appliesTo;
+
 	Rule(String id, Stage stage, String setting, String expected, String rationale, String remedy,
 			Function<S, Reading> reader) {
+		this(id, stage, setting, expected, rationale, remedy, reader, (subject) -> true);
+	}
+
+	Rule(String id, Stage stage, String setting, String expected, String rationale, String remedy,
+			Function<S, Reading> reader, Predicate<S> appliesTo) {
 		Assert.hasText(id, "'id' must not be empty");
 		this.id = id;
 		this.stage = stage;
@@ -40,6 +48,7 @@ public final class Rule<S> {
 		this.rationale = rationale;
 		this.remedy = remedy;
 		this.reader = reader;
+		this.appliesTo = appliesTo;
 	}
 
 	/**
@@ -90,6 +99,17 @@ public final class Rule<S> {
 	 */
 	public Reading read(S subject) {
 		return this.reader.apply(subject);
+	}
+
+	/**
+	 * Return whether the rule judges the given subject at all (a rule of dead-letter
+	 * topics does not judge other topics).
+	 * @param subject the subject
+	 * @return whether the rule applies
+	 * @since 0.2.0
+	 */
+	public boolean appliesTo(S subject) {
+		return this.appliesTo.test(subject);
 	}
 
 	@Override

@@ -1,5 +1,6 @@
 package dev.lossless.kafka.topics;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,14 +11,16 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
 
 /**
  * Creates, before any listener container starts, the missing dead-letter topic of each
  * topic the application's listeners consume: same partition count and replication factor
- * as its source, {@code min.insync.replicas} one less than the replication factor, and
- * unclean leader election off.
+ * as its source, {@code min.insync.replicas} one less than the replication factor,
+ * unclean leader election off, and no size limit and no time limit on retention (or the
+ * configured one): dead letters wait for an operator.
  *
  * @author Lossless Kafka team
  * @since 0.1.0
@@ -36,16 +39,33 @@ public final class DeadLetterTopicProvisioner implements SmartLifecycle {
 
 	private final TopicInspector inspector;
 
+	private final String retentionMs;
+
 	private volatile boolean running;
+
+	/**
+	 * Create an instance that creates dead-letter topics which keep their records until
+	 * an operator removes them.
+	 * @param topics the application's topics
+	 * @param inspector the inspector that reads and creates topics
+	 */
+	public DeadLetterTopicProvisioner(ApplicationTopics topics, TopicInspector inspector) {
+		this(topics, inspector, null);
+	}
 
 	/**
 	 * Create an instance.
 	 * @param topics the application's topics
 	 * @param inspector the inspector that reads and creates topics
+	 * @param retention the retention of the dead-letter topics it creates, {@code null}
+	 * to keep their records until an operator removes them
+	 * @since 0.2.0
 	 */
-	public DeadLetterTopicProvisioner(ApplicationTopics topics, TopicInspector inspector) {
+	public DeadLetterTopicProvisioner(ApplicationTopics topics, TopicInspector inspector,
+			@Nullable Duration retention) {
 		this.topics = topics;
 		this.inspector = inspector;
+		this.retentionMs = (retention != null) ? Long.toString(retention.toMillis()) : "-1";
 	}
 
 	@Override
@@ -95,7 +115,8 @@ public final class DeadLetterTopicProvisioner implements SmartLifecycle {
 		return new NewTopic(this.topics.deadLetterTopicOf(source.name()), source.partitions(), replicationFactor)
 			.configs(Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
 					Integer.toString(Math.max(1, replicationFactor - 1)),
-					TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG, "false"));
+					TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG, "false", TopicConfig.RETENTION_MS_CONFIG,
+					this.retentionMs, TopicConfig.RETENTION_BYTES_CONFIG, "-1"));
 	}
 
 	@Override

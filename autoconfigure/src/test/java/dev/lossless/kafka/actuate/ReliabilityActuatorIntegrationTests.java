@@ -109,7 +109,7 @@ class ReliabilityActuatorIntegrationTests {
 		// H2 is on the test class path: the application has an embedded DataSource, so
 		// the outbox
 		assertThat(reliability.get("components").propertyNames()).containsExactlyInAnyOrder("producer", "consumer",
-				"topics", "sequence", "lag", "outbox");
+				"topics", "sequence", "lag", "outbox", "deadLetters");
 		assertThat(reliability.at("/components/outbox/status").asString()).isEqualTo("UP");
 		assertThat(reliability.at("/components/consumer/details/containers/orders/running").asBoolean()).isTrue();
 	}

@@ -61,10 +61,41 @@ class TopicAuditIntegrationTests {
 			Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
 			assertThat(config.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG).value()).isEqualTo("2");
 			assertThat(config.get(TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG).value()).isEqualTo("false");
+			assertThat(config.get(TopicConfig.RETENTION_MS_CONFIG).value()).isEqualTo("-1");
+			assertThat(config.get(TopicConfig.RETENTION_BYTES_CONFIG).value()).isEqualTo("-1");
 			AuditReport report = context.getBean(ReliabilityAudit.class).auditTopics();
 			assertThat(report.results()).extracting(RuleResult::subject).containsOnly(topic, topic + "-dlt");
-			assertThat(report.results()).hasSize(8)
+			assertThat(report.results()).hasSize(9)
 				.allSatisfy((result) -> assertThat(result.status()).isEqualTo(Verdict.PASS));
+			assertThat(report.results()).filteredOn((result) -> result.id().equals("topic.dlt-retention"))
+				.extracting(RuleResult::subject)
+				.containsExactly(topic + "-dlt");
+		}
+	}
+
+	@Test
+	void deadLetterTopicThatDeletesItsRecordsIsRefusedAndTheConfiguredRetentionIsUsedOnCreation() throws Exception {
+		String topic = KafkaTestSupport.unique("expiring");
+		cluster.createTopic(topic, 1, (short) 3, Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2"));
+		cluster.createTopic(topic + "-dlt", 1, (short) 3, Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2"));
+		Throwable failure = catchThrowable(() -> run(topic).close());
+		assertThat(failure).rootCause().isInstanceOf(UnsafeKafkaSettingsException.class);
+		UnsafeKafkaSettingsException unsafe = (UnsafeKafkaSettingsException) failure.getCause();
+		assertThat(unsafe.getViolations()).extracting(RuleResult::id, RuleResult::subject, RuleResult::actual)
+			.containsExactly(
+					tuple("topic.dlt-retention", topic + "-dlt", "retention.ms=604800000, retention.bytes=-1"));
+
+		String created = KafkaTestSupport.unique("kept");
+		cluster.createTopic(created, 1, (short) 3, Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2"));
+		try (ConfigurableApplicationContext context = run(created, "lossless.kafka.dlt.retention=60d");
+				Admin admin = cluster.createAdmin()) {
+			ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, created + "-dlt");
+			Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+			assertThat(config.get(TopicConfig.RETENTION_MS_CONFIG).value())
+				.isEqualTo(Long.toString(java.time.Duration.ofDays(60).toMillis()));
+			assertThat(context.getBean(ReliabilityAudit.class).auditTopics().withStatus(Verdict.PASS))
+				.extracting(RuleResult::id)
+				.contains("topic.dlt-retention");
 		}
 	}
 
