@@ -18,8 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
-import dev.lossless.kafka.idempotent.MessageIds;
-import dev.lossless.kafka.sequence.SequenceStamp;
+import dev.lossless.kafka.support.LosslessHeaders;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -290,15 +289,15 @@ public final class DeadLetterRedriver {
 			RecordHeaders headers = new RecordHeaders();
 			for (Header header : record.headers()) {
 				String name = header.key();
-				if (!name.startsWith(DeadLetterHeaders.SPRING_DLT_PREFIX) && !name.equals(SequenceStamp.HEADER)
+				if (!name.startsWith(DeadLetterHeaders.SPRING_DLT_PREFIX) && !name.equals(LosslessHeaders.SEQUENCE)
 						&& !name.equals(DeadLetterHeaders.REDRIVEN_FROM)
 						&& !name.equals(DeadLetterHeaders.REDRIVE_COUNT)) {
 					headers.add(header);
 				}
 			}
 			String from = coordinates(record);
-			if (headers.lastHeader(MessageIds.HEADER) == null) {
-				headers.add(MessageIds.HEADER, ("redrive:" + from).getBytes(StandardCharsets.UTF_8));
+			if (headers.lastHeader(LosslessHeaders.MESSAGE_ID) == null) {
+				headers.add(LosslessHeaders.MESSAGE_ID, ("redrive:" + from).getBytes(StandardCharsets.UTF_8));
 			}
 			headers.add(DeadLetterHeaders.REDRIVEN_FROM, from.getBytes(StandardCharsets.UTF_8));
 			headers.add(DeadLetterHeaders.REDRIVE_COUNT,
