@@ -150,6 +150,10 @@ public final class LosslessKafkaAutoConfiguration {
 	@ConditionalOnMissingBean
 	DurableContainerCustomizer losslessContainerCustomizer(ObjectProvider<SequenceChecker> sequenceChecker,
 			ListableBeanFactory beanFactory) {
+		ApplicationBeans.reportReplacements(beanFactory, CommonErrorHandler.class, "losslessErrorHandler",
+				"listener.error-handler");
+		ApplicationBeans.reportReplacements(beanFactory, AfterRollbackProcessor.class, "losslessAfterRollbackProcessor",
+				"listener.error-handler");
 		return new DurableContainerCustomizer(this.properties.getConsumer().getShutdownTimeout(),
 				sequenceChecker.getIfAvailable(), ApplicationBeans.composedWith(beanFactory, ContainerCustomizer.class,
 						"losslessContainerCustomizer", "synchronous commits and sequence checking"));

@@ -7,6 +7,8 @@ import java.util.List;
 import dev.lossless.kafka.KafkaTestSupport;
 import dev.lossless.kafka.consumer.RebalanceListener;
 import dev.lossless.kafka.producer.SendResultListener;
+import dev.lossless.kafka.rules.ReliabilityAudit;
+import dev.lossless.kafka.rules.Verdict;
 import dev.lossless.kafka.sequence.SequenceWindowResetter;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -23,14 +25,18 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.ContainerCustomizer;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.CompositeRecordInterceptor;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.ProducerListener;
 import org.springframework.test.util.ReflectionTestUtils;
+import org.springframework.util.backoff.FixedBackOff;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
@@ -121,6 +127,22 @@ class ComposedCollaboratorsTests {
 			});
 	}
 
+	@Test
+	void applicationErrorHandlerThatDeadLettersReplacesTheStartersAndPasses(CapturedOutput output) {
+		this.contextRunner.withUserConfiguration(DeadLetteringErrorHandlerConfiguration.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(ReliabilityAudit.class).audit().results())
+				.filteredOn((result) -> result.id().equals("listener.error-handler"))
+				.singleElement()
+				.satisfies((result) -> {
+					assertThat(result.status()).isEqualTo(Verdict.PASS);
+					assertThat(result.actual()).isEqualTo("DefaultErrorHandler with a DeadLetterPublishingRecoverer");
+				});
+		});
+		assertThat(output).contains("CommonErrorHandler [applicationErrorHandler] replaces the starter's "
+				+ "losslessErrorHandler; listener.error-handler audits");
+	}
+
 	private static ConcurrentMessageListenerContainer<?, ?> createContainer(ApplicationContext context) {
 		ConcurrentKafkaListenerContainerFactory<?, ?> factory = context
 			.getBean(ConcurrentKafkaListenerContainerFactory.class);
@@ -195,6 +217,20 @@ class ComposedCollaboratorsTests {
 		@Bean
 		ConsumerAwareRebalanceListener secondRebalanceListener() {
 			return new RecordingRebalanceListener(this.events);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class DeadLetteringErrorHandlerConfiguration {
+
+		@Bean
+		DefaultErrorHandler applicationErrorHandler(KafkaTemplate<Object, Object> template) {
+			return new DefaultErrorHandler(new DeadLetterPublishingRecoverer(template), new FixedBackOff(0, 2));
+		}
+
+		@KafkaListener(id = "orders", topics = "orders")
+		void listen(String order) {
 		}
 
 	}
