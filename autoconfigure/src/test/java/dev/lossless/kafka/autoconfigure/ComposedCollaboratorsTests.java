@@ -104,27 +104,24 @@ class ComposedCollaboratorsTests {
 
 	@Test
 	void applicationRebalanceListenersAreChainedAfterTheStarters() {
-		this.contextRunner
-			.withUserConfiguration(RebalanceListenerConfiguration.class, SecondRebalanceListenerConfiguration.class)
-			.run((context) -> {
-				assertThat(context).hasNotFailed();
-				ConcurrentMessageListenerContainer<?, ?> container = createContainer(context);
-				SequenceWindowResetter resetter = (SequenceWindowResetter) container.getContainerProperties()
-					.getConsumerRebalanceListener();
-				RebalanceListener rebalances = context.getBean(RebalanceListener.class);
-				assertThat(resetter.getDelegate()).isSameAs(rebalances);
-				Consumer<?, ?> consumer = mock(Consumer.class);
-				resetter.onPartitionsAssigned(consumer, List.of(PARTITION));
-				resetter.onPartitionsRevokedBeforeCommit(consumer, List.of(PARTITION));
-				resetter.onPartitionsRevokedAfterCommit(consumer, List.of(PARTITION));
-				resetter.onPartitionsLost(consumer, List.of(PARTITION));
-				assertThat(rebalances.revocations()).isOne();
-				assertThat(rebalances.losses()).isOne();
-				assertThat(context.getBean(RebalanceListenerConfiguration.class).events).containsExactly("assigned",
-						"revoked-before-commit", "revoked-after-commit", "lost");
-				assertThat(context.getBean(SecondRebalanceListenerConfiguration.class).events)
-					.containsExactly("assigned", "revoked-before-commit", "revoked-after-commit", "lost");
-			});
+		this.contextRunner.withUserConfiguration(RebalanceListenersConfiguration.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			ConcurrentMessageListenerContainer<?, ?> container = createContainer(context);
+			SequenceWindowResetter resetter = (SequenceWindowResetter) container.getContainerProperties()
+				.getConsumerRebalanceListener();
+			RebalanceListener rebalances = context.getBean(RebalanceListener.class);
+			assertThat(resetter.getDelegate()).isSameAs(rebalances);
+			Consumer<?, ?> consumer = mock(Consumer.class);
+			resetter.onPartitionsAssigned(consumer, List.of(PARTITION));
+			resetter.onPartitionsRevokedBeforeCommit(consumer, List.of(PARTITION));
+			resetter.onPartitionsRevokedAfterCommit(consumer, List.of(PARTITION));
+			resetter.onPartitionsLost(consumer, List.of(PARTITION));
+			assertThat(rebalances.revocations()).isOne();
+			assertThat(rebalances.losses()).isOne();
+			RebalanceListenersConfiguration application = context.getBean(RebalanceListenersConfiguration.class);
+			assertThat(List.of(application.first, application.second)).allSatisfy((events) -> assertThat(events)
+				.containsExactly("assigned", "revoked-before-commit", "revoked-after-commit", "lost"));
+		});
 	}
 
 	@Test
@@ -198,25 +195,20 @@ class ComposedCollaboratorsTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	static class RebalanceListenerConfiguration {
+	static class RebalanceListenersConfiguration {
 
-		final List<String> events = new ArrayList<>();
+		final List<String> first = new ArrayList<>();
+
+		final List<String> second = new ArrayList<>();
 
 		@Bean
 		ConsumerAwareRebalanceListener applicationRebalanceListener() {
-			return new RecordingRebalanceListener(this.events);
+			return new RecordingRebalanceListener(this.first);
 		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class SecondRebalanceListenerConfiguration {
-
-		final List<String> events = new ArrayList<>();
 
 		@Bean
 		ConsumerAwareRebalanceListener secondRebalanceListener() {
-			return new RecordingRebalanceListener(this.events);
+			return new RecordingRebalanceListener(this.second);
 		}
 
 	}
