@@ -45,6 +45,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.config.ContainerCustomizer;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
@@ -133,23 +134,37 @@ public final class LosslessKafkaAutoConfiguration {
 		return new DurableConsumerCustomizer(new SettingOrigins(environment));
 	}
 
+	// Spring Boot has one slot for each of the next three: the starter's bean is primary
+	// there and calls the application's own, so that theirs adds and ours stays
+
 	@Bean
-	@ConditionalOnMissingBean(ProducerListener.class)
-	SendResultListener losslessSendResultListener() {
-		return new SendResultListener();
+	@Primary
+	@ConditionalOnMissingBean
+	SendResultListener losslessSendResultListener(ListableBeanFactory beanFactory) {
+		return new SendResultListener(ApplicationBeans.composedWith(beanFactory, ProducerListener.class,
+				"losslessSendResultListener", "the send observation and the producer health"));
 	}
 
 	@Bean
-	@ConditionalOnMissingBean(ContainerCustomizer.class)
-	DurableContainerCustomizer losslessContainerCustomizer(ObjectProvider<SequenceChecker> sequenceChecker) {
+	@Primary
+	@ConditionalOnMissingBean
+	DurableContainerCustomizer losslessContainerCustomizer(ObjectProvider<SequenceChecker> sequenceChecker,
+			ListableBeanFactory beanFactory) {
+		ApplicationBeans.reportReplacements(beanFactory, CommonErrorHandler.class, "losslessErrorHandler",
+				"listener.error-handler");
+		ApplicationBeans.reportReplacements(beanFactory, AfterRollbackProcessor.class, "losslessAfterRollbackProcessor",
+				"listener.error-handler");
 		return new DurableContainerCustomizer(this.properties.getConsumer().getShutdownTimeout(),
-				sequenceChecker.getIfAvailable());
+				sequenceChecker.getIfAvailable(), ApplicationBeans.composedWith(beanFactory, ContainerCustomizer.class,
+						"losslessContainerCustomizer", "synchronous commits and sequence checking"));
 	}
 
 	@Bean
-	@ConditionalOnMissingBean(ConsumerAwareRebalanceListener.class)
-	RebalanceListener losslessRebalanceListener() {
-		return new RebalanceListener();
+	@Primary
+	@ConditionalOnMissingBean
+	RebalanceListener losslessRebalanceListener(ListableBeanFactory beanFactory) {
+		return new RebalanceListener(ApplicationBeans.composedWith(beanFactory, ConsumerAwareRebalanceListener.class,
+				"losslessRebalanceListener", "the rebalance reports and metrics"));
 	}
 
 	@Bean

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.lossless.kafka.rules.DeadLettering;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -47,7 +48,8 @@ import org.springframework.util.backoff.BackOff;
  * @author Lossless Kafka team
  * @since 0.1.0
  */
-public final class DeadLetteringAfterRollbackProcessor extends DefaultAfterRollbackProcessor<Object, Object> {
+public final class DeadLetteringAfterRollbackProcessor extends DefaultAfterRollbackProcessor<Object, Object>
+		implements DeadLettering {
 
 	private static final int MAX_CAUSES = 16;
 
@@ -70,6 +72,7 @@ public final class DeadLetteringAfterRollbackProcessor extends DefaultAfterRollb
 	 * Return whether the recoverer publishes failed records to a dead-letter topic.
 	 * @return whether failed records are dead-lettered
 	 */
+	@Override
 	public boolean isDeadLettering() {
 		return this.deadLettering;
 	}

@@ -1,5 +1,7 @@
 package dev.lossless.kafka.consumer;
 
+import dev.lossless.kafka.rules.DeadLettering;
+
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
@@ -14,7 +16,7 @@ import org.springframework.util.backoff.BackOff;
  * @author Lossless Kafka team
  * @since 0.1.0
  */
-public final class DeadLetteringErrorHandler extends DefaultErrorHandler {
+public final class DeadLetteringErrorHandler extends DefaultErrorHandler implements DeadLettering {
 
 	private final boolean deadLettering;
 
@@ -32,6 +34,7 @@ public final class DeadLetteringErrorHandler extends DefaultErrorHandler {
 	 * Return whether the recoverer publishes failed records to a dead-letter topic.
 	 * @return whether failed records are dead-lettered
 	 */
+	@Override
 	public boolean isDeadLettering() {
 		return this.deadLettering;
 	}

@@ -1,6 +1,8 @@
 package dev.lossless.kafka.consumer;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
 
 import dev.lossless.kafka.sequence.SequenceChecker;
 import dev.lossless.kafka.sequence.SequenceCheckingInterceptor;
@@ -30,6 +32,10 @@ import org.springframework.kafka.listener.RecordInterceptor;
  * the records of the failed transaction). A transactional container hands its failed
  * records to the {@link DeadLetteringAfterRollbackProcessor} alone: the starter's error
  * handler, which would retry them a second time inside the transaction, is taken off it.
+ * <p>
+ * The application's own container customizers run after the settings above (so that a
+ * setting they change is theirs, and the audit reports it by rule id) and before the
+ * sequence check is composed with the interceptors and rebalance listener they set.
  *
  * @author Lossless Kafka team
  * @since 0.1.0
@@ -41,14 +47,30 @@ public final class DurableContainerCustomizer
 
 	private final @Nullable SequenceChecker sequenceChecker;
 
+	private final Supplier<List<ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>>>> applicationCustomizers;
+
 	/**
 	 * Create an instance.
 	 * @param shutdownTimeout how long a stopping container may take to finish its records
 	 * @param sequenceChecker checks received sequence stamps, or {@code null}
 	 */
 	public DurableContainerCustomizer(Duration shutdownTimeout, @Nullable SequenceChecker sequenceChecker) {
+		this(shutdownTimeout, sequenceChecker, List::of);
+	}
+
+	/**
+	 * Create an instance that also runs the application's own container customizers.
+	 * @param shutdownTimeout how long a stopping container may take to finish its records
+	 * @param sequenceChecker checks received sequence stamps, or {@code null}
+	 * @param applicationCustomizers the application's customizers, asked for on every
+	 * container (the supplier caches them)
+	 * @since 0.2.0
+	 */
+	public DurableContainerCustomizer(Duration shutdownTimeout, @Nullable SequenceChecker sequenceChecker,
+			Supplier<List<ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>>>> applicationCustomizers) {
 		this.shutdownTimeout = shutdownTimeout;
 		this.sequenceChecker = sequenceChecker;
+		this.applicationCustomizers = applicationCustomizers;
 	}
 
 	@Override
@@ -57,6 +79,7 @@ public final class DurableContainerCustomizer
 		properties.setSyncCommits(true);
 		properties.setShutdownTimeout(this.shutdownTimeout.toMillis());
 		properties.setStopContainerWhenFenced(true);
+		this.applicationCustomizers.get().forEach((customizer) -> customizer.configure(container));
 		if (properties.getKafkaAwareTransactionManager() != null
 				&& container.getCommonErrorHandler() instanceof DeadLetteringErrorHandler
 				&& container.getAfterRollbackProcessor() instanceof DeadLetteringAfterRollbackProcessor) {

@@ -1,9 +1,11 @@
 package dev.lossless.kafka.producer;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -17,7 +19,9 @@ import org.springframework.kafka.support.ProducerListener;
  * Observes the result of every send of the application's {@code KafkaTemplate}: successes
  * and failures are counted, each failure is logged with its topic, partition and key (at
  * {@code WARN} when the record was saved in the send journal, at {@code ERROR} when it
- * failed for good), and the last one is kept for the health.
+ * failed for good), and the last one is kept for the health. The application's own
+ * {@link ProducerListener listeners} are called after it, so that defining one adds
+ * behaviour and keeps this observation.
  *
  * @author Lossless Kafka team
  * @since 0.1.0
@@ -36,12 +40,33 @@ public final class SendResultListener implements ProducerListener<Object, Object
 
 	private final AtomicReference<@Nullable SendFailure> lastFailure = new AtomicReference<>();
 
+	private final Supplier<List<ProducerListener<Object, Object>>> applicationListeners;
+
+	/**
+	 * Create an instance that calls no other listener.
+	 */
+	public SendResultListener() {
+		this(List::of);
+	}
+
+	/**
+	 * Create an instance that calls the application's own listeners after observing each
+	 * result.
+	 * @param applicationListeners the application's listeners, asked for on every send
+	 * (the supplier caches them)
+	 * @since 0.2.0
+	 */
+	public SendResultListener(Supplier<List<ProducerListener<Object, Object>>> applicationListeners) {
+		this.applicationListeners = applicationListeners;
+	}
+
 	@Override
 	public void onSuccess(ProducerRecord<Object, Object> record, RecordMetadata metadata) {
 		this.successes.increment();
 		if (this.failuresSinceSuccess.get() != 0) {
 			this.failuresSinceSuccess.set(0);
 		}
+		this.applicationListeners.get().forEach((listener) -> listener.onSuccess(record, metadata));
 	}
 
 	@Override
@@ -63,6 +88,7 @@ public final class SendResultListener implements ProducerListener<Object, Object
 		else {
 			logger.error(where + " failed for good; the record was not written and is not journaled", exception);
 		}
+		this.applicationListeners.get().forEach((listener) -> listener.onError(record, metadata, exception));
 	}
 
 	/**

@@ -5,8 +5,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-import dev.lossless.kafka.consumer.DeadLetteringAfterRollbackProcessor;
-import dev.lossless.kafka.consumer.DeadLetteringErrorHandler;
 import dev.lossless.kafka.topics.TopicState;
 import dev.lossless.kafka.topics.TopicState.Setting;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -17,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
+import org.springframework.kafka.listener.FailedRecordProcessor;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.util.ClassUtils;
@@ -251,9 +250,11 @@ public final class DurabilityRules {
 						+ "past it; an error handler without a dead-letter recoverer does the same: the record is lost. "
 						+ "A transactional container hands failed records to its after-rollback processor, whose "
 						+ "default also logs and skips them after 10 attempts.",
-				"Remove your CommonErrorHandler, AfterRollbackProcessor and ConsumerRecordRecoverer beans so the "
-						+ "starter's, with its DeadLetterPublishingRecoverer, apply, or accept the risk for a handler of "
-						+ "your own that keeps failed records.",
+				"Build your DefaultErrorHandler (or DefaultAfterRollbackProcessor) on a DeadLetterPublishingRecoverer "
+						+ "(the starter's is a bean you can inject), or remove your CommonErrorHandler, "
+						+ "AfterRollbackProcessor and ConsumerRecordRecoverer beans so the starter's apply; for a "
+						+ "handler of your own that the starter cannot read and that keeps failed records, accept the "
+						+ "risk (lossless.kafka.accepted-risks=listener.error-handler).",
 				(container) -> {
 					if (!(container instanceof AbstractMessageListenerContainer<?, ?> abstractContainer)) {
 						return new Reading(false, "unknown (" + ClassUtils.getShortName(container.getClass()) + ")");
@@ -274,25 +275,38 @@ public final class DurabilityRules {
 		if (handler == null) {
 			return new Reading(false, "none (spring-kafka logs and skips failed records)");
 		}
-		if (handler instanceof DeadLetteringErrorHandler deadLettering) {
-			return deadLettering.isDeadLettering() ? new Reading(true, "DeadLetteringErrorHandler")
-					: new Reading(false, "DeadLetteringErrorHandler without a dead-letter recoverer");
-		}
-		return new Reading(false, ClassUtils.getShortName(handler.getClass())
-				+ " (the starter cannot tell whether it keeps failed records)");
+		return readFailedRecordHandling(handler, "logs and skips failed records after its retries");
 	}
 
 	private static Reading readAfterRollbackProcessor(Object processor) {
-		if (processor instanceof DeadLetteringAfterRollbackProcessor deadLettering) {
-			return deadLettering.isDeadLettering() ? new Reading(true, "DeadLetteringAfterRollbackProcessor")
-					: new Reading(false, "DeadLetteringAfterRollbackProcessor without a dead-letter recoverer");
+		return readFailedRecordHandling(processor, "logs and skips failed records after 10 attempts");
+	}
+
+	private static Reading readFailedRecordHandling(Object handler, String withoutRecoverer) {
+		String name = ClassUtils.getShortName(handler.getClass());
+		if (handler instanceof DeadLettering deadLettering) {
+			return deadLettering.isDeadLettering() ? new Reading(true, name)
+					: new Reading(false, name + " without a dead-letter recoverer");
 		}
-		if (processor.getClass() == DefaultAfterRollbackProcessor.class) {
-			return new Reading(false, "DefaultAfterRollbackProcessor (spring-kafka logs and skips failed records "
-					+ "after 10 attempts)");
+		if (!(handler instanceof FailedRecordProcessor processor)) {
+			return new Reading(false, name + " (the starter cannot tell whether it keeps failed records)");
 		}
-		return new Reading(false, ClassUtils.getShortName(processor.getClass())
-				+ " (the starter cannot tell whether it keeps failed records)");
+		return readRecoverer(handler, FailedRecordRecoverers.read(processor), withoutRecoverer);
+	}
+
+	static Reading readRecoverer(Object handler, FailedRecordRecoverers.Recoverer recoverer, String withoutRecoverer) {
+		String name = ClassUtils.getShortName(handler.getClass());
+		return switch (recoverer.kind()) {
+			case DEAD_LETTERS -> new Reading(true, name + " with a " + recoverer.description());
+			case LOGS_ONLY -> new Reading(false,
+					(handler.getClass() == DefaultAfterRollbackProcessor.class)
+							? name + " (spring-kafka " + withoutRecoverer + ")"
+							: name + " without a recoverer (spring-kafka " + withoutRecoverer + ")");
+			case OWN -> new Reading(false, name + " with its own recoverer, " + recoverer.description()
+					+ " (the starter cannot tell whether that keeps failed records)");
+			case UNREADABLE -> new Reading(false, name + " (the starter cannot tell whether it keeps failed records: "
+					+ "this spring-kafka version hides its recoverer)");
+		};
 	}
 
 	private static Rule<MessageListenerContainer> listenerSyncCommits() {

@@ -155,10 +155,10 @@ class LosslessKafkaAutoConfigurationTests {
 	}
 
 	@Test
-	void userProducerListenerBacksOffSendResultListener() {
+	void userProducerListenerKeepsSendResultListener() {
 		this.contextRunner.withUserConfiguration(UserProducerListenerConfiguration.class).run((context) -> {
-			assertThat(context).doesNotHaveBean(SendResultListener.class);
-			assertThat(context).hasSingleBean(ProducerListener.class);
+			assertThat(context).hasSingleBean(SendResultListener.class);
+			assertThat(context.getBean(ProducerListener.class)).isInstanceOf(SendResultListener.class);
 		});
 	}
 
@@ -172,10 +172,10 @@ class LosslessKafkaAutoConfigurationTests {
 	}
 
 	@Test
-	void userCollaboratorsBackOffTheStarters() {
+	void userCollaboratorsAreComposedWithTheStartersOrBackThemOff() {
 		this.contextRunner.withUserConfiguration(UserCollaboratorsConfiguration.class).run((context) -> {
-			assertThat(context).doesNotHaveBean(DurableContainerCustomizer.class)
-				.doesNotHaveBean(RebalanceListener.class)
+			assertThat(context).hasSingleBean(DurableContainerCustomizer.class)
+				.hasSingleBean(RebalanceListener.class)
 				.doesNotHaveBean(DeadLetterPublishingRecoverer.class)
 				.hasSingleBean(DefaultErrorHandler.class)
 				.hasSingleBean(RecoveryListener.class);

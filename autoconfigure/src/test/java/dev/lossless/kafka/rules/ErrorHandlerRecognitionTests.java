@@ -1,0 +1,140 @@
+package dev.lossless.kafka.rules;
+
+import dev.lossless.kafka.rules.FailedRecordRecoverers.Kind;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.CommonLoggingErrorHandler;
+import org.springframework.kafka.listener.ConsumerRecordRecoverer;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.KafkaMessageListenerContainer;
+import org.springframework.kafka.transaction.KafkaAwareTransactionManager;
+import org.springframework.util.backoff.FixedBackOff;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+
+/**
+ * Tests that {@code listener.error-handler} recognizes an application's own error handler
+ * that dead-letters, refuses one that only logs, and says plainly when it cannot tell.
+ */
+class ErrorHandlerRecognitionTests {
+
+	private final Rule<org.springframework.kafka.listener.MessageListenerContainer> rule = new DurabilityRules(3)
+		.listenerRules()
+		.stream()
+		.filter((candidate) -> candidate.getId().equals("listener.error-handler"))
+		.findFirst()
+		.orElseThrow();
+
+	@Test
+	void defaultErrorHandlerWithADeadLetterPublishingRecovererPasses() {
+		Reading reading = read(new DefaultErrorHandler(deadLetterRecoverer(), new FixedBackOff(0, 2)));
+		assertThat(reading.safe()).isTrue();
+		assertThat(reading.actual()).isEqualTo("DefaultErrorHandler with a DeadLetterPublishingRecoverer");
+	}
+
+	@Test
+	void subclassOfDeadLetterPublishingRecovererPasses() {
+		DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(mock(KafkaOperations.class)) {
+		};
+		assertThat(read(new DefaultErrorHandler(recoverer)).safe()).isTrue();
+	}
+
+	@Test
+	void defaultErrorHandlerWithoutARecovererIsRefusedAsLogging() {
+		Reading reading = read(new DefaultErrorHandler());
+		assertThat(reading.safe()).isFalse();
+		assertThat(reading.actual()).isEqualTo(
+				"DefaultErrorHandler without a recoverer (spring-kafka logs and skips failed records after its retries)");
+	}
+
+	@Test
+	void defaultErrorHandlerWithItsOwnRecovererIsRefusedAsUnknown() {
+		ConsumerRecordRecoverer logging = (record, ex) -> {
+		};
+		assertThat(read(new DefaultErrorHandler(logging))).satisfies((reading) -> {
+			assertThat(reading.safe()).isFalse();
+			assertThat(reading.actual()).isEqualTo("DefaultErrorHandler with its own recoverer, a lambda "
+					+ "(the starter cannot tell whether that keeps failed records)");
+		});
+		assertThat(read(new DefaultErrorHandler(new DatabaseRecoverer())).actual())
+			.contains("with its own recoverer, ErrorHandlerRecognitionTests.DatabaseRecoverer");
+	}
+
+	@Test
+	void errorHandlerOfAnotherKindIsRefusedAsUnknown() {
+		Reading reading = read(new CommonLoggingErrorHandler());
+		assertThat(reading.safe()).isFalse();
+		assertThat(reading.actual())
+			.isEqualTo("CommonLoggingErrorHandler (the starter cannot tell whether it keeps failed records)");
+	}
+
+	@Test
+	void transactionalContainerReadsTheAfterRollbackProcessorsRecoverer() {
+		KafkaMessageListenerContainer<Object, Object> container = container(null);
+		container.getContainerProperties().setKafkaAwareTransactionManager(mock(KafkaAwareTransactionManager.class));
+		container.setAfterRollbackProcessor(
+				new DefaultAfterRollbackProcessor<>(deadLetterRecoverer(), new FixedBackOff(0, 2)));
+		assertThat(this.rule.read(container).safe()).isTrue();
+		container.setAfterRollbackProcessor(new DefaultAfterRollbackProcessor<>());
+		assertThat(this.rule.read(container)).satisfies((reading) -> {
+			assertThat(reading.safe()).isFalse();
+			assertThat(reading.actual()).isEqualTo(
+					"DefaultAfterRollbackProcessor (spring-kafka logs and skips failed records after 10 attempts)");
+		});
+	}
+
+	@Test
+	void recovererThatCannotBeReadIsNeverAPass() {
+		DefaultErrorHandler deadLettering = new DefaultErrorHandler(deadLetterRecoverer());
+		assertThat(FailedRecordRecoverers.read(deadLettering).kind()).isEqualTo(Kind.DEAD_LETTERS);
+		// as if spring-kafka renamed its private fields
+		assertThat(FailedRecordRecoverers.read(deadLettering, "tracker", "recoverer").kind())
+			.isEqualTo(Kind.UNREADABLE);
+		assertThat(FailedRecordRecoverers.read(deadLettering, "failureTracker", "delegate").kind())
+			.isEqualTo(Kind.UNREADABLE);
+	}
+
+	@Test
+	void unreadableRecovererIsReportedPlainly() {
+		assertThat(FailedRecordRecoverers.Recoverer.UNREADABLE.kind()).isEqualTo(Kind.UNREADABLE);
+		DefaultErrorHandler handler = new DefaultErrorHandler(deadLetterRecoverer());
+		Reading reading = DurabilityRules.readRecoverer(handler, FailedRecordRecoverers.Recoverer.UNREADABLE, "logs");
+		assertThat(reading.safe()).isFalse();
+		assertThat(reading.actual()).isEqualTo("DefaultErrorHandler (the starter cannot tell whether it keeps "
+				+ "failed records: this spring-kafka version hides its recoverer)");
+	}
+
+	private Reading read(CommonErrorHandler handler) {
+		return this.rule.read(container(handler));
+	}
+
+	@SuppressWarnings("unchecked")
+	private static KafkaMessageListenerContainer<Object, Object> container(CommonErrorHandler handler) {
+		KafkaMessageListenerContainer<Object, Object> container = new KafkaMessageListenerContainer<>(
+				mock(ConsumerFactory.class), new ContainerProperties("orders"));
+		container.setCommonErrorHandler(handler);
+		return container;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static DeadLetterPublishingRecoverer deadLetterRecoverer() {
+		return new DeadLetterPublishingRecoverer(mock(KafkaOperations.class));
+	}
+
+	static final class DatabaseRecoverer implements ConsumerRecordRecoverer {
+
+		@Override
+		public void accept(ConsumerRecord<?, ?> record, Exception ex) {
+		}
+
+	}
+
+}
