@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import dev.lossless.kafka.consumer.DeadLetterTemplates;
+import dev.lossless.kafka.consumer.DeadLetteredBatchRecords;
+import dev.lossless.kafka.consumer.DeadLetteringBatchInterceptor;
 import dev.lossless.kafka.consumer.DeadLetteringAfterRollbackProcessor;
 import dev.lossless.kafka.consumer.DeadLetteringErrorHandler;
 import dev.lossless.kafka.consumer.ConsumerOffsetsInspector;
@@ -18,6 +20,7 @@ import dev.lossless.kafka.consumer.RecoveryListener;
 import dev.lossless.kafka.producer.DurableProducerCustomizer;
 import dev.lossless.kafka.producer.JournalReplayProducers;
 import dev.lossless.kafka.producer.LosslessProducerFactoryCustomizer;
+import dev.lossless.kafka.producer.LosslessProducerPostProcessor;
 import dev.lossless.kafka.producer.SendJournalReplayer;
 import dev.lossless.kafka.producer.SendJournalStore;
 import dev.lossless.kafka.producer.SendResultListener;
@@ -48,6 +51,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.config.ContainerCustomizer;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
@@ -141,9 +145,23 @@ public final class LosslessKafkaAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(ContainerCustomizer.class)
-	DurableContainerCustomizer losslessContainerCustomizer(ObjectProvider<SequenceChecker> sequenceChecker) {
-		return new DurableContainerCustomizer(this.properties.getConsumer().getShutdownTimeout(),
-				sequenceChecker.getIfAvailable());
+	DurableContainerCustomizer losslessContainerCustomizer(ObjectProvider<SequenceChecker> sequenceChecker,
+			ObjectProvider<ConsumerRecordRecoverer> recoverer, DeadLetteredBatchRecords deadLetteredBatchRecords,
+			ObjectProvider<RecoveryListener> recoveryListener) {
+		DurableContainerCustomizer customizer = new DurableContainerCustomizer(
+				this.properties.getConsumer().getShutdownTimeout(), sequenceChecker.getIfAvailable());
+		ConsumerRecordRecoverer deadLetters = recoverer.getIfUnique();
+		if (deadLetters != null) {
+			customizer.setDeadLetteringBatchInterceptors((group) -> new DeadLetteringBatchInterceptor(deadLetters,
+					deadLetteredBatchRecords, recoveryListener.getIfAvailable(), group));
+		}
+		return customizer;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DeadLetteredBatchRecords losslessDeadLetteredBatchRecords() {
+		return new DeadLetteredBatchRecords();
 	}
 
 	@Bean
@@ -160,8 +178,14 @@ public final class LosslessKafkaAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	DeadLetterTemplates losslessDeadLetterTemplates(ProducerFactory<?, ?> producerFactory) {
-		return new DeadLetterTemplates(producerFactory, this.properties.getSequence().isEnabled());
+	DeadLetterTemplates losslessDeadLetterTemplates(ProducerFactory<?, ?> producerFactory,
+			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory) {
+		boolean stamp = this.properties.getSequence().isEnabled();
+		return new DeadLetterTemplates(producerFactory, consumerFactory.getIfUnique(), (deadLetterFactory) -> {
+			if (stamp) {
+				LosslessProducerPostProcessor.stamping(deadLetterFactory).register();
+			}
+		});
 	}
 
 	@Bean
@@ -186,7 +210,8 @@ public final class LosslessKafkaAutoConfiguration {
 	DeadLetteringAfterRollbackProcessor losslessAfterRollbackProcessor(ConsumerRecordRecoverer recoverer,
 			ProducerFactory<?, ?> producerFactory,
 			ObjectProvider<KafkaAwareTransactionManager<?, ?>> transactionManager,
-			ObjectProvider<RecoveryListener> recoveryListener) {
+			ObjectProvider<RecoveryListener> recoveryListener,
+			ObjectProvider<DeadLetteredBatchRecords> deadLetteredBatchRecords) {
 		LosslessKafkaProperties.Retry retry = this.properties.getConsumer().getRetry();
 		KafkaAwareTransactionManager<?, ?> manager = transactionManager.getIfUnique();
 		ProducerFactory<?, ?> transactional = (manager != null) ? manager.getProducerFactory() : producerFactory;
@@ -195,6 +220,7 @@ public final class LosslessKafkaAutoConfiguration {
 				backOff(retry), offsets);
 		retry.getNonRetryableExceptions().forEach(processor::addNotRetryableExceptions);
 		recoveryListener.ifAvailable(processor::setRetryListeners);
+		deadLetteredBatchRecords.ifAvailable(processor::setDeadLetteredBatchRecords);
 		return processor;
 	}
 
