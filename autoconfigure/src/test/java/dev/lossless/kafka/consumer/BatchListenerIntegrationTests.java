@@ -1,7 +1,6 @@
 package dev.lossless.kafka.consumer;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,12 +8,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.lossless.kafka.KafkaTestSupport;
 import dev.lossless.kafka.testcluster.EmbeddedKafkaCluster;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.IntegerSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,17 +51,7 @@ class BatchListenerIntegrationTests {
 	@BeforeAll
 	static void startCluster() {
 		cluster = EmbeddedKafkaCluster.builder().brokers(1).start();
-		// the first transactional producer makes the broker create the transaction state
-		// log: done here, outside the bounded waits of the tests
-		Map<String, Object> configs = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
-				ProducerConfig.TRANSACTIONAL_ID_CONFIG, KafkaTestSupport.unique("warm-up"),
-				ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) Duration.ofMinutes(3).toMillis());
-		try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(configs, new ByteArraySerializer(),
-				new ByteArraySerializer())) {
-			producer.initTransactions();
-			producer.beginTransaction();
-			producer.commitTransaction();
-		}
+		KafkaTestSupport.createTransactionStateLog(cluster.bootstrapServers());
 	}
 
 	@AfterAll
@@ -175,24 +167,17 @@ class BatchListenerIntegrationTests {
 
 	private static void awaitCommitted(ConfigurableApplicationContext context, String topic, long offset) {
 		String group = context.getEnvironment().getProperty("spring.kafka.consumer.group-id");
-		try (var admin = cluster.createAdmin()) {
-			await().atMost(WAIT).until(() -> {
-				var committed = admin.listConsumerGroupOffsets(group)
-					.partitionsToOffsetAndMetadata()
-					.get()
-					.get(new org.apache.kafka.common.TopicPartition(topic, 0));
-				return committed != null && committed.offset() >= offset;
-			});
-		}
+		await().atMost(WAIT)
+			.until(() -> KafkaTestSupport.committedOffset(cluster.bootstrapServers(), group,
+					new TopicPartition(topic, 0)) >= offset);
 	}
 
 	private static long deadLetterCount(String topic) {
-		try (var admin = cluster.createAdmin()) {
-			var partition = new org.apache.kafka.common.TopicPartition(topic + "-dlt", 0);
+		try (Admin admin = cluster.createAdmin()) {
+			TopicPartition partition = new TopicPartition(topic + "-dlt", 0);
 			return admin
-				.listOffsets(Map.of(partition, org.apache.kafka.clients.admin.OffsetSpec.latest()),
-						new org.apache.kafka.clients.admin.ListOffsetsOptions(
-								org.apache.kafka.common.IsolationLevel.READ_COMMITTED))
+				.listOffsets(Map.of(partition, OffsetSpec.latest()),
+						new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
 				.partitionResult(partition)
 				.get()
 				.offset();

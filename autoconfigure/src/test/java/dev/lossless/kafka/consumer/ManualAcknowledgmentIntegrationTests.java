@@ -8,9 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.lossless.kafka.KafkaTestSupport;
 import dev.lossless.kafka.testcluster.EmbeddedKafkaCluster;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -24,11 +22,13 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
+import org.springframework.kafka.annotation.KafkaHandler;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.support.Acknowledgment;
 
 import static dev.lossless.kafka.KafkaTestSupport.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -114,6 +114,14 @@ class ManualAcknowledgmentIntegrationTests {
 		}
 	}
 
+	@Test
+	void classLevelListenerWhoseHandlersDifferIsRefusedAtStartupNamingIt() {
+		String topic = createTopic();
+		assertThatIllegalStateException().isThrownBy(() -> run(MixedApplication.class, topic).close())
+			.withMessageContaining("Listener 'mixed'")
+			.withMessageContaining("[withAcknowledgment]");
+	}
+
 	private static String createTopic() {
 		String topic = KafkaTestSupport.unique("acks");
 		cluster.createTopic(topic, 1, (short) 1, Map.of());
@@ -142,20 +150,35 @@ class ManualAcknowledgmentIntegrationTests {
 	}
 
 	private static long committed(ConfigurableApplicationContext context, String topic) throws Exception {
-		String group = context.getEnvironment().getProperty("spring.kafka.consumer.group-id");
-		try (Admin admin = cluster.createAdmin()) {
-			OffsetAndMetadata committed = admin.listConsumerGroupOffsets(group)
-				.partitionsToOffsetAndMetadata()
-				.get()
-				.get(new TopicPartition(topic, 0));
-			return (committed != null) ? committed.offset() : -1;
-		}
+		return KafkaTestSupport.committedOffset(cluster.bootstrapServers(),
+				context.getEnvironment().getProperty("spring.kafka.consumer.group-id"), new TopicPartition(topic, 0));
 	}
 
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	@Import(AcknowledgingListener.class)
 	static class AcknowledgingApplication {
+
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	@Import(MixedListener.class)
+	static class MixedApplication {
+
+	}
+
+	@KafkaListener(id = "mixed", idIsGroup = false, topics = "${test.topic}")
+	static class MixedListener {
+
+		@KafkaHandler
+		void withAcknowledgment(Integer order, Acknowledgment acknowledgment) {
+			acknowledgment.acknowledge();
+		}
+
+		@KafkaHandler
+		void withoutAcknowledgment(String order) {
+		}
 
 	}
 
