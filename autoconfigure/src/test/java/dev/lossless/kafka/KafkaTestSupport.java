@@ -11,11 +11,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -142,6 +146,42 @@ public final class KafkaTestSupport {
 			});
 		}
 		return records;
+	}
+
+	/**
+	 * Run a first transaction, so that the brokers create the transaction state log and
+	 * elect its coordinators outside the bounded waits of the tests.
+	 * @param bootstrapServers the brokers
+	 */
+	public static void createTransactionStateLog(String bootstrapServers) {
+		Map<String, Object> configs = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+				ProducerConfig.TRANSACTIONAL_ID_CONFIG, unique("warm-up"), ProducerConfig.MAX_BLOCK_MS_CONFIG,
+				(int) Duration.ofMinutes(3).toMillis());
+		try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(configs, new ByteArraySerializer(),
+				new ByteArraySerializer())) {
+			producer.initTransactions();
+			producer.beginTransaction();
+			producer.commitTransaction();
+		}
+	}
+
+	/**
+	 * Return the offset a consumer group committed for a partition.
+	 * @param bootstrapServers the brokers
+	 * @param group the group
+	 * @param partition the partition
+	 * @return the committed offset, or -1 when there is none
+	 * @throws Exception when the brokers cannot tell
+	 */
+	public static long committedOffset(String bootstrapServers, String group, TopicPartition partition)
+			throws Exception {
+		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+			OffsetAndMetadata committed = admin.listConsumerGroupOffsets(group)
+				.partitionsToOffsetAndMetadata()
+				.get()
+				.get(partition);
+			return (committed != null) ? committed.offset() : -1;
+		}
 	}
 
 }

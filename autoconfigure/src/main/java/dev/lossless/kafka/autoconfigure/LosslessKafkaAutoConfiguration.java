@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import dev.lossless.kafka.consumer.DeadLetterTemplates;
+import dev.lossless.kafka.consumer.DeadLetteredBatchRecords;
+import dev.lossless.kafka.consumer.DeadLetteringBatchInterceptor;
 import dev.lossless.kafka.consumer.DeadLetteringAfterRollbackProcessor;
 import dev.lossless.kafka.consumer.DeadLetteringErrorHandler;
 import dev.lossless.kafka.consumer.ConsumerOffsetsInspector;
@@ -18,6 +20,7 @@ import dev.lossless.kafka.consumer.RecoveryListener;
 import dev.lossless.kafka.producer.DurableProducerCustomizer;
 import dev.lossless.kafka.producer.JournalReplayProducers;
 import dev.lossless.kafka.producer.LosslessProducerFactoryCustomizer;
+import dev.lossless.kafka.producer.LosslessProducerPostProcessor;
 import dev.lossless.kafka.producer.SendJournalReplayer;
 import dev.lossless.kafka.producer.SendJournalStore;
 import dev.lossless.kafka.producer.SendResultListener;
@@ -49,6 +52,7 @@ import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.config.ContainerCustomizer;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
@@ -149,14 +153,28 @@ public final class LosslessKafkaAutoConfiguration {
 	@Primary
 	@ConditionalOnMissingBean
 	DurableContainerCustomizer losslessContainerCustomizer(ObjectProvider<SequenceChecker> sequenceChecker,
-			ListableBeanFactory beanFactory) {
+			ListableBeanFactory beanFactory, ObjectProvider<ConsumerRecordRecoverer> recoverer,
+			DeadLetteredBatchRecords deadLetteredBatchRecords, ObjectProvider<RecoveryListener> recoveryListener) {
 		ApplicationBeans.reportReplacements(beanFactory, CommonErrorHandler.class, "losslessErrorHandler",
 				"listener.error-handler");
 		ApplicationBeans.reportReplacements(beanFactory, AfterRollbackProcessor.class, "losslessAfterRollbackProcessor",
 				"listener.error-handler");
-		return new DurableContainerCustomizer(this.properties.getConsumer().getShutdownTimeout(),
-				sequenceChecker.getIfAvailable(), ApplicationBeans.composedWith(beanFactory, ContainerCustomizer.class,
-						"losslessContainerCustomizer", "synchronous commits and sequence checking"));
+		DurableContainerCustomizer customizer = new DurableContainerCustomizer(
+				this.properties.getConsumer().getShutdownTimeout(), sequenceChecker.getIfAvailable(),
+				ApplicationBeans.composedWith(beanFactory, ContainerCustomizer.class, "losslessContainerCustomizer",
+						"synchronous commits and sequence checking"));
+		ConsumerRecordRecoverer deadLetters = recoverer.getIfUnique();
+		if (deadLetters != null) {
+			customizer.setDeadLetteringBatchInterceptors((group) -> new DeadLetteringBatchInterceptor(deadLetters,
+					deadLetteredBatchRecords, recoveryListener.getIfAvailable(), group));
+		}
+		return customizer;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DeadLetteredBatchRecords losslessDeadLetteredBatchRecords() {
+		return new DeadLetteredBatchRecords();
 	}
 
 	@Bean
@@ -175,8 +193,14 @@ public final class LosslessKafkaAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	DeadLetterTemplates losslessDeadLetterTemplates(ProducerFactory<?, ?> producerFactory) {
-		return new DeadLetterTemplates(producerFactory, this.properties.getSequence().isEnabled());
+	DeadLetterTemplates losslessDeadLetterTemplates(ProducerFactory<?, ?> producerFactory,
+			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory) {
+		boolean stamp = this.properties.getSequence().isEnabled();
+		return new DeadLetterTemplates(producerFactory, consumerFactory.getIfUnique(), (deadLetterFactory) -> {
+			if (stamp) {
+				LosslessProducerPostProcessor.stamping(deadLetterFactory).register();
+			}
+		});
 	}
 
 	@Bean
@@ -201,7 +225,8 @@ public final class LosslessKafkaAutoConfiguration {
 	DeadLetteringAfterRollbackProcessor losslessAfterRollbackProcessor(ConsumerRecordRecoverer recoverer,
 			ProducerFactory<?, ?> producerFactory,
 			ObjectProvider<KafkaAwareTransactionManager<?, ?>> transactionManager,
-			ObjectProvider<RecoveryListener> recoveryListener) {
+			ObjectProvider<RecoveryListener> recoveryListener,
+			ObjectProvider<DeadLetteredBatchRecords> deadLetteredBatchRecords) {
 		LosslessKafkaProperties.Retry retry = this.properties.getConsumer().getRetry();
 		KafkaAwareTransactionManager<?, ?> manager = transactionManager.getIfUnique();
 		ProducerFactory<?, ?> transactional = (manager != null) ? manager.getProducerFactory() : producerFactory;
@@ -210,6 +235,7 @@ public final class LosslessKafkaAutoConfiguration {
 				backOff(retry), offsets);
 		retry.getNonRetryableExceptions().forEach(processor::addNotRetryableExceptions);
 		recoveryListener.ifAvailable(processor::setRetryListeners);
+		deadLetteredBatchRecords.ifAvailable(processor::setDeadLetteredBatchRecords);
 		return processor;
 	}
 

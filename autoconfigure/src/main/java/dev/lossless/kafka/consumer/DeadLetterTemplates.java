@@ -1,36 +1,39 @@
 package dev.lossless.kafka.consumer;
 
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 
-import dev.lossless.kafka.producer.LosslessProducerPostProcessor;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.BeanUtils;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
-import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
-import org.springframework.util.Assert;
+import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.util.ClassUtils;
 
 /**
  * Creates the application's {@link DeadLetterPublishingRecoverer}: a record that failed
  * is published to {@code <topic><suffix>}, same partition, with spring-kafka's exception
  * and original-record headers. The dead-letter producer has the application's settings
- * and serializers, except that a {@code byte[]} key or value is written as it is: the
- * original bytes of a key or value that could not be deserialized reach the dead-letter
- * topic unchanged. The recoverer throws when no destination is found and when the publish
- * fails, so the error handler retries the record instead of skipping it.
+ * but writes keys and values with a {@link DeadLetterSerializer}: the original bytes of a
+ * key or value that could not be deserialized reach the dead-letter topic unchanged, and
+ * a consumed object is written back by the serializer matching the consumer's
+ * deserializer, whatever the application's producer serializers are. The recoverer throws
+ * when no destination is found and when the publish fails, so the error handler retries
+ * the record instead of skipping it.
  *
  * @author Lossless Kafka team
  * @since 0.1.0
@@ -43,23 +46,36 @@ public final class DeadLetterTemplates implements DisposableBean {
 
 	/**
 	 * Create an instance.
-	 * @param producerFactory the application's producer factory, whose settings and
-	 * serializers the dead-letter producer copies
-	 * @param stampSequences whether dead letters get sequence stamps of their own (the
-	 * original record's stamp is replaced)
+	 * @param producerFactory the application's producer factory, whose settings the
+	 * dead-letter producer copies and whose serializers it falls back to
+	 * @param consumerFactory the application's consumer factory, whose deserializers
+	 * choose the serializers of dead letters, or {@code null}
+	 * @param producerFactoryCustomizer applied to the dead-letter producer factory before
+	 * its first producer is created (the auto-configuration adds sequence stamping there)
 	 */
-	public DeadLetterTemplates(ProducerFactory<?, ?> producerFactory, boolean stampSequences) {
+	public DeadLetterTemplates(ProducerFactory<?, ?> producerFactory, @Nullable ConsumerFactory<?, ?> consumerFactory,
+			Consumer<DefaultKafkaProducerFactory<Object, Object>> producerFactoryCustomizer) {
 		Map<String, Object> configs = new HashMap<>(producerFactory.getConfigurationProperties());
+		Map<String, Object> consumerConfigs = (consumerFactory != null) ? consumerFactory.getConfigurationProperties()
+				: Map.of();
 		Serializer<?> key = (producerFactory instanceof DefaultKafkaProducerFactory<?, ?> factory)
 				? factory.getKeySerializer() : null;
 		Serializer<?> value = (producerFactory instanceof DefaultKafkaProducerFactory<?, ?> factory)
 				? factory.getValueSerializer() : null;
-		this.producerFactory = new DefaultKafkaProducerFactory<>(configs,
-				rawBytesOr(key, configs.get(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG)),
-				rawBytesOr(value, configs.get(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG)));
-		if (stampSequences) {
-			LosslessProducerPostProcessor.stamping(this.producerFactory).register();
-		}
+		Map<String, Object> serializerConfigs = merged(consumerConfigs, configs);
+		Serializer<Object> keys = serializer(
+				DeadLetterSerializer.matching(consumerConfigs.get(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG),
+						consumerConfigs.get(ErrorHandlingDeserializer.KEY_DESERIALIZER_CLASS), serializerConfigs, true),
+				key, configs.get(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG), configs, true);
+		Serializer<Object> values = serializer(
+				DeadLetterSerializer.matching(consumerConfigs.get(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG),
+						consumerConfigs.get(ErrorHandlingDeserializer.VALUE_DESERIALIZER_CLASS), serializerConfigs,
+						false),
+				value, configs.get(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG), configs, false);
+		// the serializers are configured already: the factory must not configure them
+		// again
+		this.producerFactory = new DefaultKafkaProducerFactory<>(configs, keys, values, false);
+		producerFactoryCustomizer.accept(this.producerFactory);
 		this.template = new KafkaTemplate<>(this.producerFactory);
 	}
 
@@ -77,19 +93,37 @@ public final class DeadLetterTemplates implements DisposableBean {
 		return recoverer;
 	}
 
-	private static Serializer<Object> rawBytesOr(@Nullable Serializer<?> instance, @Nullable Object configured) {
-		Serializer<?> delegate = (instance != null) ? instance : instantiate(configured);
-		Map<Class<?>, Serializer<?>> delegates = new LinkedHashMap<>();
-		delegates.put(byte[].class, new ByteArraySerializer());
-		delegates.put(Object.class, delegate);
-		return new DelegatingByTypeSerializer(delegates, true);
+	@SuppressWarnings("unchecked")
+	private static Serializer<Object> serializer(@Nullable Serializer<Object> matching,
+			@Nullable Serializer<?> instance, @Nullable Object configured, Map<String, Object> configs, boolean isKey) {
+		List<Serializer<Object>> delegates = new ArrayList<>();
+		if (matching != null) {
+			delegates.add(matching);
+		}
+		Serializer<?> application = (instance != null) ? instance : instantiate(configured, configs, isKey);
+		if (application != null) {
+			delegates.add((Serializer<Object>) application);
+		}
+		return new DeadLetterSerializer(delegates);
 	}
 
-	private static Serializer<?> instantiate(@Nullable Object configured) {
-		Assert.notNull(configured, "The producer factory has no serializer to publish dead letters with");
+	private static @Nullable Serializer<?> instantiate(@Nullable Object configured, Map<String, Object> configs,
+			boolean isKey) {
+		if (configured == null) {
+			return null;
+		}
 		Class<?> type = (configured instanceof Class<?> configuredType) ? configuredType
 				: ClassUtils.resolveClassName(configured.toString(), DeadLetterTemplates.class.getClassLoader());
-		return (Serializer<?>) BeanUtils.instantiateClass(type);
+		Serializer<?> serializer = (Serializer<?>) BeanUtils.instantiateClass(type);
+		serializer.configure(configs, isKey);
+		return serializer;
+	}
+
+	private static Map<String, Object> merged(Map<String, Object> consumerConfigs,
+			Map<String, Object> producerConfigs) {
+		Map<String, Object> merged = new HashMap<>(consumerConfigs);
+		merged.putAll(producerConfigs);
+		return merged;
 	}
 
 	@Override

@@ -3,10 +3,13 @@ package dev.lossless.kafka.consumer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.lossless.kafka.rules.DeadLettering;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
@@ -17,13 +20,16 @@ import org.apache.kafka.common.errors.TransactionAbortableException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import org.springframework.kafka.listener.ContainerProperties.EOSMode;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
 import org.springframework.kafka.listener.ListenerExecutionFailedException;
+import org.springframework.kafka.listener.ListenerUtils;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.util.backoff.BackOff;
+import org.springframework.util.backoff.BackOffExecution;
 
 /**
  * The starter's {@link DefaultAfterRollbackProcessor}, which handles the failures of
@@ -44,6 +50,13 @@ import org.springframework.util.backoff.BackOff;
  * listener that is not transient (a record of the listener's too large for the broker,
  * for instance) counts like a failure of the listener.</li>
  * </ul>
+ * A batch listener's batch that was rolled back is retried as a whole; when the listener
+ * named the failed record in a {@link BatchListenerFailedException}, that record alone is
+ * published to the dead-letter topic once the attempts are exhausted (the
+ * {@link DeadLetteredBatchRecords} keep it from the listener when the batch comes again)
+ * and the other records are processed; a batch whose failure names no record is retried,
+ * then recovered as a whole, as spring-kafka's error handler does for a batch without a
+ * transaction.
  *
  * @author Lossless Kafka team
  * @since 0.1.0
@@ -54,6 +67,14 @@ public final class DeadLetteringAfterRollbackProcessor extends DefaultAfterRollb
 	private static final int MAX_CAUSES = 16;
 
 	private final boolean deadLettering;
+
+	private final ConsumerRecordRecoverer recoverer;
+
+	private final BackOff backOff;
+
+	private final Map<Thread, NamedFailure> namedFailures = new ConcurrentHashMap<>();
+
+	private @Nullable DeadLetteredBatchRecords deadLetteredBatchRecords;
 
 	/**
 	 * Create an instance.
@@ -66,6 +87,20 @@ public final class DeadLetteringAfterRollbackProcessor extends DefaultAfterRollb
 			KafkaOperations<?, ?> offsets) {
 		super(recoverer, backOff, offsets, true);
 		this.deadLettering = recoverer instanceof DeadLetterPublishingRecoverer;
+		this.recoverer = recoverer;
+		this.backOff = backOff;
+	}
+
+	/**
+	 * Set where records of batch listeners dead-lettered after a rollback are kept, so
+	 * that the batch interceptor keeps them from the listener when the batch comes again;
+	 * without it a record named in a {@link BatchListenerFailedException} is retried like
+	 * the rest of its batch.
+	 * @param deadLetteredBatchRecords the records dead-lettered after a rollback
+	 * @since 0.2.0
+	 */
+	public void setDeadLetteredBatchRecords(DeadLetteredBatchRecords deadLetteredBatchRecords) {
+		this.deadLetteredBatchRecords = deadLetteredBatchRecords;
 	}
 
 	/**
@@ -96,6 +131,77 @@ public final class DeadLetteringAfterRollbackProcessor extends DefaultAfterRollb
 		super.process(records, consumer, container, exception, recoverable && !transientOutsideListener, eosMode);
 	}
 
+	@Override
+	public void processBatch(ConsumerRecords<Object, Object> records, List<ConsumerRecord<Object, Object>> recordList,
+			Consumer<Object, Object> consumer, @Nullable MessageListenerContainer container, Exception exception,
+			boolean recoverable, EOSMode eosMode) {
+		BatchListenerFailedException named = namedFailure(exception);
+		ConsumerRecord<?, ?> failed = (named != null) ? failedRecord(named, recordList) : null;
+		boolean outsideListener = !(exception instanceof ListenerExecutionFailedException);
+		if (hasCause(exception, ProducerFencedException.class, InvalidProducerEpochException.class) || (outsideListener
+				&& hasCause(exception, RetriableException.class, TransactionAbortableException.class,
+						CommitFailedException.class, RebalanceInProgressException.class))) {
+			// sought back, fenced or not counted, as for a record listener
+			super.processBatch(records, recordList, consumer, container, exception, false, eosMode);
+			return;
+		}
+		if (failed == null || named == null || this.deadLetteredBatchRecords == null || container == null) {
+			super.processBatch(records, recordList, consumer, container, exception, true, eosMode);
+			return;
+		}
+		seekBack(recordList, consumer);
+		NamedFailure failure = this.namedFailures.compute(Thread.currentThread(),
+				(thread, previous) -> (previous != null && previous.isFor(failed)) ? previous
+						: new NamedFailure(failed, this.backOff.start()));
+		failure.attempts++;
+		getRetryListeners().forEach((listener) -> listener.failedDelivery(failed, named, failure.attempts));
+		long nextBackOff = (getExceptionMatcher().match(named.getCause()) || named.getCause() == null)
+				? failure.nextBackOff() : BackOffExecution.STOP;
+		if (nextBackOff != BackOffExecution.STOP) {
+			try {
+				ListenerUtils.stoppableSleep(container, nextBackOff);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return;
+		}
+		failure.exhausted = true;
+		try {
+			this.recoverer.accept(failed, named);
+		}
+		catch (RuntimeException ex) {
+			getRetryListeners().forEach((listener) -> listener.recoveryFailed(failed, named, ex));
+			this.logger.error(ex, () -> "Dead-letter publishing failed for " + failed.topic() + "-" + failed.partition()
+					+ "@" + failed.offset() + "; its batch is delivered again");
+			return;
+		}
+		this.deadLetteredBatchRecords.add(Objects.requireNonNull(container.getGroupId(), "group"), failed);
+		this.namedFailures.remove(Thread.currentThread());
+		getRetryListeners().forEach((listener) -> listener.recovered(failed, named));
+	}
+
+	private static @Nullable BatchListenerFailedException namedFailure(Throwable exception) {
+		Throwable cause = exception;
+		for (int depth = 0; cause != null && depth < MAX_CAUSES; depth++) {
+			if (cause instanceof BatchListenerFailedException failed) {
+				return failed;
+			}
+			cause = cause.getCause();
+		}
+		return null;
+	}
+
+	private static @Nullable ConsumerRecord<?, ?> failedRecord(BatchListenerFailedException named,
+			List<ConsumerRecord<Object, Object>> recordList) {
+		ConsumerRecord<?, ?> record = named.getRecord();
+		if (record != null) {
+			return record;
+		}
+		int index = named.getIndex();
+		return (index >= 0 && index < recordList.size()) ? recordList.get(index) : null;
+	}
+
 	private static boolean hasCause(Throwable exception, Class<?>... types) {
 		Throwable cause = exception;
 		for (int depth = 0; cause != null && depth < MAX_CAUSES; depth++) {
@@ -114,6 +220,36 @@ public final class DeadLetteringAfterRollbackProcessor extends DefaultAfterRollb
 		records.forEach((record) -> starts.putIfAbsent(new TopicPartition(record.topic(), record.partition()),
 				record.offset()));
 		starts.forEach(consumer::seek);
+	}
+
+	/**
+	 * The attempts at a record a batch listener named.
+	 */
+	private static final class NamedFailure {
+
+		private final ConsumerRecord<?, ?> record;
+
+		private final BackOffExecution execution;
+
+		private int attempts;
+
+		private boolean exhausted;
+
+		NamedFailure(ConsumerRecord<?, ?> record, BackOffExecution execution) {
+			this.record = record;
+			this.execution = execution;
+		}
+
+		boolean isFor(ConsumerRecord<?, ?> failed) {
+			return this.record.topic().equals(failed.topic()) && this.record.partition() == failed.partition()
+					&& this.record.offset() == failed.offset();
+		}
+
+		long nextBackOff() {
+			// once exhausted, a failed dead-letter publish is tried again at once
+			return this.exhausted ? BackOffExecution.STOP : this.execution.nextBackOff();
+		}
+
 	}
 
 	private static String first(List<ConsumerRecord<Object, Object>> records) {

@@ -2,6 +2,7 @@ package dev.lossless.kafka.consumer;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import dev.lossless.kafka.sequence.SequenceChecker;
@@ -28,6 +29,9 @@ import org.springframework.kafka.listener.RecordInterceptor;
  * container's rebalance listener is wrapped so that the check forgets partitions that
  * change hands.
  * <p>
+ * A listener that takes an {@code Acknowledgment} gets the {@code MANUAL} acknowledgement
+ * mode on its own container.
+ * <p>
  * A container whose producer is fenced stops instead of moving on (moving on would skip
  * the records of the failed transaction). A transactional container hands its failed
  * records to the {@link DeadLetteringAfterRollbackProcessor} alone: the starter's error
@@ -48,6 +52,8 @@ public final class DurableContainerCustomizer
 	private final @Nullable SequenceChecker sequenceChecker;
 
 	private final Supplier<List<ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>>>> applicationCustomizers;
+
+	private @Nullable Function<String, BatchInterceptor<Object, Object>> deadLetteringBatchInterceptors;
 
 	/**
 	 * Create an instance.
@@ -73,17 +79,36 @@ public final class DurableContainerCustomizer
 		this.applicationCustomizers = applicationCustomizers;
 	}
 
+	/**
+	 * Set what creates, for a consumer group, the batch interceptor that dead-letters the
+	 * records a batch listener must not see; it runs after the sequence check and before
+	 * the application's interceptor.
+	 * @param deadLetteringBatchInterceptors the interceptor of a group
+	 * @since 0.2.0
+	 * @see DeadLetteringBatchInterceptor
+	 */
+	public void setDeadLetteringBatchInterceptors(
+			Function<String, BatchInterceptor<Object, Object>> deadLetteringBatchInterceptors) {
+		this.deadLetteringBatchInterceptors = deadLetteringBatchInterceptors;
+	}
+
 	@Override
 	public void configure(ConcurrentMessageListenerContainer<Object, Object> container) {
 		ContainerProperties properties = container.getContainerProperties();
 		properties.setSyncCommits(true);
 		properties.setShutdownTimeout(this.shutdownTimeout.toMillis());
 		properties.setStopContainerWhenFenced(true);
+		ManualAcknowledgment.apply(container);
 		this.applicationCustomizers.get().forEach((customizer) -> customizer.configure(container));
 		if (properties.getKafkaAwareTransactionManager() != null
 				&& container.getCommonErrorHandler() instanceof DeadLetteringErrorHandler
 				&& container.getAfterRollbackProcessor() instanceof DeadLetteringAfterRollbackProcessor) {
 			container.setCommonErrorHandler(null);
+		}
+		if (this.deadLetteringBatchInterceptors != null) {
+			String group = container.getGroupId();
+			container.setBatchInterceptor(withBatchInterceptor(container.getBatchInterceptor(),
+					this.deadLetteringBatchInterceptors.apply((group != null) ? group : "")));
 		}
 		if (this.sequenceChecker != null) {
 			String group = container.getGroupId();

@@ -16,6 +16,7 @@ import dev.lossless.kafka.consumer.ConsumerOffsetsInspector;
 import java.nio.file.Path;
 import java.util.Map;
 
+import dev.lossless.kafka.consumer.DeadLetteringBatchInterceptor;
 import dev.lossless.kafka.consumer.DurableContainerCustomizer;
 import dev.lossless.kafka.consumer.RebalanceListener;
 import dev.lossless.kafka.consumer.RecoveryListener;
@@ -28,6 +29,7 @@ import dev.lossless.kafka.rules.UnsafeKafkaSettingsException;
 import dev.lossless.kafka.rules.Verdict;
 import dev.lossless.kafka.topics.DeadLetterTopicProvisioner;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
@@ -49,6 +51,7 @@ import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.CommonLoggingErrorHandler;
+import org.springframework.kafka.listener.CompositeBatchInterceptor;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
@@ -349,7 +352,11 @@ class LosslessKafkaAutoConfigurationTests {
 				.hasExactlyElementsOfTypes(LosslessProducerPostProcessor.class);
 			ConcurrentMessageListenerContainer<?, ?> container = createContainer(context);
 			assertThat(container.getRecordInterceptor()).isInstanceOf(SequenceCheckingInterceptor.class);
-			assertThat(container.getBatchInterceptor()).isInstanceOf(SequenceCheckingInterceptor.class);
+			// the sequence check sees every record, then undeserializable ones are
+			// dead-lettered before a batch listener
+			assertThat(container.getBatchInterceptor()).isInstanceOf(CompositeBatchInterceptor.class)
+				.extracting("delegates", InstanceOfAssertFactories.LIST)
+				.hasExactlyElementsOfTypes(SequenceCheckingInterceptor.class, DeadLetteringBatchInterceptor.class);
 		});
 	}
 
@@ -359,7 +366,7 @@ class LosslessKafkaAutoConfigurationTests {
 			assertThat(context).doesNotHaveBean(SequenceChecker.class);
 			ConcurrentMessageListenerContainer<?, ?> container = createContainer(context);
 			assertThat(container.getRecordInterceptor()).isNull();
-			assertThat(container.getBatchInterceptor()).isNull();
+			assertThat(container.getBatchInterceptor()).isInstanceOf(DeadLetteringBatchInterceptor.class);
 			assertThat(container.getContainerProperties().getConsumerRebalanceListener())
 				.isSameAs(context.getBean(RebalanceListener.class));
 		});

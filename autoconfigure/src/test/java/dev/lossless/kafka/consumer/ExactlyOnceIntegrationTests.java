@@ -68,18 +68,7 @@ class ExactlyOnceIntegrationTests {
 	@BeforeAll
 	static void startCluster() {
 		cluster = KafkaProcessCluster.builder().brokers(3).start();
-		// the first transactional producer makes the brokers create the transaction state
-		// log and elect its coordinators: done here, outside the bounded waits of the
-		// tests
-		Map<String, Object> configs = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
-				ProducerConfig.TRANSACTIONAL_ID_CONFIG, KafkaTestSupport.unique("warm-up"),
-				ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) Duration.ofMinutes(3).toMillis());
-		try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(configs, new ByteArraySerializer(),
-				new ByteArraySerializer())) {
-			producer.initTransactions();
-			producer.beginTransaction();
-			producer.commitTransaction();
-		}
+		KafkaTestSupport.createTransactionStateLog(cluster.bootstrapServers());
 	}
 
 	@AfterAll
