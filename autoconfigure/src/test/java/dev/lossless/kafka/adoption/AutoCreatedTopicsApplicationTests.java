@@ -5,6 +5,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import dev.lossless.kafka.KafkaTestSupport;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -32,6 +33,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DirtiesContext
 class AutoCreatedTopicsApplicationTests {
 
+	@AfterAll
+	static void forgetTheBroker() {
+		EmbeddedKafkaProperties.forget();
+	}
+
 	@Autowired
 	private KafkaTemplate<String, String> template;
 
@@ -41,7 +47,7 @@ class AutoCreatedTopicsApplicationTests {
 	// a journal of its own (see KafkaTestSupport#withOwnJournal)
 	@DynamicPropertySource
 	static void journal(DynamicPropertyRegistry registry) {
-		registry.add(KafkaTestSupport.JOURNAL_DIRECTORY, KafkaTestSupport::newJournalDirectory);
+		registry.add(KafkaTestSupport.JOURNAL_DIRECTORY, () -> KafkaTestSupport.newJournalDirectory().toString());
 	}
 
 	@Test

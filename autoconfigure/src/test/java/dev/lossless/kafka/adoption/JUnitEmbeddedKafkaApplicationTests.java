@@ -1,10 +1,11 @@
 package dev.lossless.kafka.adoption;
 
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 import dev.lossless.kafka.KafkaTestSupport;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -16,7 +17,7 @@ import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * An application tested with a JUnit-only {@code @EmbeddedKafka} broker (no Spring test
@@ -26,12 +27,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 @EmbeddedKafka(topics = "greetings")
 class JUnitEmbeddedKafkaApplicationTests {
 
+	@AfterAll
+	static void forgetTheBroker() {
+		EmbeddedKafkaProperties.forget();
+	}
+
 	@Test
 	void greetingIsReceived() throws Exception {
 		try (ConfigurableApplicationContext context = start()) {
 			context.getBean(KafkaTemplate.class).send("greetings", "hello").get(30, TimeUnit.SECONDS);
-			assertThat(context.getBean(GreetingsApplication.class).received.poll(60, TimeUnit.SECONDS))
-				.isEqualTo("hello");
+			await().atMost(KafkaTestSupport.WAIT)
+				.until(() -> context.getBean(GreetingsApplication.class).received.contains("hello"));
 		}
 	}
 
@@ -39,8 +45,8 @@ class JUnitEmbeddedKafkaApplicationTests {
 	void secondGreetingIsReceivedByAnotherRun() throws Exception {
 		try (ConfigurableApplicationContext context = start()) {
 			context.getBean(KafkaTemplate.class).send("greetings", "bonjour").get(30, TimeUnit.SECONDS);
-			assertThat(context.getBean(GreetingsApplication.class).received.poll(60, TimeUnit.SECONDS))
-				.isEqualTo("bonjour");
+			await().atMost(KafkaTestSupport.WAIT)
+				.until(() -> context.getBean(GreetingsApplication.class).received.contains("bonjour"));
 		}
 	}
 
@@ -50,7 +56,7 @@ class JUnitEmbeddedKafkaApplicationTests {
 		return new SpringApplicationBuilder(GreetingsApplication.class).web(WebApplicationType.NONE)
 			.properties(
 					KafkaTestSupport.withOwnJournal("spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-							"spring.kafka.consumer.group-id=" + KafkaTestSupport.unique("greeter")))
+							"spring.kafka.consumer.group-id=greeter"))
 			.run();
 	}
 
@@ -58,7 +64,7 @@ class JUnitEmbeddedKafkaApplicationTests {
 	@EnableAutoConfiguration
 	static class GreetingsApplication {
 
-		final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+		final Queue<String> received = new ConcurrentLinkedQueue<>();
 
 		@KafkaListener(topics = "greetings")
 		void greet(String greeting) {

@@ -4,6 +4,7 @@ import dev.lossless.kafka.KafkaTestSupport;
 import dev.lossless.kafka.rules.ReliabilityAudit;
 import dev.lossless.kafka.rules.Verdict;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -37,13 +38,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DirtiesContext
 class OwnDeadLetterErrorHandlerApplicationTests {
 
+	@AfterAll
+	static void forgetTheBroker() {
+		EmbeddedKafkaProperties.forget();
+	}
+
 	@Autowired
 	private ReliabilityAudit audit;
 
 	// a journal of its own (see KafkaTestSupport#withOwnJournal)
 	@DynamicPropertySource
 	static void journal(DynamicPropertyRegistry registry) {
-		registry.add(KafkaTestSupport.JOURNAL_DIRECTORY, KafkaTestSupport::newJournalDirectory);
+		registry.add(KafkaTestSupport.JOURNAL_DIRECTORY, () -> KafkaTestSupport.newJournalDirectory().toString());
 	}
 
 	@Test

@@ -41,7 +41,8 @@ class StartupCostIntegrationTests {
 			closedPort = socket.getLocalPort();
 		}
 		try (ConfigurableApplicationContext context = KafkaTestSupport.run(ListenerApplication.class,
-				"spring.kafka.bootstrap-servers=127.0.0.1:" + closedPort, "test.topic=orders")) {
+				"spring.kafka.bootstrap-servers=127.0.0.1:" + closedPort, "test.topic=orders",
+				"spring.kafka.consumer.group-id=" + KafkaTestSupport.unique("group"))) {
 			Duration starter = context.getBean(StartupClock.class).starterStartup();
 			System.out.println("Starter's startup work with no broker reachable: " + starter.toMillis() + " ms");
 			assertThat(starter).as("one wait of %s, not one per component", TIMEOUT)
