@@ -215,8 +215,12 @@ public final class ReliabilityAudit {
 			if (result.status() == Verdict.PASS || sourceResult == null || sourceResult.status() == Verdict.PASS) {
 				continue;
 			}
-			sources.put(result.id() + " " + source, withVerdict(sourceResult, sourceResult.status(),
-					sourceResult.actual() + "; its dead-letter topic '" + result.subject() + "': " + result.actual()));
+			sources.put(result.id() + " " + source,
+					new RuleResult(sourceResult.id(), sourceResult.stage(), sourceResult.subject(),
+							sourceResult.setting(), sourceResult.expected(), sourceResult.actual(),
+							sourceResult.status(), sourceResult.origin() + "; and its dead-letter topic '"
+									+ result.subject() + "' (" + result.actual() + ")",
+							sourceResult.rationale(), sourceResult.remedy()));
 			sources.remove(result.id() + " " + result.subject());
 		}
 		folded.addAll(sources.values());

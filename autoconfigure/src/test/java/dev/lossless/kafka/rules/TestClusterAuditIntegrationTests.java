@@ -62,8 +62,8 @@ class TestClusterAuditIntegrationTests {
 		assertThat(unsafe.getViolations()).extracting(RuleResult::id, RuleResult::subject)
 			.containsExactlyInAnyOrder(tuple("topic.replication-factor", topic),
 					tuple("topic.min-insync-replicas", topic));
-		assertThat(unsafe.getViolations()).allSatisfy(
-				(violation) -> assertThat(violation.actual()).contains("its dead-letter topic '" + topic + "-dlt'"));
+		assertThat(unsafe.getViolations()).allSatisfy((violation) -> assertThat(violation.origin())
+			.contains("and its dead-letter topic '" + topic + "-dlt' (1)"));
 		try (Admin admin = cluster.createAdmin()) {
 			assertThat(admin.listTopics().names().get()).contains(topic).doesNotContain(topic + "-dlt");
 		}
