@@ -34,6 +34,7 @@ import dev.lossless.kafka.rules.StartupEnforcer;
 import dev.lossless.kafka.sequence.SequenceChecker;
 import dev.lossless.kafka.topics.ApplicationTopics;
 import dev.lossless.kafka.topics.DeadLetterTopicProvisioner;
+import dev.lossless.kafka.topics.TestClusterDetector;
 import dev.lossless.kafka.topics.TopicInspector;
 import org.apache.kafka.clients.admin.NewTopic;
 
@@ -284,23 +285,28 @@ public final class LosslessKafkaAutoConfiguration {
 	@ConditionalOnMissingBean
 	ReliabilityAudit losslessReliabilityAudit(DurabilityRules rules, AcceptedRisks acceptedRisks,
 			Environment environment, ListableBeanFactory beanFactory,
-			ObjectProvider<KafkaListenerEndpointRegistry> registry, ApplicationTopics topics,
-			TopicInspector inspector) {
+			ObjectProvider<KafkaListenerEndpointRegistry> registry, ApplicationTopics topics, TopicInspector inspector,
+			KafkaAdmin kafkaAdmin) {
+		TestClusterDetector testCluster = new TestClusterDetector(environment, beanFactory,
+				() -> TestClusterDetector.bootstrapServers(kafkaAdmin.getConfigurationProperties()));
 		return new ReliabilityAudit(rules, acceptedRisks, new SettingOrigins(environment),
-				new ApplicationClients(beanFactory), listenerContainers(registry), topics::all, inspector);
+				new ApplicationClients(beanFactory), listenerContainers(registry), topics::all,
+				topics::sourceOfDeadLetterTopic, inspector, testCluster::signal);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	StartupEnforcer losslessStartupEnforcer(ReliabilityAudit audit) {
-		return new StartupEnforcer(audit, this.properties.getEnforcement());
+	StartupEnforcer losslessStartupEnforcer(ReliabilityAudit audit,
+			ObjectProvider<DeadLetterTopicProvisioner> provisioner) {
+		return new StartupEnforcer(audit, this.properties.getEnforcement(), provisioner.getIfAvailable());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBooleanProperty(name = "lossless.kafka.dlt.auto-create", matchIfMissing = true)
 	DeadLetterTopicProvisioner losslessDeadLetterTopicProvisioner(ApplicationTopics topics, TopicInspector inspector) {
-		return new DeadLetterTopicProvisioner(topics, inspector, this.properties.getDlt().getRetention());
+		return new DeadLetterTopicProvisioner(topics, inspector, this.properties.getTopics().getMinReplicationFactor(),
+				this.properties.getDlt().getRetention());
 	}
 
 	@Bean

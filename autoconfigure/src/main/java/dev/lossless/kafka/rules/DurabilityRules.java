@@ -48,6 +48,12 @@ public final class DurabilityRules {
 
 	private final List<Rule<TopicState>> topicRules;
 
+	private final int minReplicationFactor;
+
+	private final Rule<TopicState> topicReplicationFactor;
+
+	private final Rule<TopicState> topicMinInsyncReplicas;
+
 	/**
 	 * Create the catalogue for an application without exactly-once processing.
 	 * @param minReplicationFactor the lowest replication factor a topic may have
@@ -81,10 +87,39 @@ public final class DurabilityRules {
 		this.consumerRules = List.of(consumerAutoCommit(), consumerAutoOffsetReset(), consumerIsolationLevel(),
 				consumerDeserializers());
 		this.listenerRules = List.of(listenerErrorHandler(), listenerSyncCommits(), listenerExactlyOnce(exactlyOnce));
-		this.topicExists = topicExistsRule();
-		this.topicRules = List.of(this.topicExists, topicReplicationFactor(minReplicationFactor),
-				topicMinInsyncReplicas(), topicUncleanLeaderElection(),
-				topicDeadLetterRetention(deadLetterSuffix, minDeadLetterRetention));
+		this.topicExists = topicExistsRule(minReplicationFactor);
+		this.minReplicationFactor = minReplicationFactor;
+		this.topicReplicationFactor = topicReplicationFactorRule(minReplicationFactor);
+		this.topicMinInsyncReplicas = topicMinInsyncReplicasRule();
+		this.topicRules = List.of(this.topicExists, this.topicReplicationFactor, this.topicMinInsyncReplicas,
+				topicUncleanLeaderElection(), topicDeadLetterRetention(deadLetterSuffix, minDeadLetterRetention));
+	}
+
+	/**
+	 * Return the lowest replication factor a topic may have.
+	 * @return the replication factor
+	 * @since 0.2.0
+	 */
+	public int minReplicationFactor() {
+		return this.minReplicationFactor;
+	}
+
+	/**
+	 * Return the rule on a topic's replication factor.
+	 * @return the rule
+	 * @since 0.2.0
+	 */
+	public Rule<TopicState> topicReplicationFactor() {
+		return this.topicReplicationFactor;
+	}
+
+	/**
+	 * Return the rule on a topic's {@code min.insync.replicas}.
+	 * @return the rule
+	 * @since 0.2.0
+	 */
+	public Rule<TopicState> topicMinInsyncReplicas() {
+		return this.topicMinInsyncReplicas;
 	}
 
 	public List<Rule<ClientSettings>> producerRules() {
@@ -342,16 +377,20 @@ public final class DurabilityRules {
 				});
 	}
 
-	private static Rule<TopicState> topicExistsRule() {
+	private static Rule<TopicState> topicExistsRule(int minReplicationFactor) {
 		return new Rule<>("topic.exists", Stage.BROKER, "topic", "exists",
 				"A missing topic is created on first use with the broker's defaults (replication factor 1 unless "
 						+ "configured) when auto-creation is on, or blocks every send and dead-letter publish when "
 						+ "it is off.",
-				"Create the topic with a replication factor of 3, for example with a NewTopic bean.",
+				"Create the topic before the application uses it, for example with a NewTopic bean: replication "
+						+ "factor " + minReplicationFactor + " and min.insync.replicas "
+						+ Math.max(1, minReplicationFactor - 1)
+						+ " in production; on a test cluster with fewer brokers, as many replicas as it has "
+						+ "brokers (or let the brokers create it, see lossless.kafka.test-cluster).",
 				(topic) -> new Reading(topic.exists(), topic.exists() ? "exists" : "missing"));
 	}
 
-	private static Rule<TopicState> topicReplicationFactor(int minReplicationFactor) {
+	private static Rule<TopicState> topicReplicationFactorRule(int minReplicationFactor) {
 		return new Rule<>("topic.replication-factor", Stage.BROKER, "replication.factor", ">= " + minReplicationFactor,
 				"With fewer replicas, losing a disk or a broker loses the partition's records, or leaves no "
 						+ "follower to take over with min.insync.replicas >= 2.",
@@ -362,7 +401,7 @@ public final class DurabilityRules {
 						Integer.toString(topic.replicationFactor())));
 	}
 
-	private static Rule<TopicState> topicMinInsyncReplicas() {
+	private static Rule<TopicState> topicMinInsyncReplicasRule() {
 		return new Rule<>("topic.min-insync-replicas", Stage.BROKER, TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
 				">= 2 and <= replication factor - 1",
 				"With min.insync.replicas=1 an acks=all write is acknowledged by the leader alone, so losing that "

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 import org.apache.kafka.clients.admin.NewTopic;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.MessageListenerContainer;
@@ -88,6 +89,21 @@ public final class ApplicationTopics {
 	 */
 	public String deadLetterTopicOf(String topic) {
 		return topic + this.deadLetterSuffix;
+	}
+
+	/**
+	 * Return the listener topic whose dead-letter topic the given topic is.
+	 * @param topic the topic
+	 * @return the source topic, or {@code null} when the topic is no listener's
+	 * dead-letter topic
+	 * @since 0.2.0
+	 */
+	public @Nullable String sourceOfDeadLetterTopic(String topic) {
+		if (!isDeadLetterTopic(topic)) {
+			return null;
+		}
+		String source = topic.substring(0, topic.length() - this.deadLetterSuffix.length());
+		return listenerTopics().contains(source) ? source : null;
 	}
 
 	private boolean isDeadLetterTopic(String topic) {

@@ -1,6 +1,7 @@
 package dev.lossless.kafka.topics;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -20,6 +21,7 @@ import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -37,6 +39,11 @@ import org.springframework.beans.factory.DisposableBean;
  * @since 0.1.0
  */
 public final class TopicInspector implements DisposableBean {
+
+	private static final String AUTO_CREATE_TOPICS = "auto.create.topics.enable";
+
+	// broker entries share the map with topic names, which cannot contain a space
+	private static final String BROKER_PREFIX = "broker ";
 
 	private final BoundedAdmin client;
 
@@ -59,7 +66,8 @@ public final class TopicInspector implements DisposableBean {
 		try {
 			Admin admin = admin();
 			long deadline = this.client.deadline();
-			admin.describeCluster(new DescribeClusterOptions().timeoutMs(BoundedAdmin.remainingMillis(deadline)))
+			Collection<Node> nodes = admin
+				.describeCluster(new DescribeClusterOptions().timeoutMs(BoundedAdmin.remainingMillis(deadline)))
 				.nodes()
 				.get(BoundedAdmin.remainingMillis(deadline), TimeUnit.MILLISECONDS);
 			Map<String, KafkaFuture<TopicDescription>> descriptions = admin
@@ -76,9 +84,15 @@ public final class TopicInspector implements DisposableBean {
 					existing.put(name, description);
 				}
 			}
-			Map<String, Map<String, TopicState.Setting>> configs = describeConfigs(admin, existing.keySet(), deadline);
+			ConfigResource broker = nodes.isEmpty() ? null
+					: new ConfigResource(ConfigResource.Type.BROKER, nodes.iterator().next().idString());
+			Map<String, Map<String, TopicState.Setting>> configs = describeConfigs(admin, existing.keySet(), broker,
+					deadline);
 			existing.forEach((name, description) -> topics.put(name, stateOf(description, configs.get(name))));
-			return new TopicsSnapshot(topics, null);
+			TopicState.Setting autoCreate = (broker != null)
+					? configs.getOrDefault(BROKER_PREFIX + broker.name(), Map.of()).get(AUTO_CREATE_TOPICS) : null;
+			return new TopicsSnapshot(topics, null, nodes.size(),
+					autoCreate != null && Boolean.parseBoolean(autoCreate.value()));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -153,13 +167,16 @@ public final class TopicInspector implements DisposableBean {
 	}
 
 	private Map<String, Map<String, TopicState.Setting>> describeConfigs(Admin admin, Collection<String> names,
-			long deadline) throws InterruptedException, ExecutionException, TimeoutException {
-		if (names.isEmpty()) {
+			@Nullable ConfigResource broker, long deadline)
+			throws InterruptedException, ExecutionException, TimeoutException {
+		List<ConfigResource> resources = new ArrayList<>(
+				names.stream().map((name) -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList());
+		if (broker != null) {
+			resources.add(broker);
+		}
+		if (resources.isEmpty()) {
 			return Map.of();
 		}
-		List<ConfigResource> resources = names.stream()
-			.map((name) -> new ConfigResource(ConfigResource.Type.TOPIC, name))
-			.toList();
 		Map<ConfigResource, Config> configs = admin
 			.describeConfigs(resources, new DescribeConfigsOptions().timeoutMs(BoundedAdmin.remainingMillis(deadline)))
 			.all()
@@ -170,7 +187,9 @@ public final class TopicInspector implements DisposableBean {
 			config.entries()
 				.forEach((entry) -> entries.put(entry.name(),
 						new TopicState.Setting(String.valueOf(entry.value()), entry.source().name())));
-			settings.put(resource.name(), entries);
+			settings.put(
+					(resource.type() == ConfigResource.Type.BROKER) ? BROKER_PREFIX + resource.name() : resource.name(),
+					entries);
 		});
 		return settings;
 	}

@@ -1,6 +1,9 @@
 package dev.lossless.kafka.topics;
 
+import java.util.HashMap;
 import java.util.Map;
+
+import org.apache.kafka.clients.admin.NewTopic;
 
 import org.jspecify.annotations.Nullable;
 
@@ -20,12 +23,32 @@ public record TopicState(String name, boolean exists, int partitions, int replic
 		Map<String, Setting> configs) {
 
 	/**
+	 * The source of the configuration entries of a topic the starter is about to create.
+	 */
+	public static final String TO_BE_CREATED = "TO_BE_CREATED_BY_LOSSLESS_KAFKA";
+
+	/**
 	 * Return the state of a topic the brokers do not know.
 	 * @param name the topic name
 	 * @return the state
 	 */
 	public static TopicState missing(String name) {
 		return new TopicState(name, false, 0, 0, Map.of());
+	}
+
+	/**
+	 * Return the state a topic will have once the given creation request is done; its
+	 * configuration entries have the source {@value #TO_BE_CREATED}.
+	 * @param topic the creation request
+	 * @return the state
+	 * @since 0.2.0
+	 */
+	public static TopicState toBeCreated(NewTopic topic) {
+		Map<String, Setting> configs = new HashMap<>();
+		if (topic.configs() != null) {
+			topic.configs().forEach((key, value) -> configs.put(key, new Setting(value, TO_BE_CREATED)));
+		}
+		return new TopicState(topic.name(), true, topic.numPartitions(), topic.replicationFactor(), configs);
 	}
 
 	/**
