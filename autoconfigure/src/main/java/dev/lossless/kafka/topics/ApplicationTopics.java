@@ -62,7 +62,9 @@ public final class ApplicationTopics {
 				Arrays.stream(properties.getTopicPartitions()).map(TopicPartitionOffset::getTopic).forEach(topics::add);
 			}
 		}
-		topics.removeIf(this::isDeadLetterTopic);
+		// a listener on a dead-letter topic dead-letters too: its own dead-letter topic
+		// is
+		// audited and created
 		return topics;
 	}
 
@@ -88,10 +90,6 @@ public final class ApplicationTopics {
 	 */
 	public String deadLetterTopicOf(String topic) {
 		return topic + this.deadLetterSuffix;
-	}
-
-	private boolean isDeadLetterTopic(String topic) {
-		return topic.endsWith(this.deadLetterSuffix);
 	}
 
 }
