@@ -5,8 +5,6 @@ import dev.lossless.kafka.topics.ApplicationTopics;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,11 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DeadLetterSuffixTests {
 
-	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(LosslessKafkaAutoConfiguration.class, KafkaAutoConfiguration.class))
-		.withPropertyValues("spring.kafka.bootstrap-servers=127.0.0.1:1", "spring.kafka.listener.auto-startup=false",
-				"lossless.kafka.topics.timeout=200ms", "lossless.kafka.dlt.auto-create=false",
-				KafkaTestSupport.JOURNAL_DIRECTORY + "=" + KafkaTestSupport.newJournalDirectory());
+	private final ApplicationContextRunner contextRunner = KafkaTestSupport.starterContextRunner();
 
 	@ParameterizedTest(name = "suffix \"{0}\" is refused")
 	@ValueSource(strings = { "", " ", "/dlt", "-dlt!" })

@@ -1,16 +1,13 @@
 package dev.lossless.kafka.rules;
 
 import dev.lossless.kafka.KafkaTestSupport;
-import dev.lossless.kafka.autoconfigure.LosslessKafkaAutoConfiguration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,11 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ProducerSettingCombinationsTests {
 
-	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(LosslessKafkaAutoConfiguration.class, KafkaAutoConfiguration.class))
-		.withPropertyValues("spring.kafka.bootstrap-servers=127.0.0.1:1", "spring.kafka.listener.auto-startup=false",
-				"lossless.kafka.topics.timeout=200ms", "lossless.kafka.dlt.auto-create=false",
-				KafkaTestSupport.JOURNAL_DIRECTORY + "=" + KafkaTestSupport.newJournalDirectory());
+	private final ApplicationContextRunner contextRunner = KafkaTestSupport.starterContextRunner();
 
 	@ParameterizedTest(name = "{0} accepted as {1} accepts the idempotence Kafka turns off")
 	@CsvSource(delimiter = '|', textBlock = """
