@@ -23,9 +23,14 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import dev.lossless.kafka.autoconfigure.LosslessKafkaAutoConfiguration;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.awaitility.Awaitility.await;
@@ -97,6 +102,21 @@ public final class KafkaTestSupport {
 		String[] withJournal = Arrays.copyOf(properties, properties.length + 1);
 		withJournal[properties.length] = JOURNAL_DIRECTORY + "=" + newJournalDirectory();
 		return withJournal;
+	}
+
+	/**
+	 * Create a context runner with the starter and Spring Boot's Kafka
+	 * auto-configuration, brokers that do not answer, listeners that do not start and an
+	 * own send journal: for tests of wiring and startup rules.
+	 * @return the runner
+	 */
+	public static ApplicationContextRunner starterContextRunner() {
+		return new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(LosslessKafkaAutoConfiguration.class, KafkaAutoConfiguration.class))
+			.withPropertyValues("spring.kafka.bootstrap-servers=127.0.0.1:1",
+					"spring.kafka.listener.auto-startup=false", "lossless.kafka.topics.timeout=200ms",
+					"lossless.kafka.dlt.auto-create=false", JOURNAL_DIRECTORY + "=" + newJournalDirectory());
 	}
 
 	/**

@@ -49,6 +49,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.config.ContainerCustomizer;
@@ -82,6 +83,7 @@ import org.springframework.kafka.transaction.KafkaTransactionManager;
 @ConditionalOnClass({ KafkaTemplate.class, KafkaAutoConfiguration.class })
 @ConditionalOnBooleanProperty(name = "lossless.kafka.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LosslessKafkaProperties.class)
+@Import(LosslessKafkaTemplateOverridesConfiguration.class)
 public final class LosslessKafkaAutoConfiguration {
 
 	private final LosslessKafkaProperties properties;

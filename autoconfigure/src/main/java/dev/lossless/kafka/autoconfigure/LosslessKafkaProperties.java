@@ -8,6 +8,7 @@ import dev.lossless.kafka.rules.Enforcement;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.Assert;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -443,6 +444,12 @@ public class LosslessKafkaProperties {
 		}
 
 		public void setSuffix(String suffix) {
+			// an empty suffix would make every topic its own dead-letter topic; the
+			// characters are those Kafka allows in a topic name
+			Assert.isTrue(suffix.matches("[a-zA-Z0-9._-]+"),
+					() -> "lossless.kafka.dlt.suffix '" + suffix + "' cannot name a dead-letter topic: it must be "
+							+ "non-empty and use only the characters Kafka allows in topic names (a-z, A-Z, 0-9, '.', "
+							+ "'_', '-')");
 			this.suffix = suffix;
 		}
 

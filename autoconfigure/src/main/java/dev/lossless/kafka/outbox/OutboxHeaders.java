@@ -49,25 +49,57 @@ final class OutboxHeaders {
 		return buffer.array();
 	}
 
+	/**
+	 * Decode headers written by {@link #encode(Iterable)}.
+	 * @param encoded the encoded headers
+	 * @return the headers
+	 * @throws IllegalArgumentException if the bytes are not encoded headers: a count or
+	 * length that the bytes cannot hold
+	 */
 	static List<Header> decode(byte @Nullable [] encoded) {
 		if (encoded == null || encoded.length == 0) {
 			return new ArrayList<>();
 		}
 		ByteBuffer buffer = ByteBuffer.wrap(encoded);
-		int count = buffer.getInt();
+		// each stored length is checked against the bytes left before it is allocated, so
+		// that an absurd one fails the row, not the relay; a header takes at least 8
+		// bytes
+		int count = readInt(buffer, "header count");
+		if (count < 0 || count > buffer.remaining() / 8) {
+			throw corrupt("header count " + count, buffer);
+		}
 		List<Header> headers = new ArrayList<>(count + 2);
 		for (int i = 0; i < count; i++) {
-			byte[] key = new byte[buffer.getInt()];
-			buffer.get(key);
-			int length = buffer.getInt();
-			byte[] value = null;
-			if (length >= 0) {
-				value = new byte[length];
-				buffer.get(value);
-			}
+			byte[] key = bytes(buffer, readInt(buffer, "key length"), "key length");
+			int valueLength = readInt(buffer, "value length");
+			byte[] value = (valueLength != -1) ? bytes(buffer, valueLength, "value length") : null;
 			headers.add(new RecordHeader(new String(key, StandardCharsets.UTF_8), value));
 		}
+		if (buffer.hasRemaining()) {
+			throw corrupt(buffer.remaining() + " byte(s) after the last header", buffer);
+		}
 		return headers;
+	}
+
+	private static int readInt(ByteBuffer buffer, String what) {
+		if (buffer.remaining() < 4) {
+			throw corrupt(what + " missing", buffer);
+		}
+		return buffer.getInt();
+	}
+
+	private static byte[] bytes(ByteBuffer buffer, int length, String what) {
+		if (length < 0 || length > buffer.remaining()) {
+			throw corrupt(what + " " + length, buffer);
+		}
+		byte[] bytes = new byte[length];
+		buffer.get(bytes);
+		return bytes;
+	}
+
+	private static IllegalArgumentException corrupt(String what, ByteBuffer buffer) {
+		return new IllegalArgumentException(
+				"Outbox row has corrupt headers: " + what + " at byte " + buffer.position() + " of " + buffer.limit());
 	}
 
 }

@@ -25,6 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RetriableException;
 import org.jspecify.annotations.Nullable;
@@ -310,9 +311,15 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 				futures.add(null);
 				continue;
 			}
+			ProducerRecord<byte[], byte[]> record = decode(row);
+			if (record == null) {
+				failedLanes.add(row.lane());
+				futures.add(null);
+				continue;
+			}
 			Future<RecordMetadata> future;
 			try {
-				future = producer.send(row.toProducerRecord(), (metadata, exception) -> {
+				future = producer.send(record, (metadata, exception) -> {
 					if (exception != null) {
 						failedLanes.add(row.lane());
 					}
@@ -450,6 +457,27 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+			return null;
+		}
+	}
+
+	/**
+	 * Decode a row, or record why it cannot be: a row that can never be sent holds up its
+	 * lane (rows of a key are never sent past an earlier one) but not the relay, and is
+	 * not a failed round (no back-off for the other lanes).
+	 */
+	private @Nullable ProducerRecord<byte[], byte[]> decode(OutboxRow row) {
+		try {
+			return row.toProducerRecord();
+		}
+		catch (IllegalArgumentException ex) {
+			if (row.attempts() == 0) {
+				logger.error("Outbox row " + row.id() + " (topic '" + row.topic() + "', message id " + row.messageId()
+						+ ") cannot be published and holds up its lane until it is repaired or deleted: "
+						+ ex.getMessage());
+			}
+			failed(row.id(), row.topic(), ex);
+			this.store.recordFailure(row.id(), ex.toString());
 			return null;
 		}
 	}

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.producer.Partitioner;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.PartitionInfo;
@@ -59,6 +60,15 @@ final class LosslessProducer<K, V> implements Producer<K, V> {
 
 	private volatile boolean unresolvedLogged;
 
+	/**
+	 * A send of the current transaction that failed before the client saw it: the client
+	 * cannot know, so this producer refuses the commit as the client does for its own
+	 * failed sends.
+	 */
+	private volatile @Nullable Exception failedInTransaction;
+
+	private volatile boolean inTransaction;
+
 	LosslessProducer(Producer<K, V> delegate, @Nullable ProducerSequences sequences, PartitionResolver partitions,
 			@Nullable Partitioner partitioner, @Nullable SendFallback fallback) {
 		this.delegate = delegate;
@@ -86,6 +96,9 @@ final class LosslessProducer<K, V> implements Producer<K, V> {
 		}
 		catch (ApiException ex) {
 			// as the client does when it cannot choose a partition: fail the send
+			if (this.inTransaction) {
+				this.failedInTransaction = ex;
+			}
 			Exception reported = failed(record, ex);
 			if (callback != null) {
 				callback.onCompletion(null, reported);
@@ -125,6 +138,8 @@ final class LosslessProducer<K, V> implements Producer<K, V> {
 	@Override
 	public void beginTransaction() {
 		this.delegate.beginTransaction();
+		this.failedInTransaction = null;
+		this.inTransaction = true;
 		if (this.sequences != null) {
 			this.sequences.beginTransaction();
 		}
@@ -138,7 +153,14 @@ final class LosslessProducer<K, V> implements Producer<K, V> {
 
 	@Override
 	public void commitTransaction() {
+		Exception failed = this.failedInTransaction;
+		if (failed != null) {
+			// the client throws for its own failed sends too; the caller aborts
+			throw new KafkaException("Cannot commit the transaction: one of its sends failed before it reached the "
+					+ "Kafka client (" + failed + "); abort it", failed);
+		}
 		this.delegate.commitTransaction();
+		this.inTransaction = false;
 		if (this.sequences != null) {
 			this.sequences.commitTransaction();
 		}
@@ -150,6 +172,8 @@ final class LosslessProducer<K, V> implements Producer<K, V> {
 			this.delegate.abortTransaction();
 		}
 		finally {
+			this.inTransaction = false;
+			this.failedInTransaction = null;
 			if (this.sequences != null) {
 				this.sequences.abortTransaction();
 			}

@@ -39,10 +39,11 @@ public final class LosslessProducerFactoryCustomizer implements DefaultKafkaProd
 		if (!this.stampSequences && this.journal == null) {
 			return;
 		}
-		ApplicationSerializers serializers = new ApplicationSerializers(producerFactory);
-		SendFallback fallback = (this.journal != null)
-				? new JournalingSendFallback(this.journal, serializers, this.appended) : null;
-		new LosslessProducerPostProcessor(producerFactory, serializers, this.stampSequences, fallback).register();
+		SendJournal journal = this.journal;
+		// a copy of the factory with other serializers journals with its own
+		new LosslessProducerPostProcessor(producerFactory, this.stampSequences, (serializers) -> (journal != null)
+				? new JournalingSendFallback(journal, serializers, this.appended) : null)
+			.register();
 	}
 
 }

@@ -1,6 +1,8 @@
 package dev.lossless.kafka.producer;
 
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import dev.lossless.kafka.sequence.ProducerSequences;
 import org.apache.kafka.clients.producer.Partitioner;
@@ -27,16 +29,19 @@ public final class LosslessProducerPostProcessor implements ProducerPostProcesso
 
 	private final boolean stamp;
 
+	private final Function<ApplicationSerializers, @Nullable SendFallback> fallbacks;
+
 	private final @Nullable SendFallback fallback;
 
 	private final ApplicationSerializers serializers;
 
-	LosslessProducerPostProcessor(DefaultKafkaProducerFactory<?, ?> factory, ApplicationSerializers serializers,
-			boolean stamp, @Nullable SendFallback fallback) {
+	LosslessProducerPostProcessor(DefaultKafkaProducerFactory<?, ?> factory, boolean stamp,
+			Function<ApplicationSerializers, @Nullable SendFallback> fallbacks) {
 		this.factory = factory;
 		this.stamp = stamp;
-		this.fallback = fallback;
-		this.serializers = serializers;
+		this.fallbacks = fallbacks;
+		this.serializers = new ApplicationSerializers(factory);
+		this.fallback = fallbacks.apply(this.serializers);
 	}
 
 	/**
@@ -45,7 +50,30 @@ public final class LosslessProducerPostProcessor implements ProducerPostProcesso
 	 * @return the post-processor
 	 */
 	public static LosslessProducerPostProcessor stamping(DefaultKafkaProducerFactory<?, ?> factory) {
-		return new LosslessProducerPostProcessor(factory, new ApplicationSerializers(factory), true, null);
+		return new LosslessProducerPostProcessor(factory, true, (serializers) -> null);
+	}
+
+	/**
+	 * Bind the starter's post-processors that a factory got by copy (spring-kafka copies
+	 * them by reference into a factory with configuration overrides, for example for a
+	 * {@code KafkaTemplate} with overrides) to that factory, so that its producers choose
+	 * partitions, stamp and journal with its own serializers, partitioner and
+	 * transactions.
+	 * @param factory the factory
+	 * @return whether a post-processor was bound again
+	 * @since 0.2.0
+	 */
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	public static boolean bindCopiesTo(DefaultKafkaProducerFactory<?, ?> factory) {
+		boolean bound = false;
+		for (Object postProcessor : List.copyOf(factory.getPostProcessors())) {
+			if (postProcessor instanceof LosslessProducerPostProcessor lossless && lossless.factory != factory) {
+				((DefaultKafkaProducerFactory) factory).removePostProcessor(lossless);
+				new LosslessProducerPostProcessor(factory, lossless.stamp, lossless.fallbacks).register();
+				bound = true;
+			}
+		}
+		return bound;
 	}
 
 	/**

@@ -3,6 +3,7 @@ package dev.lossless.kafka.rules;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.kafka.core.ConsumerFactory;
@@ -44,13 +45,21 @@ public record ClientSettings(String kind, String name, Map<String, Object> confi
 	}
 
 	/**
-	 * Return the settings of a producer factory.
+	 * Return the settings of a producer factory, with the {@code transactional.id} its
+	 * transaction id prefix gives its producers.
 	 * @param name the bean name
 	 * @param factory the factory
 	 * @return the settings
 	 */
 	public static ClientSettings of(String name, ProducerFactory<?, ?> factory) {
-		return new ClientSettings(PRODUCER, name, configurationOf(factory));
+		Map<String, Object> configs = configurationOf(factory);
+		String prefix = factory.getTransactionIdPrefix();
+		if (prefix != null && !configs.containsKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG)) {
+			// spring-kafka gives each producer a transactional.id made of the prefix
+			configs = new LinkedHashMap<>(configs);
+			configs.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, prefix + "*");
+		}
+		return new ClientSettings(PRODUCER, name, configs);
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 import dev.lossless.kafka.topics.TopicState;
 import dev.lossless.kafka.topics.TopicState.Setting;
@@ -32,7 +33,13 @@ public final class DurabilityRules {
 
 	private static final String ACKS_ALL = "all";
 
-	private static final int MAX_IN_FLIGHT_FOR_ORDERING = 5;
+	/**
+	 * The most requests in flight an idempotent producer may have (Kafka's
+	 * {@code MAX_IN_FLIGHT_REQUESTS_FOR_IDEMPOTENCE}, which is not public).
+	 */
+	private static final int MAX_IN_FLIGHT_FOR_IDEMPOTENCE = 5;
+
+	private static final Map<String, Object> KAFKA_PRODUCER_DEFAULTS = ProducerConfig.configDef().defaultValues();
 
 	private static final String DEFAULT_DEAD_LETTER_SUFFIX = "-dlt";
 
@@ -167,7 +174,7 @@ public final class DurabilityRules {
 				"Remove the setting, or set spring.kafka.producer.acks=all.", (settings) -> {
 					String acks = settings.get(ProducerConfig.ACKS_CONFIG);
 					if (acks == null) {
-						return new Reading(true, "all (Kafka default)");
+						return new Reading(true, kafkaDefault(ProducerConfig.ACKS_CONFIG) + " (Kafka default)");
 					}
 					return new Reading(isAcksAll(acks), acks);
 				});
@@ -181,14 +188,21 @@ public final class DurabilityRules {
 						+ "(idempotence needs acks=all, retries > 0 and at most 5 requests in flight).",
 				(settings) -> {
 					String explicit = settings.get(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG);
+					String refusal = clientRefusal(settings);
+					if (refusal != null) {
+						return new Reading(false, (explicit != null) ? explicit : "true (Kafka default)", null,
+								refusal);
+					}
 					if (explicit != null) {
 						return new Reading(Boolean.parseBoolean(explicit), explicit);
 					}
-					String conflict = idempotenceConflict(settings);
+					Conflict conflict = implicitConflict(settings);
 					if (conflict != null) {
-						return new Reading(false, "false (turned off implicitly by " + conflict + ")");
+						return new Reading(false, "false (turned off implicitly by " + conflict.setting() + ")",
+								conflict.ruleId(), null);
 					}
-					return new Reading(true, "true (Kafka default)");
+					return new Reading(true,
+							kafkaDefault(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG) + " (Kafka default)");
 				});
 	}
 
@@ -201,7 +215,7 @@ public final class DurabilityRules {
 				(settings) -> {
 					String retries = settings.get(ProducerConfig.RETRIES_CONFIG);
 					if (retries == null) {
-						return new Reading(true, Integer.MAX_VALUE + " (Kafka default)");
+						return new Reading(true, kafkaDefault(ProducerConfig.RETRIES_CONFIG) + " (Kafka default)");
 					}
 					return new Reading(Integer.parseInt(retries) > 0, retries);
 				});
@@ -209,7 +223,7 @@ public final class DurabilityRules {
 
 	private static Rule<ClientSettings> producerMaxInFlight() {
 		return new Rule<>("producer.max-in-flight", Stage.PRODUCER,
-				ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "<= " + MAX_IN_FLIGHT_FOR_ORDERING,
+				ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "<= " + MAX_IN_FLIGHT_FOR_IDEMPOTENCE,
 				"With more than 5 requests in flight the producer cannot be idempotent, so a retried batch can land "
 						+ "behind a later one, or twice.",
 				"Remove the setting, or set spring.kafka.producer.properties[max.in.flight.requests.per.connection] "
@@ -217,9 +231,10 @@ public final class DurabilityRules {
 				(settings) -> {
 					String inFlight = settings.get(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
 					if (inFlight == null) {
-						return new Reading(true, MAX_IN_FLIGHT_FOR_ORDERING + " (Kafka default)");
+						return new Reading(true, kafkaDefault(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION)
+								+ " (Kafka default)");
 					}
-					return new Reading(Integer.parseInt(inFlight) <= MAX_IN_FLIGHT_FOR_ORDERING, inFlight);
+					return new Reading(Integer.parseInt(inFlight) <= MAX_IN_FLIGHT_FOR_IDEMPOTENCE, inFlight);
 				});
 	}
 
@@ -461,25 +476,73 @@ public final class DurabilityRules {
 
 	/**
 	 * Return the setting that turns idempotence off implicitly when
-	 * {@code enable.idempotence} is not set.
+	 * {@code enable.idempotence} is not set. In Kafka 4.2 only {@code acks} other than
+	 * {@code all} and {@code retries=0} do; more than 5 requests in flight make the
+	 * client refuse the settings instead (see {@link #clientRefusal(ClientSettings)}).
 	 * @param settings the producer settings
 	 * @return the conflicting setting as {@code key=value}, or {@code null} when
 	 * idempotence stays on
 	 */
 	public static @Nullable String idempotenceConflict(ClientSettings settings) {
-		String acks = settings.get(ProducerConfig.ACKS_CONFIG);
-		if (acks != null && !isAcksAll(acks)) {
-			return "acks=" + acks;
+		Conflict conflict = implicitConflict(settings);
+		return (conflict != null) ? conflict.setting() : null;
+	}
+
+	/**
+	 * Return why the Kafka client refuses these producer settings with a
+	 * {@code ConfigException} when it creates a producer, as Kafka 4.2's
+	 * {@code ProducerConfig} does: idempotence asked for explicitly with {@code acks}
+	 * other than {@code all} or {@code retries=0}; idempotence (explicit or by default)
+	 * with more than 5 requests in flight; a {@code transactional.id} without
+	 * idempotence.
+	 * @param settings the producer settings
+	 * @return why the client refuses them, or {@code null} when it accepts them
+	 */
+	public static @Nullable String clientRefusal(ClientSettings settings) {
+		String explicit = settings.get(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG);
+		boolean idempotent = (explicit != null) ? Boolean.parseBoolean(explicit)
+				: Boolean.parseBoolean(kafkaDefault(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG));
+		String refusal = "Kafka's client throws a ConfigException when it creates the producer: ";
+		String transactionalId = settings.get(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+		if (idempotent) {
+			Conflict conflict = implicitConflict(settings);
+			if (conflict != null && explicit != null) {
+				// spring-kafka sets enable.idempotence=true for a transaction id prefix
+				return refusal + "enable.idempotence=true with " + conflict.setting()
+						+ ((transactionalId != null) ? " (spring-kafka turns idempotence on for producers with a "
+								+ "transactional.id; transactions need acks=all and retries > 0)." : ".");
+			}
+			String inFlight = settings.get(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
+			if (inFlight != null && Integer.parseInt(inFlight) > MAX_IN_FLIGHT_FOR_IDEMPOTENCE) {
+				return refusal + "max.in.flight.requests.per.connection=" + inFlight + " with idempotence "
+						+ ((explicit != null) ? "(enable.idempotence=true)" : "(on by Kafka default)")
+						+ "; set it to at most 5, or set enable.idempotence=false explicitly.";
+			}
+			idempotent = conflict == null;
 		}
-		String retries = settings.get(ProducerConfig.RETRIES_CONFIG);
-		if (retries != null && Integer.parseInt(retries) == 0) {
-			return "retries=0";
-		}
-		String inFlight = settings.get(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
-		if (inFlight != null && Integer.parseInt(inFlight) > MAX_IN_FLIGHT_FOR_ORDERING) {
-			return "max.in.flight.requests.per.connection=" + inFlight;
+		if (!idempotent && transactionalId != null) {
+			return refusal + "a transactional.id (" + transactionalId + ") without idempotence ("
+					+ ((explicit != null) ? "enable.idempotence=" + explicit
+							: "turned off by " + idempotenceConflict(settings))
+					+ "); transactions need acks=all, retries > 0 and idempotence.";
 		}
 		return null;
+	}
+
+	private static @Nullable Conflict implicitConflict(ClientSettings settings) {
+		String retries = settings.get(ProducerConfig.RETRIES_CONFIG);
+		if (retries != null && Integer.parseInt(retries) == 0) {
+			return new Conflict("producer.retries", "retries=0");
+		}
+		String acks = settings.get(ProducerConfig.ACKS_CONFIG);
+		if (acks != null && !isAcksAll(acks)) {
+			return new Conflict("producer.acks", "acks=" + acks);
+		}
+		return null;
+	}
+
+	private static String kafkaDefault(String key) {
+		return String.valueOf(KAFKA_PRODUCER_DEFAULTS.get(key));
 	}
 
 	private static boolean isErrorHandling(@Nullable String deserializer) {
@@ -488,6 +551,13 @@ public final class DurabilityRules {
 
 	private static String shortName(@Nullable String className) {
 		return (className != null) ? ClassUtils.getShortName(className) : "none";
+	}
+
+	/**
+	 * A setting that turns idempotence off implicitly, and the rule that judges it.
+	 */
+	private record Conflict(String ruleId, String setting) {
+
 	}
 
 }

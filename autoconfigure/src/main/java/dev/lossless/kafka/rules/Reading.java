@@ -1,14 +1,29 @@
 package dev.lossless.kafka.rules;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What a rule read from its subject: the actual value, described for people, and whether
  * it is safe.
  *
  * @param safe whether the value satisfies the rule
  * @param actual the actual value, with a note where it is a default
+ * @param impliedBy the id of the rule whose setting made this value (accepting that
+ * rule's risk accepts this one), or {@code null}
+ * @param clientRefusal why the Kafka client refuses the settings outright, so that no
+ * acceptance can help, or {@code null}
  * @author Lossless Kafka team
  * @since 0.1.0
  */
-public record Reading(boolean safe, String actual) {
+public record Reading(boolean safe, String actual, @Nullable String impliedBy, @Nullable String clientRefusal) {
+
+	/**
+	 * Create a reading that no other rule implies and the client accepts.
+	 * @param safe whether the value satisfies the rule
+	 * @param actual the actual value
+	 */
+	public Reading(boolean safe, String actual) {
+		this(safe, actual, null, null);
+	}
 
 }

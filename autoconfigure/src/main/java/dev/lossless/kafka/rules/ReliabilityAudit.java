@@ -240,14 +240,28 @@ public final class ReliabilityAudit {
 		catch (RuntimeException ex) {
 			reading = new Reading(false, "unreadable (" + ex.getMessage() + ")");
 		}
-		Verdict verdict = reading.safe() ? Verdict.PASS
-				: (this.acceptedRisks.accepts(rule.getId(), name) ? Verdict.ACCEPTED : Verdict.FAIL);
-		return result(rule, name, reading, verdict, origin.apply(subject));
+		return result(rule, name, reading, verdict(rule, name, reading), origin.apply(subject));
+	}
+
+	private Verdict verdict(Rule<?> rule, String name, Reading reading) {
+		if (reading.safe()) {
+			return Verdict.PASS;
+		}
+		if (reading.clientRefusal() != null) {
+			// the client would refuse to start: an accepted risk cannot make it work
+			return Verdict.FAIL;
+		}
+		String impliedBy = reading.impliedBy();
+		boolean accepted = this.acceptedRisks.accepts(rule.getId(), name)
+				|| (impliedBy != null && this.acceptedRisks.accepts(impliedBy, name));
+		return accepted ? Verdict.ACCEPTED : Verdict.FAIL;
 	}
 
 	private RuleResult result(Rule<?> rule, String subject, Reading reading, Verdict verdict, String origin) {
-		return new RuleResult(rule.getId(), rule.getStage(), subject, rule.getSetting(), rule.getExpected(),
-				reading.actual(), verdict, origin, rule.getRationale(), rule.getRemedy());
+		String actual = (reading.impliedBy() != null) ? reading.actual() + ", implied by " + reading.impliedBy()
+				: reading.actual();
+		return new RuleResult(rule.getId(), rule.getStage(), subject, rule.getSetting(), rule.getExpected(), actual,
+				verdict, origin, rule.getRationale(), rule.getRemedy(), reading.clientRefusal());
 	}
 
 	private String originOf(TopicState topic, String setting) {

@@ -29,7 +29,13 @@ final class ViolationDescriptions {
 		return "  [" + violation.id() + "] " + violation.setting() + " = " + violation.actual() + " on "
 				+ subjectOf(violation) + newLine + "      expected: " + violation.expected() + newLine
 				+ "      set by:   " + violation.origin() + newLine + "      why:      " + violation.rationale()
-				+ newLine;
+				+ newLine + refusal(violation);
+	}
+
+	private static String refusal(RuleResult violation) {
+		String refusal = violation.clientRefusal();
+		return (refusal != null) ? "      refused:  " + refusal + " No producer can be created with these "
+				+ "settings, so accepting the risk cannot help." + System.lineSeparator() : "";
 	}
 
 	static String action(List<RuleResult> violations) {
@@ -38,7 +44,15 @@ final class ViolationDescriptions {
 		for (RuleResult violation : violations) {
 			action.append("  [").append(violation.id()).append("] ").append(violation.remedy()).append(newLine);
 		}
-		RuleResult first = violations.get(0);
+		List<RuleResult> acceptable = violations.stream()
+			.filter((violation) -> violation.clientRefusal() == null)
+			.toList();
+		if (acceptable.isEmpty()) {
+			return action.append(newLine)
+				.append("Kafka's client refuses these settings together: change them; they cannot be accepted.")
+				.toString();
+		}
+		RuleResult first = acceptable.get(0);
 		action.append(newLine)
 			.append("To accept a risk knowingly, name it in lossless.kafka.accepted-risks, for every subject (")
 			.append("lossless.kafka.accepted-risks=")

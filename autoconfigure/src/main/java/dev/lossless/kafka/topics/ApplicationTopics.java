@@ -63,7 +63,9 @@ public final class ApplicationTopics {
 				Arrays.stream(properties.getTopicPartitions()).map(TopicPartitionOffset::getTopic).forEach(topics::add);
 			}
 		}
-		topics.removeIf(this::isDeadLetterTopic);
+		// a listener on a dead-letter topic dead-letters too: its own dead-letter topic
+		// is
+		// audited and created
 		return topics;
 	}
 

@@ -231,7 +231,6 @@ class LosslessKafkaAutoConfigurationTests {
 					spring.kafka.producer.acks=1                                                | producer.acks,producer.idempotence
 					spring.kafka.producer.properties.enable.idempotence=false                   | producer.idempotence
 					spring.kafka.producer.retries=0                                             | producer.retries,producer.idempotence
-					spring.kafka.producer.properties.max.in.flight.requests.per.connection=6    | producer.max-in-flight,producer.idempotence
 					spring.kafka.consumer.enable-auto-commit=true                               | consumer.auto-commit
 					spring.kafka.consumer.auto-offset-reset=latest                              | consumer.auto-offset-reset
 					spring.kafka.consumer.isolation-level=read_uncommitted                      | consumer.isolation-level

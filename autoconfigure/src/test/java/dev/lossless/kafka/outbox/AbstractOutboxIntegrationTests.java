@@ -1,5 +1,6 @@
 package dev.lossless.kafka.outbox;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -332,6 +333,44 @@ abstract class AbstractOutboxIntegrationTests {
 	}
 
 	@Test
+	void aCorruptRowFailsAloneWithAClearErrorAndTheRelayGoesOn() {
+		String topic = createTopic(3);
+		JdbcTemplate jdbc = jdbc();
+		UUID corrupt = null;
+		try (ConfigurableApplicationContext application = run()) {
+			OrderService orders = application.getBean(OrderService.class);
+			corrupt = orders.placeCorrupt(topic, "corrupt", "value");
+			orders.placeAll(topic,
+					IntStream.range(0, 20).mapToObj((i) -> new String[] { "key-" + i, "value-" + i }).toList());
+			Integer lane = jdbc.queryForObject("SELECT lane FROM lossless_outbox WHERE message_id = ?", Integer.class,
+					corrupt.toString());
+			String corruptId = corrupt.toString();
+			await().atMost(WAIT).untilAsserted(() -> {
+				assertThat(pendingOutside(topic, lane)).as("rows of the other lanes").isZero();
+				assertThat(jdbc.queryForObject("SELECT last_error FROM lossless_outbox WHERE message_id = ?",
+						String.class, corruptId))
+					.contains("corrupt headers");
+			});
+			// the relay still runs: later rows are published too
+			orders.placeAll(topic,
+					IntStream.range(20, 30).mapToObj((i) -> new String[] { "key-" + i, "value-" + i }).toList());
+			await().atMost(WAIT)
+				.untilAsserted(
+						() -> assertThat(pendingOutside(topic, lane)).as("later rows of the other lanes").isZero());
+			assertThat(sentAt(corrupt)).isNull();
+			Health health = health(application);
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(String.valueOf(health.getDetails().get("lastFailure"))).contains("corrupt headers");
+		}
+		finally {
+			if (corrupt != null) {
+				// the operator's remedy; the other tests share the table
+				jdbc.update("DELETE FROM lossless_outbox WHERE message_id = ?", corrupt.toString());
+			}
+		}
+	}
+
+	@Test
 	void sentRowsAreDeletedAfterTheirRetention() {
 		String topic = createTopic(1);
 		try (ConfigurableApplicationContext application = run("lossless.kafka.outbox.cleanup.retention=5s",
@@ -349,6 +388,12 @@ abstract class AbstractOutboxIntegrationTests {
 		Long count = jdbc().queryForObject("SELECT COUNT(*) FROM lossless_outbox WHERE message_id = ?", Long.class,
 				messageId.toString());
 		return (count != null) ? count : 0;
+	}
+
+	private Long pendingOutside(String topic, Integer lane) {
+		return jdbc().queryForObject(
+				"SELECT COUNT(*) FROM lossless_outbox WHERE topic = ? AND sent_at IS NULL AND lane <> ?", Long.class,
+				topic, lane);
 	}
 
 	private Object sentAt(UUID messageId) {
@@ -444,6 +489,15 @@ abstract class AbstractOutboxIntegrationTests {
 			for (String[] keyAndValue : keysAndValues) {
 				this.outbox.publish(topic, keyAndValue[0], keyAndValue[1]);
 			}
+		}
+
+		@Transactional
+		public UUID placeCorrupt(String topic, String key, String value) {
+			UUID id = place(topic, key, value);
+			// one header whose key claims Integer.MAX_VALUE bytes
+			byte[] corrupt = ByteBuffer.allocate(8).putInt(1).putInt(Integer.MAX_VALUE).array();
+			this.jdbc.update("UPDATE lossless_outbox SET headers = ? WHERE message_id = ?", corrupt, id.toString());
+			return id;
 		}
 
 		@Transactional

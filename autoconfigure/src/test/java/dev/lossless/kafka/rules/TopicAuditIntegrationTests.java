@@ -146,6 +146,23 @@ class TopicAuditIntegrationTests {
 		}
 	}
 
+	@Test
+	void listenerOnADeadLetterTopicGetsItsOwnDeadLetterTopicAuditedAndCreated() throws Exception {
+		String topic = KafkaTestSupport.unique("redrive") + "-dlt";
+		cluster.createTopic(topic, 2, (short) 3, Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2"));
+		try (ConfigurableApplicationContext context = run(topic); Admin admin = cluster.createAdmin()) {
+			assertThat(admin.describeTopics(List.of(topic + "-dlt"))
+				.allTopicNames()
+				.get()
+				.get(topic + "-dlt")
+				.partitions()).hasSize(2);
+			AuditReport report = context.getBean(ReliabilityAudit.class).auditTopics();
+			assertThat(report.results()).extracting(RuleResult::subject).containsOnly(topic, topic + "-dlt");
+			assertThat(report.results()).hasSize(8)
+				.allSatisfy((result) -> assertThat(result.status()).isEqualTo(Verdict.PASS));
+		}
+	}
+
 	private static ConfigurableApplicationContext run(String listenerTopic, String... extraProperties) {
 		List<String> properties = new ArrayList<>(
 				List.of("spring.kafka.bootstrap-servers=" + cluster.bootstrapServers(),

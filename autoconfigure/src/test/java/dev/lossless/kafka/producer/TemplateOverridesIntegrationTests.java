@@ -1,0 +1,126 @@
+package dev.lossless.kafka.producer;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import dev.lossless.kafka.KafkaTestSupport;
+import dev.lossless.kafka.rules.RuleResult;
+import dev.lossless.kafka.rules.UnsafeKafkaSettingsException;
+import dev.lossless.kafka.sequence.SequenceStamp;
+import dev.lossless.kafka.testcluster.EmbeddedKafkaCluster;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.IntegerSerializer;
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+/**
+ * A {@link KafkaTemplate} bean built with configuration overrides: judged by the rules,
+ * and its records stamped with its own serializers.
+ */
+class TemplateOverridesIntegrationTests {
+
+	private static EmbeddedKafkaCluster cluster;
+
+	private final ApplicationContextRunner contextRunner = KafkaTestSupport.starterContextRunner();
+
+	@BeforeAll
+	static void startCluster() {
+		cluster = EmbeddedKafkaCluster.builder().brokers(1).start();
+	}
+
+	@AfterAll
+	static void stopCluster() {
+		cluster.close();
+	}
+
+	@Test
+	void templateBeanWithAnUnsafeOverrideIsRefusedAtStartup() {
+		this.contextRunner.withUserConfiguration(AcksOneTemplate.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().isInstanceOf(UnsafeKafkaSettingsException.class);
+			UnsafeKafkaSettingsException failure = (UnsafeKafkaSettingsException) context.getStartupFailure()
+				.getCause();
+			assertThat(failure.getViolations()).extracting(RuleResult::id, RuleResult::subject)
+				.containsExactlyInAnyOrder(tuple("producer.acks", "fastTemplate"),
+						tuple("producer.idempotence", "fastTemplate"));
+			// the starter's factory asks for idempotence, which Kafka refuses with acks=1
+			assertThat(failure.getViolations()).filteredOn((violation) -> violation.id().equals("producer.idempotence"))
+				.singleElement()
+				.satisfies((violation) -> assertThat(violation.clientRefusal()).contains("acks=1"));
+		});
+	}
+
+	@Test
+	void templateBeanWithAnUnsafeOverrideStartsWhenItsRisksAreAcceptedForIt() {
+		this.contextRunner.withUserConfiguration(AcksOneTemplate.class)
+			.withPropertyValues("test.idempotence=false",
+					"lossless.kafka.accepted-risks=producer.acks:fastTemplate,producer.idempotence:fastTemplate")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void templateBeanWithItsOwnKeySerializerStampsAndPartitionsWithIt() throws Exception {
+		String topic = KafkaTestSupport.unique("overrides");
+		cluster.createTopic(topic, 3, (short) 1, Map.of());
+		try (ConfigurableApplicationContext context = KafkaTestSupport.run(IntegerKeysApplication.class,
+				KafkaTestSupport.withOwnJournal("spring.kafka.bootstrap-servers=" + cluster.bootstrapServers()))) {
+			@SuppressWarnings("unchecked")
+			KafkaTemplate<Integer, String> template = context.getBean("integerKeys", KafkaTemplate.class);
+			template.send(topic, 42, "answer").get(30, TimeUnit.SECONDS);
+		}
+		List<ConsumerRecord<byte[], byte[]>> records = KafkaTestSupport.readAll(cluster.bootstrapServers(), topic, 1);
+		assertThat(records).singleElement().satisfies((record) -> {
+			assertThat(record.headers().lastHeader(SequenceStamp.HEADER)).as("sequence stamp").isNotNull();
+			byte[] key = new IntegerSerializer().serialize(topic, 42);
+			assertThat(record.partition()).isEqualTo(Utils.toPositive(Utils.murmur2(key)) % 3);
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class AcksOneTemplate {
+
+		@Bean
+		KafkaTemplate<Object, Object> fastTemplate(ProducerFactory<Object, Object> producerFactory,
+				Environment environment) {
+			Map<String, Object> overrides = new HashMap<>(Map.of(ProducerConfig.ACKS_CONFIG, "1"));
+			String idempotence = environment.getProperty("test.idempotence");
+			if (idempotence != null) {
+				overrides.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, idempotence);
+			}
+			return new KafkaTemplate<>(producerFactory, overrides);
+		}
+
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class IntegerKeysApplication {
+
+		@Bean
+		@SuppressWarnings({ "unchecked", "rawtypes" })
+		KafkaTemplate<Integer, String> integerKeys(ProducerFactory<Object, Object> producerFactory) {
+			return new KafkaTemplate<>((ProducerFactory) producerFactory,
+					Map.of(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, IntegerSerializer.class));
+		}
+
+	}
+
+}
