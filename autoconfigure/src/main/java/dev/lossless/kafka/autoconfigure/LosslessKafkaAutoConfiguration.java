@@ -13,6 +13,7 @@ import dev.lossless.kafka.consumer.ConsumerOffsetsMonitor;
 import dev.lossless.kafka.consumer.DurableConsumerCustomizer;
 import dev.lossless.kafka.consumer.ListenerConsumerGroups;
 import dev.lossless.kafka.consumer.DurableContainerCustomizer;
+import dev.lossless.kafka.consumer.LostOffsets;
 import dev.lossless.kafka.consumer.RebalanceListener;
 import dev.lossless.kafka.consumer.RecoveryListener;
 import dev.lossless.kafka.producer.DurableProducerCustomizer;
@@ -45,6 +46,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.config.ContainerCustomizer;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
@@ -76,6 +78,7 @@ import org.springframework.kafka.transaction.KafkaTransactionManager;
 @ConditionalOnClass({ KafkaTemplate.class, KafkaAutoConfiguration.class })
 @ConditionalOnBooleanProperty(name = "lossless.kafka.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LosslessKafkaProperties.class)
+@Import(LosslessKafkaDetectionConfiguration.class)
 public final class LosslessKafkaAutoConfiguration {
 
 	private final LosslessKafkaProperties properties;
@@ -141,9 +144,10 @@ public final class LosslessKafkaAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(ContainerCustomizer.class)
-	DurableContainerCustomizer losslessContainerCustomizer(ObjectProvider<SequenceChecker> sequenceChecker) {
+	DurableContainerCustomizer losslessContainerCustomizer(ObjectProvider<SequenceChecker> sequenceChecker,
+			ObjectProvider<LostOffsets> lostOffsets) {
 		return new DurableContainerCustomizer(this.properties.getConsumer().getShutdownTimeout(),
-				sequenceChecker.getIfAvailable());
+				sequenceChecker.getIfAvailable(), lostOffsets.getIfAvailable());
 	}
 
 	@Bean

@@ -10,6 +10,7 @@ import dev.lossless.kafka.actuate.ProducerHealthIndicator;
 import dev.lossless.kafka.actuate.SequenceHealthIndicator;
 import dev.lossless.kafka.actuate.TopicsHealthIndicator;
 import dev.lossless.kafka.consumer.ConsumerOffsetsMonitor;
+import dev.lossless.kafka.consumer.LostOffsets;
 import dev.lossless.kafka.consumer.RecoveryListener;
 import dev.lossless.kafka.outbox.OutboxMonitor;
 import dev.lossless.kafka.producer.SendJournalReplayer;
@@ -50,7 +51,8 @@ public final class LosslessKafkaHealthAutoConfiguration {
 			ObjectProvider<SendJournalStore> journal, ObjectProvider<SendJournalReplayer> replayer,
 			ObjectProvider<RecoveryListener> recovery, ObjectProvider<KafkaListenerEndpointRegistry> registry,
 			ObjectProvider<SequenceChecker> sequenceChecker, ObjectProvider<ConsumerOffsetsMonitor> lagMonitor,
-			ObjectProvider<OutboxMonitor> outbox, ReliabilityAudit audit, TopicInspector inspector) {
+			ObjectProvider<OutboxMonitor> outbox, ReliabilityAudit audit, TopicInspector inspector,
+			ObjectProvider<LostOffsets> lostOffsets) {
 		Map<String, HealthContributor> contributors = new LinkedHashMap<>();
 		SendJournalStore journalStore = journal.getIfAvailable();
 		sendResults.ifAvailable((listener) -> contributors.put("producer", new ProducerHealthIndicator(listener,
@@ -59,7 +61,8 @@ public final class LosslessKafkaHealthAutoConfiguration {
 				LosslessKafkaAutoConfiguration.listenerContainers(registry), recovery.getIfAvailable()));
 		contributors.put("topics", new TopicsHealthIndicator(audit, inspector));
 		sequenceChecker.ifAvailable((checker) -> contributors.put("sequence", new SequenceHealthIndicator(checker)));
-		lagMonitor.ifAvailable((monitor) -> contributors.put("lag", new ConsumerLagHealthIndicator(monitor::snapshot)));
+		lagMonitor.ifAvailable((monitor) -> contributors.put("lag", new ConsumerLagHealthIndicator(monitor::snapshot,
+				ConsumerLagHealthIndicator.DEFAULT_MAX_LISTED_PARTITIONS, lostOffsets.getIfAvailable())));
 		outbox.ifAvailable((monitor) -> contributors.put("outbox", new OutboxHealthIndicator(monitor)));
 		return CompositeHealthContributor.fromMap(contributors);
 	}

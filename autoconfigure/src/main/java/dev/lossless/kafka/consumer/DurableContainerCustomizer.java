@@ -41,14 +41,30 @@ public final class DurableContainerCustomizer
 
 	private final @Nullable SequenceChecker sequenceChecker;
 
+	private final @Nullable LostOffsets lostOffsets;
+
 	/**
 	 * Create an instance.
 	 * @param shutdownTimeout how long a stopping container may take to finish its records
 	 * @param sequenceChecker checks received sequence stamps, or {@code null}
 	 */
 	public DurableContainerCustomizer(Duration shutdownTimeout, @Nullable SequenceChecker sequenceChecker) {
+		this(shutdownTimeout, sequenceChecker, null);
+	}
+
+	/**
+	 * Create an instance that also reports the offsets each container's consumer skips
+	 * because they were deleted before it read them.
+	 * @param shutdownTimeout how long a stopping container may take to finish its records
+	 * @param sequenceChecker checks received sequence stamps, or {@code null}
+	 * @param lostOffsets where skipped offsets are reported, or {@code null}
+	 * @since 0.2.0
+	 */
+	public DurableContainerCustomizer(Duration shutdownTimeout, @Nullable SequenceChecker sequenceChecker,
+			@Nullable LostOffsets lostOffsets) {
 		this.shutdownTimeout = shutdownTimeout;
 		this.sequenceChecker = sequenceChecker;
+		this.lostOffsets = lostOffsets;
 	}
 
 	@Override
@@ -61,6 +77,15 @@ public final class DurableContainerCustomizer
 				&& container.getCommonErrorHandler() instanceof DeadLetteringErrorHandler
 				&& container.getAfterRollbackProcessor() instanceof DeadLetteringAfterRollbackProcessor) {
 			container.setCommonErrorHandler(null);
+		}
+		if (this.lostOffsets != null) {
+			String group = container.getGroupId();
+			LostOffsetsDetector<Object, Object> detector = new LostOffsetsDetector<>(this.lostOffsets,
+					(group != null) ? group : "", properties.getConsumerRebalanceListener(),
+					LostOffsetsDetector.DEFAULT_TIMEOUT);
+			container.setRecordInterceptor(withRecordInterceptor(container.getRecordInterceptor(), detector));
+			container.setBatchInterceptor(withBatchInterceptor(container.getBatchInterceptor(), detector));
+			properties.setConsumerRebalanceListener(detector);
 		}
 		if (this.sequenceChecker != null) {
 			String group = container.getGroupId();
