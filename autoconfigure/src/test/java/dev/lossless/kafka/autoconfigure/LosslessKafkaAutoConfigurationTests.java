@@ -1,5 +1,8 @@
 package dev.lossless.kafka.autoconfigure;
 
+import org.springframework.test.util.ReflectionTestUtils;
+import org.assertj.core.api.InstanceOfAssertFactories;
+import dev.lossless.kafka.consumer.LostOffsetsDetector;
 import org.springframework.util.ClassUtils;
 import org.springframework.objenesis.ObjenesisStd;
 import org.springframework.kafka.listener.RecordInterceptor;
@@ -123,9 +126,11 @@ class LosslessKafkaAutoConfigurationTests {
 		this.contextRunner.run((context) -> {
 			ConcurrentMessageListenerContainer<?, ?> container = createContainer(context);
 			assertThat(container.getCommonErrorHandler()).isSameAs(context.getBean(DefaultErrorHandler.class));
-			assertThat(container.getContainerProperties().getConsumerRebalanceListener())
-				.isInstanceOfSatisfying(SequenceWindowResetter.class, (resetter) -> assertThat(resetter.getDelegate())
-					.isSameAs(context.getBean(RebalanceListener.class)));
+			assertThat(container.getContainerProperties().getConsumerRebalanceListener()).isInstanceOfSatisfying(
+					SequenceWindowResetter.class,
+					(resetter) -> assertThat(resetter.getDelegate()).isInstanceOfSatisfying(LostOffsetsDetector.class,
+							(detector) -> assertThat(detector.getDelegate())
+								.isSameAs(context.getBean(RebalanceListener.class))));
 			assertThat(container.getContainerProperties().isSyncCommits()).isTrue();
 			assertThat(container.getContainerProperties().getShutdownTimeout()).isEqualTo(30_000);
 			assertThat(context).hasSingleBean(DeadLetterPublishingRecoverer.class);
@@ -348,8 +353,12 @@ class LosslessKafkaAutoConfigurationTests {
 			assertThat(context.getBean(DefaultKafkaProducerFactory.class).getPostProcessors())
 				.hasExactlyElementsOfTypes(LosslessProducerPostProcessor.class);
 			ConcurrentMessageListenerContainer<?, ?> container = createContainer(context);
-			assertThat(container.getRecordInterceptor()).isInstanceOf(SequenceCheckingInterceptor.class);
-			assertThat(container.getBatchInterceptor()).isInstanceOf(SequenceCheckingInterceptor.class);
+			assertThat(ReflectionTestUtils.getField(container.getRecordInterceptor(), "delegates"))
+				.asInstanceOf(InstanceOfAssertFactories.COLLECTION)
+				.hasExactlyElementsOfTypes(SequenceCheckingInterceptor.class, LostOffsetsDetector.class);
+			assertThat(ReflectionTestUtils.getField(container.getBatchInterceptor(), "delegates"))
+				.asInstanceOf(InstanceOfAssertFactories.COLLECTION)
+				.hasExactlyElementsOfTypes(SequenceCheckingInterceptor.class, LostOffsetsDetector.class);
 		});
 	}
 
@@ -358,10 +367,11 @@ class LosslessKafkaAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("lossless.kafka.sequence.enabled=false").run((context) -> {
 			assertThat(context).doesNotHaveBean(SequenceChecker.class);
 			ConcurrentMessageListenerContainer<?, ?> container = createContainer(context);
-			assertThat(container.getRecordInterceptor()).isNull();
-			assertThat(container.getBatchInterceptor()).isNull();
+			assertThat(container.getRecordInterceptor()).isInstanceOf(LostOffsetsDetector.class);
+			assertThat(container.getBatchInterceptor()).isInstanceOf(LostOffsetsDetector.class);
 			assertThat(container.getContainerProperties().getConsumerRebalanceListener())
-				.isSameAs(context.getBean(RebalanceListener.class));
+				.isInstanceOfSatisfying(LostOffsetsDetector.class, (detector) -> assertThat(detector.getDelegate())
+					.isSameAs(context.getBean(RebalanceListener.class)));
 		});
 	}
 
