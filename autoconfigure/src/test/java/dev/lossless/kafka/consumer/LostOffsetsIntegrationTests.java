@@ -61,15 +61,7 @@ class LostOffsetsIntegrationTests {
 	void recordsDeletedWhileTheApplicationWasDownAreReportedAfterTheRestart() throws Exception {
 		String topic = KafkaTestSupport.unique("orders");
 		String group = KafkaTestSupport.unique("group");
-		cluster.createTopic(topic, 1, (short) 1, Map.of());
-		Set<Long> processed = OffsetListener.processed(topic);
-		produce(topic, 0, 20);
-		try (ConfigurableApplicationContext first = run(topic, group)) {
-			await().atMost(WAIT).until(() -> processed.size() == 20);
-			await().atMost(WAIT).until(() -> committed(group, topic) == 20L);
-		}
-		produce(topic, 20, 70);
-		deleteRecordsBefore(topic, 50);
+		Set<Long> processed = consumeTwentyThenDeleteThirtyUnreadWhileDown(topic, group);
 		try (ConfigurableApplicationContext restarted = run(topic, group)) {
 			await().atMost(WAIT).until(() -> committed(group, topic) == 70L);
 			assertThat(processed).hasSize(40);
@@ -86,15 +78,7 @@ class LostOffsetsIntegrationTests {
 	void theConsumerAloneFindsOnAssignmentACommittedOffsetBelowTheLogStart() throws Exception {
 		String topic = KafkaTestSupport.unique("orders");
 		String group = KafkaTestSupport.unique("group");
-		cluster.createTopic(topic, 1, (short) 1, Map.of());
-		Set<Long> processed = OffsetListener.processed(topic);
-		produce(topic, 0, 20);
-		try (ConfigurableApplicationContext first = run(topic, group)) {
-			await().atMost(WAIT).until(() -> processed.size() == 20);
-			await().atMost(WAIT).until(() -> committed(group, topic) == 20L);
-		}
-		produce(topic, 20, 70);
-		deleteRecordsBefore(topic, 50);
+		consumeTwentyThenDeleteThirtyUnreadWhileDown(topic, group);
 		try (ConfigurableApplicationContext restarted = run(topic, group,
 				"lossless.kafka.consumer.lag.enabled=false")) {
 			await().atMost(WAIT).until(() -> committed(group, topic) == 70L);
@@ -144,6 +128,23 @@ class LostOffsetsIntegrationTests {
 			assertThat(health.getDetails().get("losses").toString())
 				.contains("group " + group + ", " + topic + "-0: offsets 20 to 49 (30 offset(s))");
 		}
+	}
+
+	/**
+	 * The issue's scenario: a group consumed 20 records and stopped; 50 more were written
+	 * and the first 30 of them deleted before the group read them.
+	 */
+	private static Set<Long> consumeTwentyThenDeleteThirtyUnreadWhileDown(String topic, String group) throws Exception {
+		cluster.createTopic(topic, 1, (short) 1, Map.of());
+		Set<Long> processed = OffsetListener.processed(topic);
+		produce(topic, 0, 20);
+		try (ConfigurableApplicationContext first = run(topic, group)) {
+			await().atMost(WAIT).until(() -> processed.size() == 20);
+			await().atMost(WAIT).until(() -> committed(group, topic) == 20L);
+		}
+		produce(topic, 20, 70);
+		deleteRecordsBefore(topic, 50);
+		return processed;
 	}
 
 	private static void produce(String topic, int from, int to) {
