@@ -10,6 +10,8 @@ import java.util.function.Supplier;
 import dev.lossless.kafka.consumer.ConsumerOffsetsSnapshot;
 import dev.lossless.kafka.consumer.ConsumerOffsetsSnapshot.PartitionOffsets;
 import dev.lossless.kafka.consumer.ConsumerOffsetsSnapshot.Verdict;
+import dev.lossless.kafka.consumer.LostOffsets;
+import dev.lossless.kafka.consumer.LostOffsets.LostRange;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -53,6 +55,8 @@ public class ConsumerLagHealthIndicator extends AbstractHealthIndicator {
 
 	private final int maxListedPartitions;
 
+	private final @Nullable LostOffsets lostOffsets;
+
 	/**
 	 * Create an instance that lists at most {@link #DEFAULT_MAX_LISTED_PARTITIONS}
 	 * partitions.
@@ -69,15 +73,45 @@ public class ConsumerLagHealthIndicator extends AbstractHealthIndicator {
 	 * first; the others are counted
 	 */
 	public ConsumerLagHealthIndicator(Supplier<@Nullable ConsumerOffsetsSnapshot> snapshot, int maxListedPartitions) {
+		this(snapshot, maxListedPartitions, null);
+	}
+
+	/**
+	 * Create an instance that also stays {@code DOWN} while offsets a group never read
+	 * are not acknowledged, although the group moved on.
+	 * @param snapshot the last snapshot, for example {@code monitor::snapshot}
+	 * @param maxListedPartitions how many partitions the details list at most, the worst
+	 * first; the others are counted
+	 * @param lostOffsets the offsets reported lost, or {@code null}
+	 * @since 0.2.0
+	 */
+	public ConsumerLagHealthIndicator(Supplier<@Nullable ConsumerOffsetsSnapshot> snapshot, int maxListedPartitions,
+			@Nullable LostOffsets lostOffsets) {
 		super("Kafka consumer lag health check failed");
 		Assert.notNull(snapshot, "'snapshot' cannot be null");
 		Assert.isTrue(maxListedPartitions >= 0, "'maxListedPartitions' cannot be negative");
 		this.snapshot = snapshot;
 		this.maxListedPartitions = maxListedPartitions;
+		this.lostOffsets = lostOffsets;
 	}
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
+		checkSnapshot(builder);
+		List<LostRange> losses = (this.lostOffsets != null) ? this.lostOffsets.unacknowledged() : List.of();
+		long offsets = (this.lostOffsets != null) ? this.lostOffsets.unacknowledgedOffsets() : 0;
+		if (offsets > 0) {
+			builder.down()
+				.withDetail("reason",
+						offsets + " offset(s) were never read by their consumer group: deleted "
+								+ "before it read them (retention, DeleteRecords) or skipped by an out-of-range reset; "
+								+ "reported until acknowledged (DELETE /actuator/kafkareliability/lost-offsets)")
+				.withDetail("losses",
+						losses.stream().limit(this.maxListedPartitions).map(LostRange::describe).toList());
+		}
+	}
+
+	private void checkSnapshot(Health.Builder builder) {
 		ConsumerOffsetsSnapshot snapshot = this.snapshot.get();
 		if (snapshot == null) {
 			builder.unknown().withDetail("reason", "the consumer group offsets have not been read yet");

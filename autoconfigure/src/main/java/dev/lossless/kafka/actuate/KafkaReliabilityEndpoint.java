@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import dev.lossless.kafka.consumer.LostOffsets;
+import dev.lossless.kafka.consumer.LostOffsets.LostRange;
 import dev.lossless.kafka.rules.AcceptedRisks;
 import dev.lossless.kafka.rules.AuditReport;
 import dev.lossless.kafka.rules.Enforcement;
@@ -11,8 +13,10 @@ import dev.lossless.kafka.rules.ReliabilityAudit;
 import dev.lossless.kafka.rules.RuleResult;
 import dev.lossless.kafka.rules.Verdict;
 import dev.lossless.kafka.sequence.SequenceChecker;
+import dev.lossless.kafka.sequence.SequenceChecker.OpenRange;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -22,12 +26,16 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 /**
  * {@link Endpoint @Endpoint} that shows every durability rule evaluated against the
  * running application: one entry per rule and subject, with the expected value, the
- * actual value, where it came from and the verdict.
+ * actual value, where it came from and the verdict. Its write operations, which
+ * acknowledge sequence gaps and lost offsets, are closed unless the application opens
+ * them ({@code management.endpoint.kafkareliability.access=unrestricted}, or
+ * {@code management.endpoints.access.default=unrestricted} for every endpoint): exposing
+ * the endpoint does not let anyone erase the evidence of a loss.
  *
  * @author Lossless Kafka team
  * @since 0.1.0
  */
-@Endpoint(id = "kafkareliability")
+@Endpoint(id = "kafkareliability", defaultAccess = Access.READ_ONLY)
 public class KafkaReliabilityEndpoint {
 
 	private final ReliabilityAudit audit;
@@ -37,6 +45,8 @@ public class KafkaReliabilityEndpoint {
 	private final AcceptedRisks acceptedRisks;
 
 	private final @Nullable SequenceChecker sequenceChecker;
+
+	private final @Nullable LostOffsets lostOffsets;
 
 	/**
 	 * Create an instance.
@@ -48,6 +58,22 @@ public class KafkaReliabilityEndpoint {
 	 */
 	public KafkaReliabilityEndpoint(ReliabilityAudit audit, Enforcement enforcement, AcceptedRisks acceptedRisks,
 			@Nullable SequenceChecker sequenceChecker) {
+		this(audit, enforcement, acceptedRisks, sequenceChecker, null);
+	}
+
+	/**
+	 * Create an instance.
+	 * @param audit the audit to run on each read
+	 * @param enforcement the enforcement mode in force
+	 * @param acceptedRisks the accepted risks
+	 * @param sequenceChecker the sequence checker whose gaps can be acknowledged, or
+	 * {@code null}
+	 * @param lostOffsets the lost offsets that can be acknowledged, or {@code null}
+	 * @since 0.2.0
+	 */
+	public KafkaReliabilityEndpoint(ReliabilityAudit audit, Enforcement enforcement, AcceptedRisks acceptedRisks,
+			@Nullable SequenceChecker sequenceChecker, @Nullable LostOffsets lostOffsets) {
+		this.lostOffsets = lostOffsets;
 		this.audit = audit;
 		this.enforcement = enforcement;
 		this.acceptedRisks = acceptedRisks;
@@ -65,19 +91,45 @@ public class KafkaReliabilityEndpoint {
 	}
 
 	/**
-	 * Acknowledge the unresolved sequence gaps ({@code DELETE
-	 * /actuator/kafkareliability/sequence-gaps}): an operator has looked at them, and the
-	 * {@code sequence} health returns to {@code UP}. The gap counters are kept.
-	 * @param what {@code sequence-gaps}
-	 * @return how many missing records were acknowledged, or {@code null} (404) for
-	 * anything else or when sequences are not checked
+	 * Acknowledge what an operator has looked at, one partition at a time, and log what
+	 * was cleared: {@code DELETE /actuator/kafkareliability/sequence-gaps} clears
+	 * unresolved sequence gaps (the {@code sequence} health returns to {@code UP} when
+	 * none is left), {@code DELETE /actuator/kafkareliability/lost-offsets} clears
+	 * offsets reported lost (the {@code lag} health leaves {@code DOWN} when none is
+	 * left). The counters are kept. Closed unless the application opens the endpoint's
+	 * write operations
+	 * ({@code management.endpoint.kafkareliability.access=unrestricted}).
+	 * @param what {@code sequence-gaps} or {@code lost-offsets}
+	 * @param group the consumer group
+	 * @param topic the topic
+	 * @param partition the partition
+	 * @param producer for sequence gaps, the producer id in hexadecimal, or {@code null}
+	 * for every producer
+	 * @param from the first sequence number (inclusive) or offset (inclusive) to
+	 * acknowledge, or {@code null} from the first
+	 * @param to the last sequence number (inclusive) or the offset after the last one
+	 * (exclusive) to acknowledge, or {@code null} up to the last
+	 * @return what was acknowledged, or {@code null} (404) for anything else or when it
+	 * is not detected
 	 */
 	@DeleteOperation
-	public @Nullable AcknowledgedGaps acknowledge(@Selector String what) {
-		if (!"sequence-gaps".equals(what) || this.sequenceChecker == null) {
-			return null;
+	public @Nullable Acknowledged acknowledge(@Selector String what, String group, String topic, int partition,
+			@Nullable String producer, @Nullable Long from, @Nullable Long to) {
+		if ("sequence-gaps".equals(what) && this.sequenceChecker != null) {
+			List<OpenRange> ranges = this.sequenceChecker.acknowledgeGaps(group, topic, partition, producer, from, to);
+			long records = ranges.stream().mapToLong((range) -> range.lastMissing() - range.firstMissing() + 1).sum();
+			List<String> cleared = ranges.stream()
+				.map((range) -> "producer " + range.producer() + ", sequence " + range.firstMissing() + " to "
+						+ range.lastMissing())
+				.toList();
+			return new Acknowledged(records, cleared, this.sequenceChecker.statistics().unresolvedRecords());
 		}
-		return new AcknowledgedGaps(this.sequenceChecker.acknowledgeGaps());
+		if ("lost-offsets".equals(what) && this.lostOffsets != null) {
+			LostOffsets.Acknowledged acknowledged = this.lostOffsets.acknowledge(group, topic, partition, from, to);
+			List<String> cleared = acknowledged.ranges().stream().map(LostRange::describe).toList();
+			return new Acknowledged(acknowledged.offsets(), cleared, this.lostOffsets.unacknowledgedOffsets());
+		}
+		return null;
 	}
 
 	private static String statusOf(AuditReport report) {
@@ -108,11 +160,15 @@ public class KafkaReliabilityEndpoint {
 	}
 
 	/**
-	 * The answer to an acknowledgement of sequence gaps.
+	 * The answer to an acknowledgement.
 	 *
-	 * @param acknowledgedRecords how many missing records were acknowledged
+	 * @param acknowledged how many missing records (sequence gaps) or lost offsets were
+	 * acknowledged
+	 * @param cleared the ranges cleared
+	 * @param remaining how many are still unacknowledged, in every partition
 	 */
-	public record AcknowledgedGaps(long acknowledgedRecords) implements OperationResponseBody {
+	public record Acknowledged(long acknowledged, List<String> cleared,
+			long remaining) implements OperationResponseBody {
 
 	}
 

@@ -47,7 +47,14 @@ public class SequenceHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("missing", statistics.missingRecords())
 			.withDetail("late", statistics.lateRecords())
 			.withDetail("duplicates", statistics.duplicates())
-			.withDetail("redelivered", statistics.redelivered());
+			.withDetail("redelivered", statistics.redelivered())
+			.withDetail("evictedProducers", statistics.evictedProducers())
+			.withDetail("forgottenProducers", statistics.forgottenProducers());
+		if (statistics.forgottenProducers() > 0) {
+			builder.withDetail("blindSpot", statistics.forgottenProducers()
+					+ " idle producer(s) were dropped from full windows: a gap just before the next record of one "
+					+ "of them is not seen");
+		}
 		if (!statistics.recentGaps().isEmpty()) {
 			builder.withDetail("recentGaps", statistics.recentGaps());
 		}

@@ -42,6 +42,10 @@ public class SequenceMeterBinder implements MeterBinder {
 		FunctionCounter.builder("lossless.kafka.sequence.duplicates", checker, (c) -> c.statistics().duplicates())
 			.description("Records received twice at different offsets: written twice by their producer")
 			.register(registry);
+		FunctionCounter
+			.builder("lossless.kafka.sequence.producers.forgotten", checker, (c) -> c.statistics().forgottenProducers())
+			.description("Idle producers dropped from full windows: a gap just before their next record is not seen")
+			.register(registry);
 		Gauge.builder("lossless.kafka.sequence.unresolved", checker, (c) -> c.statistics().unresolvedRecords())
 			.description("Records still missing from gaps that were neither filled nor acknowledged")
 			.register(registry);

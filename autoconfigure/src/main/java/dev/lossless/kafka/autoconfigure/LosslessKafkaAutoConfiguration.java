@@ -15,6 +15,7 @@ import dev.lossless.kafka.consumer.ConsumerOffsetsMonitor;
 import dev.lossless.kafka.consumer.DurableConsumerCustomizer;
 import dev.lossless.kafka.consumer.ListenerConsumerGroups;
 import dev.lossless.kafka.consumer.DurableContainerCustomizer;
+import dev.lossless.kafka.consumer.LostOffsets;
 import dev.lossless.kafka.consumer.RebalanceListener;
 import dev.lossless.kafka.consumer.RecoveryListener;
 import dev.lossless.kafka.producer.DurableProducerCustomizer;
@@ -83,7 +84,7 @@ import org.springframework.kafka.transaction.KafkaTransactionManager;
 @ConditionalOnClass({ KafkaTemplate.class, KafkaAutoConfiguration.class })
 @ConditionalOnBooleanProperty(name = "lossless.kafka.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LosslessKafkaProperties.class)
-@Import(LosslessKafkaTemplateOverridesConfiguration.class)
+@Import({ LosslessKafkaTemplateOverridesConfiguration.class, LosslessKafkaDetectionConfiguration.class })
 public final class LosslessKafkaAutoConfiguration {
 
 	private final LosslessKafkaProperties properties;
@@ -157,15 +158,16 @@ public final class LosslessKafkaAutoConfiguration {
 	@ConditionalOnMissingBean
 	DurableContainerCustomizer losslessContainerCustomizer(ObjectProvider<SequenceChecker> sequenceChecker,
 			ListableBeanFactory beanFactory, ObjectProvider<ConsumerRecordRecoverer> recoverer,
-			DeadLetteredBatchRecords deadLetteredBatchRecords, ObjectProvider<RecoveryListener> recoveryListener) {
+			DeadLetteredBatchRecords deadLetteredBatchRecords, ObjectProvider<RecoveryListener> recoveryListener,
+			ObjectProvider<LostOffsets> lostOffsets) {
 		ApplicationBeans.reportReplacements(beanFactory, CommonErrorHandler.class, "losslessErrorHandler",
 				"listener.error-handler");
 		ApplicationBeans.reportReplacements(beanFactory, AfterRollbackProcessor.class, "losslessAfterRollbackProcessor",
 				"listener.error-handler");
 		DurableContainerCustomizer customizer = new DurableContainerCustomizer(
 				this.properties.getConsumer().getShutdownTimeout(), sequenceChecker.getIfAvailable(),
-				ApplicationBeans.composedWith(beanFactory, ContainerCustomizer.class, "losslessContainerCustomizer",
-						"synchronous commits and sequence checking"));
+				lostOffsets.getIfAvailable(), ApplicationBeans.composedWith(beanFactory, ContainerCustomizer.class,
+						"losslessContainerCustomizer", "synchronous commits and sequence checking"));
 		ConsumerRecordRecoverer deadLetters = recoverer.getIfUnique();
 		if (deadLetters != null) {
 			customizer.setDeadLetteringBatchInterceptors((group) -> new DeadLetteringBatchInterceptor(deadLetters,

@@ -11,6 +11,7 @@ import dev.lossless.kafka.actuate.ProducerHealthIndicator;
 import dev.lossless.kafka.actuate.SequenceHealthIndicator;
 import dev.lossless.kafka.actuate.TopicsHealthIndicator;
 import dev.lossless.kafka.consumer.ConsumerOffsetsMonitor;
+import dev.lossless.kafka.consumer.LostOffsets;
 import dev.lossless.kafka.consumer.RecoveryListener;
 import dev.lossless.kafka.deadletter.DeadLetters;
 import dev.lossless.kafka.outbox.OutboxMonitor;
@@ -53,7 +54,7 @@ public final class LosslessKafkaHealthAutoConfiguration {
 			ObjectProvider<RecoveryListener> recovery, ObjectProvider<KafkaListenerEndpointRegistry> registry,
 			ObjectProvider<SequenceChecker> sequenceChecker, ObjectProvider<ConsumerOffsetsMonitor> lagMonitor,
 			ObjectProvider<OutboxMonitor> outbox, ReliabilityAudit audit, TopicInspector inspector,
-			ObjectProvider<DeadLetters> deadLetters) {
+			ObjectProvider<DeadLetters> deadLetters, ObjectProvider<LostOffsets> lostOffsets) {
 		Map<String, HealthContributor> contributors = new LinkedHashMap<>();
 		SendJournalStore journalStore = journal.getIfAvailable();
 		sendResults.ifAvailable((listener) -> contributors.put("producer", new ProducerHealthIndicator(listener,
@@ -62,7 +63,8 @@ public final class LosslessKafkaHealthAutoConfiguration {
 				LosslessKafkaAutoConfiguration.listenerContainers(registry), recovery.getIfAvailable()));
 		contributors.put("topics", new TopicsHealthIndicator(audit, inspector));
 		sequenceChecker.ifAvailable((checker) -> contributors.put("sequence", new SequenceHealthIndicator(checker)));
-		lagMonitor.ifAvailable((monitor) -> contributors.put("lag", new ConsumerLagHealthIndicator(monitor::snapshot)));
+		lagMonitor.ifAvailable((monitor) -> contributors.put("lag", new ConsumerLagHealthIndicator(monitor::snapshot,
+				ConsumerLagHealthIndicator.DEFAULT_MAX_LISTED_PARTITIONS, lostOffsets.getIfAvailable())));
 		outbox.ifAvailable((monitor) -> contributors.put("outbox", new OutboxHealthIndicator(monitor)));
 		deadLetters.ifAvailable((topics) -> contributors.put("deadLetters", new DeadLettersHealthIndicator(topics)));
 		return CompositeHealthContributor.fromMap(contributors);

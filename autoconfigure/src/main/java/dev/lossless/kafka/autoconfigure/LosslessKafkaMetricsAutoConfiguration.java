@@ -6,6 +6,7 @@ import dev.lossless.kafka.actuate.LosslessKafkaMeterBinder;
 import dev.lossless.kafka.actuate.SendJournalMeterBinder;
 import dev.lossless.kafka.actuate.SequenceMeterBinder;
 import dev.lossless.kafka.consumer.ConsumerOffsetsMonitor;
+import dev.lossless.kafka.consumer.LostOffsets;
 import dev.lossless.kafka.consumer.RebalanceListener;
 import dev.lossless.kafka.consumer.RecoveryListener;
 import dev.lossless.kafka.idempotent.IdempotentProcessor;
@@ -55,8 +56,9 @@ public final class LosslessKafkaMetricsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(ConsumerOffsetsMonitor.class)
-	ConsumerLagMeterBinder losslessConsumerLagMeterBinder(ConsumerOffsetsMonitor monitor) {
-		return new ConsumerLagMeterBinder(monitor);
+	ConsumerLagMeterBinder losslessConsumerLagMeterBinder(ConsumerOffsetsMonitor monitor,
+			ObjectProvider<LostOffsets> lostOffsets) {
+		return new ConsumerLagMeterBinder(monitor, lostOffsets.getIfAvailable());
 	}
 
 	@Bean

@@ -1,6 +1,7 @@
 package dev.lossless.kafka.consumer;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -55,27 +56,34 @@ public final class DurableContainerCustomizer
 
 	private @Nullable Function<String, BatchInterceptor<Object, Object>> deadLetteringBatchInterceptors;
 
+	private final @Nullable LostOffsets lostOffsets;
+
 	/**
 	 * Create an instance.
 	 * @param shutdownTimeout how long a stopping container may take to finish its records
 	 * @param sequenceChecker checks received sequence stamps, or {@code null}
 	 */
 	public DurableContainerCustomizer(Duration shutdownTimeout, @Nullable SequenceChecker sequenceChecker) {
-		this(shutdownTimeout, sequenceChecker, List::of);
+		this(shutdownTimeout, sequenceChecker, null, List::of);
 	}
 
 	/**
-	 * Create an instance that also runs the application's own container customizers.
+	 * Create an instance that also reports the offsets each container's consumer skips
+	 * because they were deleted before it read them, and runs the application's own
+	 * container customizers.
 	 * @param shutdownTimeout how long a stopping container may take to finish its records
 	 * @param sequenceChecker checks received sequence stamps, or {@code null}
+	 * @param lostOffsets where skipped offsets are reported, or {@code null}
 	 * @param applicationCustomizers the application's customizers, asked for on every
 	 * container (the supplier caches them)
 	 * @since 0.2.0
 	 */
 	public DurableContainerCustomizer(Duration shutdownTimeout, @Nullable SequenceChecker sequenceChecker,
+			@Nullable LostOffsets lostOffsets,
 			Supplier<List<ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>>>> applicationCustomizers) {
 		this.shutdownTimeout = shutdownTimeout;
 		this.sequenceChecker = sequenceChecker;
+		this.lostOffsets = lostOffsets;
 		this.applicationCustomizers = applicationCustomizers;
 	}
 
@@ -105,32 +113,63 @@ public final class DurableContainerCustomizer
 				&& container.getAfterRollbackProcessor() instanceof DeadLetteringAfterRollbackProcessor) {
 			container.setCommonErrorHandler(null);
 		}
-		if (this.deadLetteringBatchInterceptors != null) {
-			String group = container.getGroupId();
-			container.setBatchInterceptor(withBatchInterceptor(container.getBatchInterceptor(),
-					this.deadLetteringBatchInterceptors.apply((group != null) ? group : "")));
+		String group = (container.getGroupId() != null) ? container.getGroupId() : "";
+		// the starter's interceptors run in this order, before the application's (which
+		// may
+		// drop records): the sequence check and the loss detector see every record, then
+		// undeserializable records are dead-lettered before a batch listener
+		List<RecordInterceptor<Object, Object>> records = new ArrayList<>();
+		List<BatchInterceptor<Object, Object>> batches = new ArrayList<>();
+		if (this.sequenceChecker != null) {
+			SequenceCheckingInterceptor<Object, Object> interceptor = new SequenceCheckingInterceptor<>(
+					this.sequenceChecker, group);
+			records.add(interceptor);
+			batches.add(interceptor);
+		}
+		if (this.lostOffsets != null) {
+			LostOffsetsDetector<Object, Object> detector = new LostOffsetsDetector<>(this.lostOffsets, group,
+					properties.getConsumerRebalanceListener(), LostOffsetsDetector.DEFAULT_TIMEOUT);
+			records.add(detector);
+			batches.add(detector);
+			properties.setConsumerRebalanceListener(detector);
 		}
 		if (this.sequenceChecker != null) {
-			String group = container.getGroupId();
-			SequenceCheckingInterceptor<Object, Object> interceptor = new SequenceCheckingInterceptor<>(
-					this.sequenceChecker, (group != null) ? group : "");
-			container.setRecordInterceptor(withRecordInterceptor(container.getRecordInterceptor(), interceptor));
-			container.setBatchInterceptor(withBatchInterceptor(container.getBatchInterceptor(), interceptor));
-			properties.setConsumerRebalanceListener(new SequenceWindowResetter(
-					properties.getConsumerRebalanceListener(), this.sequenceChecker, (group != null) ? group : ""));
+			properties.setConsumerRebalanceListener(
+					new SequenceWindowResetter(properties.getConsumerRebalanceListener(), this.sequenceChecker, group));
 		}
+		if (this.deadLetteringBatchInterceptors != null) {
+			batches.add(this.deadLetteringBatchInterceptors.apply(group));
+		}
+		container.setRecordInterceptor(recordInterceptor(records, container.getRecordInterceptor()));
+		container.setBatchInterceptor(batchInterceptor(batches, container.getBatchInterceptor()));
 	}
 
 	@SuppressWarnings("unchecked")
-	private static RecordInterceptor<Object, Object> withRecordInterceptor(
-			@Nullable RecordInterceptor<Object, Object> existing, RecordInterceptor<Object, Object> interceptor) {
-		return (existing != null) ? new CompositeRecordInterceptor<>(interceptor, existing) : interceptor;
+	private static @Nullable RecordInterceptor<Object, Object> recordInterceptor(
+			List<RecordInterceptor<Object, Object>> starters, @Nullable RecordInterceptor<Object, Object> existing) {
+		List<RecordInterceptor<Object, Object>> all = new ArrayList<>(starters);
+		if (existing != null) {
+			all.add(existing);
+		}
+		return switch (all.size()) {
+			case 0 -> null;
+			case 1 -> all.get(0);
+			default -> new CompositeRecordInterceptor<>(all.toArray(RecordInterceptor[]::new));
+		};
 	}
 
 	@SuppressWarnings("unchecked")
-	private static BatchInterceptor<Object, Object> withBatchInterceptor(
-			@Nullable BatchInterceptor<Object, Object> existing, BatchInterceptor<Object, Object> interceptor) {
-		return (existing != null) ? new CompositeBatchInterceptor<>(interceptor, existing) : interceptor;
+	private static @Nullable BatchInterceptor<Object, Object> batchInterceptor(
+			List<BatchInterceptor<Object, Object>> starters, @Nullable BatchInterceptor<Object, Object> existing) {
+		List<BatchInterceptor<Object, Object>> all = new ArrayList<>(starters);
+		if (existing != null) {
+			all.add(existing);
+		}
+		return switch (all.size()) {
+			case 0 -> null;
+			case 1 -> all.get(0);
+			default -> new CompositeBatchInterceptor<>(all.toArray(BatchInterceptor[]::new));
+		};
 	}
 
 }

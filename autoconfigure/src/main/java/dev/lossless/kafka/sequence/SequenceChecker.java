@@ -47,6 +47,12 @@ public final class SequenceChecker {
 
 	static final int MAX_OPEN_RANGES = 1024;
 
+	/**
+	 * How many producers evicted from a partition's window are kept in compact form (16
+	 * bytes each), so that a producer idle for a while is still checked when it returns.
+	 */
+	static final int MAX_EVICTED_PRODUCERS_PER_PARTITION = 8192;
+
 	static final int RECENT_GAPS = 10;
 
 	private final Clock clock;
@@ -68,6 +74,12 @@ public final class SequenceChecker {
 	private final LongAdder duplicates = new LongAdder();
 
 	private final LongAdder late = new LongAdder();
+
+	private final LongAdder evictedProducers = new LongAdder();
+
+	private final LongAdder forgottenProducers = new LongAdder();
+
+	private final Map<StreamKey, LongAdder> unlistedGaps = new ConcurrentHashMap<>();
 
 	/**
 	 * Create an instance.
@@ -117,6 +129,9 @@ public final class SequenceChecker {
 			position = window.producers.get(producerId);
 		}
 		if (position == null) {
+			position = window.restore(producerId);
+		}
+		if (position == null) {
 			if (fill(group, record, producerId, sequence)) {
 				return Outcome.LATE;
 			}
@@ -149,7 +164,8 @@ public final class SequenceChecker {
 	private Window window(String group, String topic, int partition) {
 		GroupWindows windows = this.windows.get(group);
 		if (windows == null) {
-			windows = this.windows.computeIfAbsent(group, (key) -> new GroupWindows());
+			windows = this.windows.computeIfAbsent(group,
+					(key) -> new GroupWindows(this.evictedProducers, this.forgottenProducers));
 		}
 		return windows.window(topic, partition);
 	}
@@ -162,7 +178,13 @@ public final class SequenceChecker {
 		synchronized (ranges) {
 			ranges.put(gap.firstMissing(), gap.lastMissing());
 			if (ranges.size() > MAX_OPEN_RANGES) {
-				ranges.pollFirstEntry();
+				// bounded memory: the oldest range is no longer listed, its records stay
+				// unresolved
+				Map.Entry<Long, Long> oldest = ranges.pollFirstEntry();
+				this.unlistedGaps
+					.computeIfAbsent(new StreamKey(gap.group(), gap.topic(), gap.partition(), producerId),
+							(key) -> new LongAdder())
+					.add(oldest.getValue() - oldest.getKey() + 1);
 			}
 		}
 		synchronized (this.recentGaps) {
@@ -243,7 +265,74 @@ public final class SequenceChecker {
 	public long acknowledgeGaps() {
 		long acknowledged = unresolvedRecords();
 		this.openGaps.clear();
+		this.unlistedGaps.clear();
 		return acknowledged;
+	}
+
+	/**
+	 * Acknowledge the unresolved gaps of one partition, or of part of it: an operator has
+	 * looked at them. Each range cleared is logged.
+	 * @param group the consumer group
+	 * @param topic the topic
+	 * @param partition the partition
+	 * @param producer the producer id in hexadecimal, or {@code null} for every producer
+	 * @param from the first sequence number to acknowledge, or {@code null} from the
+	 * first
+	 * @param to the last sequence number to acknowledge, or {@code null} up to the last
+	 * @return the ranges cleared
+	 * @since 0.2.0
+	 */
+	public List<OpenRange> acknowledgeGaps(String group, String topic, int partition, @Nullable String producer,
+			@Nullable Long from, @Nullable Long to) {
+		long low = (from != null) ? from : 0;
+		long high = (to != null) ? to : Long.MAX_VALUE;
+		List<OpenRange> cleared = new ArrayList<>();
+		for (Map.Entry<StreamKey, TreeMap<Long, Long>> entry : this.openGaps.entrySet()) {
+			StreamKey key = entry.getKey();
+			if (!key.group().equals(group) || !key.topic().equals(topic) || key.partition() != partition
+					|| (producer != null && !SequenceStamp.hex(key.producerId()).equalsIgnoreCase(producer))) {
+				continue;
+			}
+			TreeMap<Long, Long> ranges = entry.getValue();
+			synchronized (ranges) {
+				for (Map.Entry<Long, Long> range : new ArrayList<>(ranges.entrySet())) {
+					long first = Math.max(range.getKey(), low);
+					long last = Math.min(range.getValue(), high);
+					if (first <= last) {
+						ranges.remove(range.getKey());
+						if (range.getKey() < first) {
+							ranges.put(range.getKey(), first - 1);
+						}
+						if (last < range.getValue()) {
+							ranges.put(last + 1, range.getValue());
+						}
+						cleared.add(new OpenRange(group, topic, partition, SequenceStamp.hex(key.producerId()), first,
+								last));
+					}
+				}
+				if (ranges.isEmpty()) {
+					this.openGaps.remove(key, ranges);
+				}
+			}
+		}
+		if (from == null && to == null) {
+			this.unlistedGaps.keySet().removeIf((key) -> {
+				boolean matches = key.group().equals(group) && key.topic().equals(topic) && key.partition() == partition
+						&& (producer == null || SequenceStamp.hex(key.producerId()).equalsIgnoreCase(producer));
+				if (matches) {
+					long records = this.unlistedGaps.get(key).sum();
+					logger.info("Acknowledged sequence gaps: consumer group '" + group + "', producer "
+							+ SequenceStamp.hex(key.producerId()) + " on " + topic + "-" + partition + ", " + records
+							+ " record(s) of ranges no longer listed");
+				}
+				return matches;
+			});
+		}
+		cleared.forEach((range) -> logger
+			.info("Acknowledged sequence gap: consumer group '" + range.group() + "', producer " + range.producer()
+					+ " on " + range.topic() + "-" + range.partition() + ", sequence " + range.firstMissing() + " to "
+					+ range.lastMissing() + " (" + (range.lastMissing() - range.firstMissing() + 1) + " record(s))"));
+		return cleared;
 	}
 
 	/**
@@ -269,8 +358,12 @@ public final class SequenceChecker {
 				}
 			}
 		}
+		for (LongAdder unlisted : this.unlistedGaps.values()) {
+			unresolvedRecords += unlisted.sum();
+		}
 		return new SequenceStatistics(this.checked.sum(), this.redelivered.sum(), this.gaps.sum(), this.missing.sum(),
-				this.duplicates.sum(), this.late.sum(), unresolvedRecords, unresolved, recent);
+				this.duplicates.sum(), this.late.sum(), unresolvedRecords, unresolved, recent,
+				this.evictedProducers.sum(), this.forgottenProducers.sum());
 	}
 
 	private long unresolvedRecords() {
@@ -377,9 +470,15 @@ public final class SequenceChecker {
 	 * @param unresolvedRecords records still missing
 	 * @param unresolved up to 10 ranges still missing
 	 * @param recentGaps the last 10 gaps seen, newest first
+	 * @param evictedProducers how many times a producer idle the longest was moved out of
+	 * a full window into its compact store (still checked when it returns)
+	 * @param forgottenProducers how many producers were dropped from a full compact
+	 * store: when one of them returns, its next record starts a new window, and a gap
+	 * just before it is not seen
 	 */
 	public record SequenceStatistics(long checked, long redelivered, long gaps, long missingRecords, long duplicates,
-			long lateRecords, long unresolvedRecords, List<OpenRange> unresolved, List<SequenceGap> recentGaps) {
+			long lateRecords, long unresolvedRecords, List<OpenRange> unresolved, List<SequenceGap> recentGaps,
+			long evictedProducers, long forgottenProducers) {
 
 	}
 
@@ -398,6 +497,15 @@ public final class SequenceChecker {
 
 		private final Map<String, Window[]> topics = new ConcurrentHashMap<>();
 
+		private final LongAdder evicted;
+
+		private final LongAdder forgotten;
+
+		GroupWindows(LongAdder evicted, LongAdder forgotten) {
+			this.evicted = evicted;
+			this.forgotten = forgotten;
+		}
+
 		Window window(String topic, int partition) {
 			Window[] windows = this.topics.getOrDefault(topic, NONE);
 			Window window = (partition < windows.length) ? windows[partition] : null;
@@ -410,7 +518,7 @@ public final class SequenceChecker {
 				return windows[partition];
 			}
 			Window[] grown = Arrays.copyOf(windows, Math.max(windows.length, partition + 1));
-			Window window = new Window();
+			Window window = new Window(this.evicted, this.forgotten);
 			grown[partition] = window;
 			this.topics.put(topic, grown);
 			return window;
@@ -429,7 +537,9 @@ public final class SequenceChecker {
 
 	/**
 	 * What a group saw on one partition: the highest offset passed and, per producer (the
-	 * most recent {@value #MAX_PRODUCERS_PER_PARTITION}), the last number in order.
+	 * most recent {@value #MAX_PRODUCERS_PER_PARTITION}, then up to
+	 * {@value #MAX_EVICTED_PRODUCERS_PER_PARTITION} more in compact form), the last
+	 * number in order.
 	 */
 	private static final class Window {
 
@@ -441,14 +551,76 @@ public final class SequenceChecker {
 		 */
 		private @Nullable ProducerPosition recent;
 
+		private final LongAdder evicted;
+
+		private final LongAdder forgotten;
+
+		/**
+		 * Producers evicted from {@link #producers}, as a ring of ids and last numbers
+		 * ({@code -1} for a free slot), created at the first eviction.
+		 */
+		private long @Nullable [] evictedIds;
+
+		private long @Nullable [] evictedLast;
+
+		private int nextEvicted;
+
 		private final Map<Long, ProducerPosition> producers = new LinkedHashMap<>(16, 0.75f, true) {
 
 			@Override
 			protected boolean removeEldestEntry(Map.Entry<Long, ProducerPosition> eldest) {
-				return size() > MAX_PRODUCERS_PER_PARTITION;
+				if (size() <= MAX_PRODUCERS_PER_PARTITION) {
+					return false;
+				}
+				evict(eldest.getValue());
+				return true;
 			}
 
 		};
+
+		Window(LongAdder evicted, LongAdder forgotten) {
+			this.evicted = evicted;
+			this.forgotten = forgotten;
+		}
+
+		private void evict(ProducerPosition position) {
+			if (this.evictedIds == null || this.evictedLast == null) {
+				this.evictedIds = new long[MAX_EVICTED_PRODUCERS_PER_PARTITION];
+				this.evictedLast = new long[MAX_EVICTED_PRODUCERS_PER_PARTITION];
+				Arrays.fill(this.evictedLast, -1);
+			}
+			if (this.evictedLast[this.nextEvicted] >= 0) {
+				this.forgotten.increment();
+			}
+			this.evictedIds[this.nextEvicted] = position.producerId;
+			this.evictedLast[this.nextEvicted] = position.last;
+			this.nextEvicted = (this.nextEvicted + 1) % MAX_EVICTED_PRODUCERS_PER_PARTITION;
+			this.evicted.increment();
+			if (this.recent == position) {
+				this.recent = null;
+			}
+		}
+
+		/**
+		 * Bring an evicted producer back into the window, a linear scan done only for a
+		 * producer not in the window.
+		 */
+		@Nullable ProducerPosition restore(long producerId) {
+			long[] ids = this.evictedIds;
+			long[] lasts = this.evictedLast;
+			if (ids == null || lasts == null) {
+				return null;
+			}
+			for (int i = 0; i < ids.length; i++) {
+				if (lasts[i] >= 0 && ids[i] == producerId) {
+					ProducerPosition position = new ProducerPosition(producerId, lasts[i]);
+					lasts[i] = -1;
+					this.producers.put(producerId, position);
+					return position;
+				}
+			}
+			return null;
+		}
 
 	}
 

@@ -51,18 +51,21 @@ class ReliabilityActuatorIntegrationTests {
 
 	private static String topic;
 
+	private static String group;
+
 	@BeforeAll
 	static void start() {
 		cluster = EmbeddedKafkaCluster.builder().brokers(1).start();
 		topic = KafkaTestSupport.unique("orders");
+		group = KafkaTestSupport.unique("group");
 		cluster.createTopic(topic, 2, (short) 1, Map.of());
 		application = KafkaTestSupport.run(WebApplicationType.SERVLET, OrdersApplication.class, "server.port=0",
 				"spring.kafka.bootstrap-servers=" + cluster.bootstrapServers(),
-				"spring.kafka.consumer.group-id=" + KafkaTestSupport.unique("group"),
-				"spring.kafka.producer.properties.max.block.ms=1000",
+				"spring.kafka.consumer.group-id=" + group, "spring.kafka.producer.properties.max.block.ms=1000",
 				"lossless.kafka.accepted-risks=topic.replication-factor:" + topic + ",topic.replication-factor:" + topic
 						+ "-dlt,topic.min-insync-replicas",
 				"management.endpoints.web.exposure.include=health,kafkareliability",
+				"management.endpoint.kafkareliability.access=unrestricted",
 				"management.endpoint.health.show-details=always", "test.topic=" + topic);
 	}
 
@@ -149,30 +152,70 @@ class ReliabilityActuatorIntegrationTests {
 	}
 
 	@Test
-	void sequenceGapMakesTheHealthDownUntilAnOperatorAcknowledgesIt() throws Exception {
+	void sequenceGapMakesTheHealthDownUntilAnOperatorAcknowledgesItPartitionByPartition() throws Exception {
 		try (KafkaProducer<byte[], byte[]> producer = KafkaTestSupport.rawProducer(cluster.bootstrapServers())) {
 			for (long sequence : new long[] { 0, 1, 4 }) {
 				RecordHeaders headers = new RecordHeaders();
 				headers.add(SequenceStamp.HEADER, new SequenceStamp(0xabcL, sequence).toBytes());
 				producer.send(new ProducerRecord<>(topic, 1, null, null, new byte[1], headers));
 			}
+			for (long sequence : new long[] { 0, 2 }) {
+				RecordHeaders headers = new RecordHeaders();
+				headers.add(SequenceStamp.HEADER, new SequenceStamp(0xdefL, sequence).toBytes());
+				producer.send(new ProducerRecord<>(topic, 0, null, null, new byte[1], headers));
+			}
 			producer.flush();
 		}
 		await().atMost(WAIT)
-			.until(() -> "DOWN".equals(reliabilityHealth().at("/components/sequence/status").asString()));
+			.until(() -> reliabilityHealth().at("/components/sequence/details/reason")
+				.asString("")
+				.startsWith("3 record(s) missing"));
 		JsonNode sequence = reliabilityHealth().at("/components/sequence");
-		assertThat(sequence.at("/details/reason").asString()).startsWith("2 record(s) missing");
-		assertThat(sequence.at("/details/unresolved/0/producer").asString()).isEqualTo("0000000000000abc");
-		assertThat(sequence.at("/details/unresolved/0/firstMissing").asLong()).isEqualTo(2);
-		assertThat(sequence.at("/details/unresolved/0/lastMissing").asLong()).isEqualTo(3);
+		assertThat(sequence.get("status").asString()).isEqualTo("DOWN");
+		// the checker names the group after the listener container
+		String checkedGroup = sequence.at("/details/unresolved/0/group").asString();
 
-		HttpResponse<String> acknowledged = send(
-				HttpRequest.newBuilder(uri("/actuator/kafkareliability/sequence-gaps")).DELETE());
+		HttpResponse<String> acknowledged = send(HttpRequest
+			.newBuilder(uri("/actuator/kafkareliability/sequence-gaps?group=" + checkedGroup + "&topic=" + topic
+					+ "&partition=1"))
+			.DELETE());
 		assertThat(acknowledged.statusCode()).isEqualTo(200);
-		assertThat(json.readTree(acknowledged.body()).get("acknowledgedRecords").asLong()).isEqualTo(2);
+		JsonNode body = json.readTree(acknowledged.body());
+		assertThat(body.get("acknowledged").asLong()).isEqualTo(2);
+		assertThat(body.get("cleared").toString()).contains("producer 0000000000000abc, sequence 2 to 3");
+		assertThat(body.get("remaining").asLong()).isEqualTo(1);
+		JsonNode partly = reliabilityHealth().at("/components/sequence");
+		assertThat(partly.get("status").asString()).isEqualTo("DOWN");
+		assertThat(partly.at("/details/unresolved/0/producer").asString()).isEqualTo("0000000000000def");
+		assertThat(partly.at("/details/unresolved/0/partition").asInt()).isZero();
+
+		assertThat(send(HttpRequest
+			.newBuilder(uri("/actuator/kafkareliability/sequence-gaps?group=" + checkedGroup + "&topic=" + topic
+					+ "&partition=0"))
+			.DELETE()).statusCode()).isEqualTo(200);
 		JsonNode after = reliabilityHealth().at("/components/sequence");
 		assertThat(after.get("status").asString()).isEqualTo("UP");
-		assertThat(after.at("/details/gaps").asLong()).isOne();
+		assertThat(after.at("/details/gaps").asLong()).isEqualTo(2);
+	}
+
+	@Test
+	void writeOperationsAreClosedUnlessTheApplicationOpensThem() throws Exception {
+		String otherTopic = KafkaTestSupport.unique("orders");
+		cluster.createTopic(otherTopic, 1, (short) 1, Map.of());
+		try (ConfigurableApplicationContext readOnly = KafkaTestSupport.run(WebApplicationType.SERVLET,
+				OrdersApplication.class, "server.port=0",
+				"spring.kafka.bootstrap-servers=" + cluster.bootstrapServers(),
+				"spring.kafka.consumer.group-id=" + KafkaTestSupport.unique("group"),
+				"lossless.kafka.accepted-risks=topic.replication-factor,topic.min-insync-replicas",
+				"management.endpoints.web.exposure.include=health,kafkareliability", "test.topic=" + otherTopic)) {
+			int port = ((WebServerApplicationContext) readOnly).getWebServer().getPort();
+			URI endpoint = URI.create("http://localhost:" + port + "/actuator/kafkareliability");
+			assertThat(send(HttpRequest.newBuilder(endpoint)).statusCode()).isEqualTo(200);
+			HttpResponse<String> delete = send(HttpRequest
+				.newBuilder(URI.create(endpoint + "/sequence-gaps?group=g&topic=" + otherTopic + "&partition=0"))
+				.DELETE());
+			assertThat(delete.statusCode()).isIn(404, 405);
+		}
 	}
 
 	@SuppressWarnings("unchecked")

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 
 import dev.lossless.kafka.KafkaTestSupport;
+import dev.lossless.kafka.consumer.LostOffsetsDetector;
 import dev.lossless.kafka.consumer.RebalanceListener;
 import dev.lossless.kafka.producer.SendResultListener;
 import dev.lossless.kafka.rules.ReliabilityAudit;
@@ -110,7 +111,10 @@ class ComposedCollaboratorsTests {
 			SequenceWindowResetter resetter = (SequenceWindowResetter) container.getContainerProperties()
 				.getConsumerRebalanceListener();
 			RebalanceListener rebalances = context.getBean(RebalanceListener.class);
-			assertThat(resetter.getDelegate()).isSameAs(rebalances);
+			// the sequence window reset, then the loss detector, then the starter's
+			// listener
+			assertThat(resetter.getDelegate()).isInstanceOfSatisfying(LostOffsetsDetector.class,
+					(detector) -> assertThat(detector.getDelegate()).isSameAs(rebalances));
 			Consumer<?, ?> consumer = mock(Consumer.class);
 			resetter.onPartitionsAssigned(consumer, List.of(PARTITION));
 			resetter.onPartitionsRevokedBeforeCommit(consumer, List.of(PARTITION));

@@ -1,5 +1,8 @@
 package dev.lossless.kafka.autoconfigure;
 
+import org.springframework.test.util.ReflectionTestUtils;
+import org.assertj.core.api.InstanceOfAssertFactories;
+import dev.lossless.kafka.consumer.LostOffsetsDetector;
 import org.springframework.util.ClassUtils;
 import org.springframework.objenesis.ObjenesisStd;
 import org.springframework.kafka.listener.RecordInterceptor;
@@ -126,9 +129,11 @@ class LosslessKafkaAutoConfigurationTests {
 		this.contextRunner.run((context) -> {
 			ConcurrentMessageListenerContainer<?, ?> container = createContainer(context);
 			assertThat(container.getCommonErrorHandler()).isSameAs(context.getBean(DefaultErrorHandler.class));
-			assertThat(container.getContainerProperties().getConsumerRebalanceListener())
-				.isInstanceOfSatisfying(SequenceWindowResetter.class, (resetter) -> assertThat(resetter.getDelegate())
-					.isSameAs(context.getBean(RebalanceListener.class)));
+			assertThat(container.getContainerProperties().getConsumerRebalanceListener()).isInstanceOfSatisfying(
+					SequenceWindowResetter.class,
+					(resetter) -> assertThat(resetter.getDelegate()).isInstanceOfSatisfying(LostOffsetsDetector.class,
+							(detector) -> assertThat(detector.getDelegate())
+								.isSameAs(context.getBean(RebalanceListener.class))));
 			assertThat(container.getContainerProperties().isSyncCommits()).isTrue();
 			assertThat(container.getContainerProperties().getShutdownTimeout()).isEqualTo(30_000);
 			assertThat(context).hasSingleBean(DeadLetterPublishingRecoverer.class);
@@ -351,12 +356,16 @@ class LosslessKafkaAutoConfigurationTests {
 			assertThat(context.getBean(DefaultKafkaProducerFactory.class).getPostProcessors())
 				.hasExactlyElementsOfTypes(LosslessProducerPostProcessor.class);
 			ConcurrentMessageListenerContainer<?, ?> container = createContainer(context);
-			assertThat(container.getRecordInterceptor()).isInstanceOf(SequenceCheckingInterceptor.class);
-			// the sequence check sees every record, then undeserializable ones are
-			// dead-lettered before a batch listener
-			assertThat(container.getBatchInterceptor()).isInstanceOf(CompositeBatchInterceptor.class)
-				.extracting("delegates", InstanceOfAssertFactories.LIST)
-				.hasExactlyElementsOfTypes(SequenceCheckingInterceptor.class, DeadLetteringBatchInterceptor.class);
+			// the sequence check and the loss detector see every record, then
+			// undeserializable
+			// ones are dead-lettered before a batch listener
+			assertThat(ReflectionTestUtils.getField(container.getRecordInterceptor(), "delegates"))
+				.asInstanceOf(InstanceOfAssertFactories.COLLECTION)
+				.hasExactlyElementsOfTypes(SequenceCheckingInterceptor.class, LostOffsetsDetector.class);
+			assertThat(ReflectionTestUtils.getField(container.getBatchInterceptor(), "delegates"))
+				.asInstanceOf(InstanceOfAssertFactories.COLLECTION)
+				.hasExactlyElementsOfTypes(SequenceCheckingInterceptor.class, LostOffsetsDetector.class,
+						DeadLetteringBatchInterceptor.class);
 		});
 	}
 
@@ -365,10 +374,13 @@ class LosslessKafkaAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("lossless.kafka.sequence.enabled=false").run((context) -> {
 			assertThat(context).doesNotHaveBean(SequenceChecker.class);
 			ConcurrentMessageListenerContainer<?, ?> container = createContainer(context);
-			assertThat(container.getRecordInterceptor()).isNull();
-			assertThat(container.getBatchInterceptor()).isInstanceOf(DeadLetteringBatchInterceptor.class);
+			assertThat(container.getRecordInterceptor()).isInstanceOf(LostOffsetsDetector.class);
+			assertThat(ReflectionTestUtils.getField(container.getBatchInterceptor(), "delegates"))
+				.asInstanceOf(InstanceOfAssertFactories.COLLECTION)
+				.hasExactlyElementsOfTypes(LostOffsetsDetector.class, DeadLetteringBatchInterceptor.class);
 			assertThat(container.getContainerProperties().getConsumerRebalanceListener())
-				.isSameAs(context.getBean(RebalanceListener.class));
+				.isInstanceOfSatisfying(LostOffsetsDetector.class, (detector) -> assertThat(detector.getDelegate())
+					.isSameAs(context.getBean(RebalanceListener.class)));
 		});
 	}
 

@@ -183,6 +183,59 @@ class SequenceCheckerTests {
 		assertThat(this.checker.statistics().gaps()).isZero();
 	}
 
+	@Test
+	void fiveThousandProducersOverOnePartitionHideNoGap() {
+		int producers = 5000;
+		long offset = 0;
+		for (int producer = 1; producer <= producers; producer++) {
+			check("group", 0, offset++, producer, 0);
+		}
+		// each producer skips one number: every gap must be seen, the windows evicted
+		// from
+		// the recent producers included
+		for (int producer = 1; producer <= producers; producer++) {
+			assertThat(check("group", 0, offset++, producer, 2)).as("producer %d", producer).isEqualTo(Outcome.GAP);
+		}
+		SequenceStatistics statistics = this.checker.statistics();
+		assertThat(statistics.gaps()).isEqualTo(producers);
+		assertThat(statistics.unresolvedRecords()).isEqualTo(producers);
+		assertThat(statistics.evictedProducers())
+			.isGreaterThanOrEqualTo(producers - SequenceChecker.MAX_PRODUCERS_PER_PARTITION);
+		assertThat(statistics.forgottenProducers()).isZero();
+	}
+
+	@Test
+	void producersBeyondTheCompactStoreAreCountedAsForgotten() {
+		int producers = SequenceChecker.MAX_PRODUCERS_PER_PARTITION
+				+ SequenceChecker.MAX_EVICTED_PRODUCERS_PER_PARTITION + 100;
+		long offset = 0;
+		for (int producer = 1; producer <= producers; producer++) {
+			check("group", 0, offset++, producer, 0);
+		}
+		SequenceStatistics statistics = this.checker.statistics();
+		assertThat(statistics.evictedProducers()).isEqualTo(producers - SequenceChecker.MAX_PRODUCERS_PER_PARTITION);
+		assertThat(statistics.forgottenProducers()).isEqualTo(100);
+		// the first producers were forgotten: their next record starts a new window
+		assertThat(check("group", 0, offset++, 1, 2)).isEqualTo(Outcome.FIRST);
+		// the next ones are still checked (producer 1 coming back pushed out producer
+		// 101)
+		assertThat(check("group", 0, offset, 200, 2)).isEqualTo(Outcome.GAP);
+	}
+
+	@Test
+	void gapsBeyondTheListedRangesStayUnresolved() {
+		long offset = 0;
+		long sequence = 0;
+		check(0, offset++, sequence);
+		for (int i = 0; i < SequenceChecker.MAX_OPEN_RANGES + 500; i++) {
+			sequence += 2;
+			check(0, offset++, sequence);
+		}
+		SequenceStatistics statistics = this.checker.statistics();
+		assertThat(statistics.gaps()).isEqualTo(SequenceChecker.MAX_OPEN_RANGES + 500);
+		assertThat(statistics.unresolvedRecords()).isEqualTo(SequenceChecker.MAX_OPEN_RANGES + 500);
+	}
+
 	private Outcome check(int partition, long offset, long sequence) {
 		return check("group", partition, offset, PRODUCER, sequence);
 	}
