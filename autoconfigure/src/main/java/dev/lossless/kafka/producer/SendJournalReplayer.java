@@ -5,11 +5,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +44,9 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.util.Assert;
+import org.springframework.util.backoff.BackOff;
+import org.springframework.util.backoff.BackOffExecution;
+import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * Sends the entries of a {@link SendJournal} again, oldest first, until the journal is
@@ -148,6 +158,18 @@ public final class SendJournalReplayer implements SmartLifecycle {
 
 	private final AtomicReference<@Nullable ReplayFailure> lastFailure = new AtomicReference<>();
 
+	private final TopicExistence topicExistence;
+
+	private final BackOff laneBackOff;
+
+	private final Map<Lane, StuckLane> stuckLanes = new ConcurrentHashMap<>();
+
+	/**
+	 * Entries past a stuck lane's first entry that are done: the journal removes only
+	 * from its head.
+	 */
+	private final DoneSequences done = new DoneSequences();
+
 	/**
 	 * Create an instance.
 	 * @param journal the journal to replay
@@ -163,7 +185,30 @@ public final class SendJournalReplayer implements SmartLifecycle {
 	public SendJournalReplayer(SendJournal journal, SendJournal rejectedJournal,
 			Supplier<Producer<byte[], byte[]>> producerFactory, int batchSize, Duration acknowledgementTimeout,
 			Duration initialBackOff, Duration maxBackOff) {
+		this(journal, rejectedJournal, producerFactory, batchSize, acknowledgementTimeout, initialBackOff, maxBackOff,
+				TopicExistence.UNKNOWN);
+	}
+
+	/**
+	 * Create an instance that tells a missing topic from an outage.
+	 * @param journal the journal to replay
+	 * @param rejectedJournal the journal that keeps the entries Kafka will never accept
+	 * @param producerFactory creates the producer, when the first round needs it and
+	 * again after a fatal error
+	 * @param batchSize the most entries of one round
+	 * @param acknowledgementTimeout how long a round waits for its acknowledgements
+	 * @param initialBackOff the wait after a first failed round
+	 * @param maxBackOff the longest wait between failed rounds, and between two looks at
+	 * an empty journal when nobody {@link #wakeUp() wakes the replayer up}
+	 * @param topicExistence confirms that the topic of an entry whose metadata did not
+	 * arrive does not exist
+	 * @since 0.2.0
+	 */
+	public SendJournalReplayer(SendJournal journal, SendJournal rejectedJournal,
+			Supplier<Producer<byte[], byte[]>> producerFactory, int batchSize, Duration acknowledgementTimeout,
+			Duration initialBackOff, Duration maxBackOff, TopicExistence topicExistence) {
 		Assert.notNull(journal, "'journal' cannot be null");
+		Assert.notNull(topicExistence, "'topicExistence' cannot be null");
 		Assert.notNull(rejectedJournal, "'rejectedJournal' cannot be null");
 		Assert.isTrue(journal != rejectedJournal, "'rejectedJournal' must not be 'journal'");
 		Assert.notNull(producerFactory, "'producerFactory' cannot be null");
@@ -179,6 +224,10 @@ public final class SendJournalReplayer implements SmartLifecycle {
 		this.acknowledgementTimeout = acknowledgementTimeout;
 		this.initialBackOff = initialBackOff;
 		this.maxBackOff = maxBackOff;
+		this.topicExistence = topicExistence;
+		ExponentialBackOff laneBackOff = new ExponentialBackOff(initialBackOff.toMillis(), 2);
+		laneBackOff.setMaxInterval(maxBackOff.toMillis());
+		this.laneBackOff = laneBackOff;
 	}
 
 	private static boolean isPositive(@Nullable Duration duration) {
@@ -209,6 +258,58 @@ public final class SendJournalReplayer implements SmartLifecycle {
 	public Statistics statistics() {
 		return new Statistics(this.replayed.sum(), this.rejected.sum(), this.replayFailures.sum(),
 				this.consecutiveFailures.get(), this.lastFailure.get());
+	}
+
+	/**
+	 * Return the lanes (topic and partition) whose entries cannot be delivered while the
+	 * others can: they wait, passed over by the replay, until an attempt of their own
+	 * succeeds or an operator moves them to the rejected journal.
+	 * @return the stuck lanes, oldest first
+	 * @since 0.2.0
+	 */
+	public List<Lane.Stuck> stuckLanes() {
+		return this.stuckLanes.values()
+			.stream()
+			.map(StuckLane::describe)
+			.sorted(Comparator.comparing(Lane.Stuck::oldestJournaledAt))
+			.toList();
+	}
+
+	/**
+	 * Try a stuck lane again now, for example once its topic was created.
+	 * @param topic the topic
+	 * @param partition the partition, or {@code null} for entries journaled without one
+	 * @return whether the lane was stuck
+	 * @since 0.2.0
+	 */
+	public boolean retryLane(String topic, @Nullable Integer partition) {
+		StuckLane stuck = this.stuckLanes.get(new Lane(topic, partition));
+		if (stuck == null) {
+			return false;
+		}
+		stuck.nextAttemptNanos = System.nanoTime();
+		wakeUp();
+		return true;
+	}
+
+	/**
+	 * Move every entry of a stuck lane to the rejected journal, where it is kept for an
+	 * operator, so that the journal can be removed past it. Done by the replay thread
+	 * shortly after the call.
+	 * @param topic the topic
+	 * @param partition the partition, or {@code null} for entries journaled without one
+	 * @return whether the lane was stuck
+	 * @since 0.2.0
+	 */
+	public boolean rejectLane(String topic, @Nullable Integer partition) {
+		StuckLane stuck = this.stuckLanes.get(new Lane(topic, partition));
+		if (stuck == null) {
+			return false;
+		}
+		stuck.rejectRequested = true;
+		stuck.nextAttemptNanos = System.nanoTime();
+		wakeUp();
+		return true;
 	}
 
 	@Override
@@ -269,15 +370,10 @@ public final class SendJournalReplayer implements SmartLifecycle {
 				clearWakeUp();
 				Round round;
 				try {
-					List<JournalEntry.Stored> batch = this.journal.peek(this.batchSize);
-					if (batch.isEmpty()) {
-						awaitWakeUp();
-						continue;
-					}
-					round = replay(batch);
+					round = replay();
 				}
 				catch (RuntimeException ex) {
-					round = new Round(false, failed(null, ex));
+					round = new Round(false, false, failed(null, ex), Long.MAX_VALUE);
 				}
 				if (round.progress()) {
 					backOff = this.initialBackOff.toNanos();
@@ -291,6 +387,9 @@ public final class SendJournalReplayer implements SmartLifecycle {
 					awaitBackOff(backOff);
 					backOff = Math.min(backOff * 2, this.maxBackOff.toNanos());
 				}
+				else if (round.idle()) {
+					awaitWakeUp(Math.min(this.maxBackOff.toNanos(), round.nextLaneAttemptNanos()));
+				}
 			}
 		}
 		finally {
@@ -301,18 +400,63 @@ public final class SendJournalReplayer implements SmartLifecycle {
 		}
 	}
 
-	private Round replay(List<JournalEntry.Stored> batch) {
+	/**
+	 * One round: the entries of the lanes that are not stuck (and of the stuck lanes due
+	 * for an attempt) are sent, the acknowledged ones are done, a lane that fails while
+	 * the cluster answers is stuck and passed over until its own back-off ends, and the
+	 * journal is removed up to its first entry that is not done.
+	 */
+	private Round replay() {
+		long now = System.nanoTime();
+		Map<Lane, Long> held = new HashMap<>();
+		long[] lastRead = { -1 };
+		List<JournalEntry.Stored> batch = this.journal.peek(this.batchSize, (stored) -> {
+			lastRead[0] = stored.sequence();
+			if (this.done.contains(stored.sequence())) {
+				return true;
+			}
+			Lane lane = Lane.of(stored.entry());
+			StuckLane stuck = this.stuckLanes.get(lane);
+			if (stuck != null && !stuck.due(now)) {
+				held.merge(lane, 1L, Long::sum);
+				return true;
+			}
+			return false;
+		});
+		boolean walkedToTheEnd = batch.size() < this.batchSize;
+		if (batch.isEmpty()) {
+			countHeld(held, walkedToTheEnd);
+			removeDone(lastRead[0]);
+			return new Round(true, false, null, nextLaneAttempt(now));
+		}
 		Producer<byte[], byte[]> producer;
 		try {
 			producer = producer();
 		}
 		catch (RuntimeException ex) {
-			return new Round(false, failed(batch.get(0), ex));
+			return new Round(false, false, failed(batch.get(0), ex), Long.MAX_VALUE);
 		}
-		List<Future<RecordMetadata>> futures = new ArrayList<>(batch.size());
+		Map<Lane, LaneFailure> failedLanes = new LinkedHashMap<>();
+		List<Sent> sent = new ArrayList<>(batch.size());
+		long rejectedBefore = this.rejected.sum();
 		for (JournalEntry.Stored stored : batch) {
 			if (!active()) {
 				break;
+			}
+			Lane lane = Lane.of(stored.entry());
+			if (failedLanes.containsKey(lane)) {
+				continue;
+			}
+			StuckLane stuck = this.stuckLanes.get(lane);
+			if (stuck != null && stuck.rejectRequested) {
+				try {
+					reject(stored, "moved to the rejected journal by an operator");
+					this.done.add(stored.sequence());
+				}
+				catch (RuntimeException ex) {
+					failedLanes.put(lane, new LaneFailure(stored, ex, false));
+				}
+				continue;
 			}
 			Future<RecordMetadata> future;
 			try {
@@ -321,58 +465,180 @@ public final class SendJournalReplayer implements SmartLifecycle {
 			catch (RuntimeException ex) {
 				future = CompletableFuture.failedFuture(ex);
 			}
-			futures.add(future);
-			if (hasFailed(future)) {
+			Throwable error = failure(future);
+			if (error != null && rejection(error) == null) {
+				JournalEntry entry = stored.entry();
+				if (TopicExistence.isMetadataTimeout(error)
+						&& this.topicExistence.confirmedMissing(entry.topic(), entry.partition())) {
+					failedLanes.put(lane, new LaneFailure(stored, error, true));
+					continue;
+				}
+				// the cluster may be unreachable: send nothing more this round
+				sent.add(new Sent(stored, future));
 				break;
 			}
+			sent.add(new Sent(stored, future));
 		}
 		long deadline = System.nanoTime() + this.acknowledgementTimeout.toNanos();
-		long removeUpTo = -1;
 		int acknowledged = 0;
-		Throwable error = null;
-		JournalEntry.Stored failed = null;
-		for (int i = 0; i < futures.size() && error == null; i++) {
-			JournalEntry.Stored stored = batch.get(i);
-			Outcome outcome = acknowledgement(futures.get(i), deadline);
+		Set<Lane> delivered = new HashSet<>();
+		ReplayFailure failure = null;
+		for (Sent one : sent) {
+			JournalEntry.Stored stored = one.stored();
+			Lane lane = Lane.of(stored.entry());
+			if (failedLanes.containsKey(lane)) {
+				// a lane keeps its order: what follows a failed entry is sent again after
+				// it
+				continue;
+			}
+			Outcome outcome = acknowledgement(one.future(), deadline);
 			if (outcome.stopped()) {
 				break;
 			}
 			Throwable sendError = outcome.error();
 			if (sendError == null) {
 				acknowledged++;
-				removeUpTo = stored.sequence();
+				this.done.add(stored.sequence());
+				delivered.add(lane);
 				continue;
 			}
 			Throwable rejection = rejection(sendError);
 			if (rejection != null) {
 				try {
-					reject(stored, rejection);
-					removeUpTo = stored.sequence();
+					reject(stored, "Rejected on replay: " + rejection);
+					this.done.add(stored.sequence());
 					continue;
 				}
 				catch (RuntimeException ex) {
 					sendError = ex;
 				}
 			}
-			error = sendError;
-			failed = stored;
-		}
-		boolean progress = false;
-		if (removeUpTo >= 0) {
-			try {
-				this.journal.remove(removeUpTo);
-				this.replayed.add(acknowledged);
-				this.consecutiveFailures.set(0);
-				progress = true;
+			if (!(sendError instanceof RetriableException)) {
+				// the producer is closed: the entries not acknowledged yet are sent again
+				failure = failed(stored, sendError);
+				break;
 			}
-			catch (RuntimeException ex) {
-				if (error == null) {
-					error = ex;
-					failed = batch.get(0);
+			failedLanes.put(lane, new LaneFailure(stored, sendError, false));
+		}
+		this.replayed.add(acknowledged);
+		boolean othersWork = acknowledged > 0 || this.rejected.sum() > rejectedBefore;
+		for (Map.Entry<Lane, LaneFailure> failed : failedLanes.entrySet()) {
+			LaneFailure laneFailure = failed.getValue();
+			if (laneFailure.missing() || othersWork) {
+				stuck(failed.getKey(), laneFailure, now);
+			}
+			else if (failure == null) {
+				failure = failed(laneFailure.stored(), laneFailure.error());
+			}
+		}
+		for (Lane lane : delivered) {
+			if (!failedLanes.containsKey(lane) && this.stuckLanes.remove(lane) != null) {
+				logger.info("Replay of send journal " + this.journal.directory() + " delivers to " + lane + " again");
+			}
+		}
+		if (!failedLanes.isEmpty() && failure == null) {
+			this.replayFailures.increment();
+		}
+		Set<Lane> inBatch = new HashSet<>();
+		for (JournalEntry.Stored stored : batch) {
+			if (!this.done.contains(stored.sequence())) {
+				Lane lane = Lane.of(stored.entry());
+				inBatch.add(lane);
+				if (this.stuckLanes.containsKey(lane)) {
+					held.merge(lane, 1L, Long::sum);
 				}
 			}
 		}
-		return new Round(progress, (error != null) ? failed(failed, error) : null);
+		countHeld(held, walkedToTheEnd);
+		long firstNotDone = batch.stream()
+			.mapToLong(JournalEntry.Stored::sequence)
+			.filter((sequence) -> !this.done.contains(sequence))
+			.min()
+			.orElse(lastRead[0] + 1);
+		boolean progress = acknowledged > 0 || this.rejected.sum() > rejectedBefore;
+		try {
+			removeDone(Math.min(firstNotDone, lastRead[0] + 1) - 1);
+		}
+		catch (RuntimeException ex) {
+			if (failure == null) {
+				failure = failed(batch.get(0), ex);
+			}
+			progress = false;
+		}
+		if (progress) {
+			this.consecutiveFailures.set(0);
+		}
+		return new Round(false, progress, failure, nextLaneAttempt(now));
+	}
+
+	private void stuck(Lane lane, LaneFailure failure, long now) {
+		JournalEntry.Stored stored = failure.stored();
+		StuckLane stuck = this.stuckLanes.get(lane);
+		if (stuck == null) {
+			stuck = new StuckLane(lane, this.laneBackOff.start(), Instant.now());
+			this.stuckLanes.put(lane, stuck);
+			logger.error("Replay of send journal " + this.journal.directory() + " cannot deliver to " + lane + " ("
+					+ (failure.missing() ? "the brokers confirm it does not exist: " : "") + failure.error()
+					+ "); its entries wait, the other lanes are replayed. Create the topic or partition and retry "
+					+ "the lane, or move it to the rejected journal (endpoint kafkareliability)");
+		}
+		stuck.failed(stored, failure.error().toString(), now);
+		this.lastFailure.set(new ReplayFailure(lane.topic(), failure.error().toString(), Instant.now()));
+		if (!(failure.error() instanceof RetriableException)) {
+			closeProducer();
+		}
+	}
+
+	private void countHeld(Map<Lane, Long> held, boolean walkedToTheEnd) {
+		for (StuckLane stuck : this.stuckLanes.values()) {
+			long entries = held.getOrDefault(stuck.lane, 0L);
+			if (walkedToTheEnd && entries == 0 && stuck.rejectRequested) {
+				this.stuckLanes.remove(stuck.lane);
+				logger.warn("Every entry for " + stuck.lane + " was moved to " + this.rejectedJournal.directory());
+			}
+			else if (walkedToTheEnd || entries > stuck.entries) {
+				stuck.entries = entries;
+			}
+		}
+	}
+
+	private void removeDone(long upToSequence) {
+		long removeUpTo = upToSequence;
+		for (StuckLane stuck : this.stuckLanes.values()) {
+			removeUpTo = Math.min(removeUpTo, stuck.firstSequence - 1);
+		}
+		if (removeUpTo >= 0) {
+			this.journal.remove(removeUpTo);
+			this.done.removeUpTo(removeUpTo);
+		}
+	}
+
+	private long nextLaneAttempt(long now) {
+		long next = Long.MAX_VALUE;
+		for (StuckLane stuck : this.stuckLanes.values()) {
+			next = Math.min(next, Math.max(0, stuck.nextAttemptNanos - now));
+		}
+		return next;
+	}
+
+	private static @Nullable Throwable failure(Future<RecordMetadata> future) {
+		if (!future.isDone()) {
+			return null;
+		}
+		try {
+			future.get();
+			return null;
+		}
+		catch (ExecutionException ex) {
+			return (ex.getCause() != null) ? ex.getCause() : ex;
+		}
+		catch (CancellationException ex) {
+			return ex;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return null;
+		}
 	}
 
 	private Outcome acknowledgement(Future<RecordMetadata> future, long deadline) {
@@ -411,22 +677,6 @@ public final class SendJournalReplayer implements SmartLifecycle {
 		}
 	}
 
-	private static boolean hasFailed(Future<RecordMetadata> future) {
-		if (!future.isDone()) {
-			return false;
-		}
-		try {
-			future.get();
-			return false;
-		}
-		catch (ExecutionException | CancellationException ex) {
-			return true;
-		}
-		catch (InterruptedException ex) {
-			return false;
-		}
-	}
-
 	private static @Nullable Throwable rejection(Throwable error) {
 		Throwable candidate = error;
 		for (int depth = 0; candidate != null && depth < 5; depth++) {
@@ -440,17 +690,15 @@ public final class SendJournalReplayer implements SmartLifecycle {
 		return null;
 	}
 
-	private void reject(JournalEntry.Stored stored, Throwable rejection) {
+	private void reject(JournalEntry.Stored stored, String why) {
 		JournalEntry entry = stored.entry();
-		String reason = "Rejected on replay: " + rejection + " (journaled at " + entry.journaledAt() + ": "
-				+ entry.reason() + ")";
+		String reason = why + " (journaled at " + entry.journaledAt() + ": " + entry.reason() + ")";
 		this.rejectedJournal.append(new JournalEntry(entry.topic(), entry.partition(), entry.key(), entry.value(),
 				entry.headers(), Instant.now(), reason));
 		this.rejected.increment();
 		logger.error("Journaled record for topic '" + entry.topic() + "' (partition "
 				+ ((entry.partition() != null) ? entry.partition() : "any") + ", key " + describe(entry.key())
-				+ ") was rejected by Kafka on replay and moved to " + this.rejectedJournal.directory() + ": "
-				+ rejection);
+				+ ") moved to " + this.rejectedJournal.directory() + ": " + why);
 	}
 
 	private ReplayFailure failed(JournalEntry.@Nullable Stored stored, Throwable error) {
@@ -498,10 +746,10 @@ public final class SendJournalReplayer implements SmartLifecycle {
 		}
 	}
 
-	private void awaitWakeUp() {
+	private void awaitWakeUp(long timeoutNanos) {
 		this.lock.lock();
 		try {
-			long nanos = this.maxBackOff.toNanos();
+			long nanos = timeoutNanos;
 			while (active() && !this.wakeUpRequested && nanos > 0) {
 				nanos = this.signal.awaitNanos(nanos);
 			}
@@ -588,7 +836,143 @@ public final class SendJournalReplayer implements SmartLifecycle {
 
 	}
 
-	private record Round(boolean progress, @Nullable ReplayFailure failure) {
+	/**
+	 * The entries of one topic partition, kept in order; entries journaled without a
+	 * partition form the lane of their topic.
+	 *
+	 * @param topic the topic
+	 * @param partition the partition, or {@code null}
+	 * @since 0.2.0
+	 */
+	public record Lane(String topic, @Nullable Integer partition) {
+
+		static Lane of(JournalEntry entry) {
+			return new Lane(entry.topic(), entry.partition());
+		}
+
+		@Override
+		public String toString() {
+			return "topic '" + this.topic + "' partition " + ((this.partition != null) ? this.partition : "any");
+		}
+
+		/**
+		 * A lane that cannot be delivered while others can.
+		 *
+		 * @param topic the topic
+		 * @param partition the partition, or {@code null}
+		 * @param entries the entries that wait in it (at least; exact once the replay has
+		 * read the whole journal)
+		 * @param oldestJournaledAt when its oldest waiting entry was journaled
+		 * @param error the last failure
+		 * @param stuckSince when it was found stuck
+		 * @param attempts the failed attempts
+		 * @param rejectRequested whether an operator asked to move it to the rejected
+		 * journal
+		 */
+		public record Stuck(String topic, @Nullable Integer partition, long entries, Instant oldestJournaledAt,
+				String error, Instant stuckSince, long attempts, boolean rejectRequested) {
+
+		}
+
+	}
+
+	private static final class StuckLane {
+
+		private final Lane lane;
+
+		private final BackOffExecution backOff;
+
+		private final Instant since;
+
+		private volatile long firstSequence;
+
+		private volatile Instant oldestJournaledAt = Instant.EPOCH;
+
+		private volatile String error = "";
+
+		private volatile long attempts;
+
+		private volatile long entries;
+
+		private volatile long nextAttemptNanos;
+
+		private volatile boolean rejectRequested;
+
+		StuckLane(Lane lane, BackOffExecution backOff, Instant since) {
+			this.lane = lane;
+			this.backOff = backOff;
+			this.since = since;
+		}
+
+		void failed(JournalEntry.Stored stored, String error, long now) {
+			this.firstSequence = stored.sequence();
+			this.oldestJournaledAt = stored.entry().journaledAt();
+			this.error = error;
+			this.attempts++;
+			this.entries = Math.max(this.entries, 1);
+			long wait = this.backOff.nextBackOff();
+			this.nextAttemptNanos = now + TimeUnit.MILLISECONDS.toNanos((wait != BackOffExecution.STOP) ? wait : 0);
+		}
+
+		boolean due(long now) {
+			return this.rejectRequested || now - this.nextAttemptNanos >= 0;
+		}
+
+		Lane.Stuck describe() {
+			return new Lane.Stuck(this.lane.topic(), this.lane.partition(), this.entries, this.oldestJournaledAt,
+					this.error, this.since, this.attempts, this.rejectRequested);
+		}
+
+	}
+
+	/**
+	 * Sequences of entries done, as ranges.
+	 */
+	private static final class DoneSequences {
+
+		private final TreeMap<Long, Long> ranges = new TreeMap<>();
+
+		boolean contains(long sequence) {
+			Map.Entry<Long, Long> range = this.ranges.floorEntry(sequence);
+			return range != null && sequence <= range.getValue();
+		}
+
+		void add(long sequence) {
+			if (contains(sequence)) {
+				return;
+			}
+			Map.Entry<Long, Long> before = this.ranges.floorEntry(sequence);
+			long from = (before != null && before.getValue() == sequence - 1) ? before.getKey() : sequence;
+			Long after = this.ranges.get(sequence + 1);
+			long to = (after != null) ? after : sequence;
+			if (after != null) {
+				this.ranges.remove(sequence + 1);
+			}
+			this.ranges.put(from, to);
+		}
+
+		void removeUpTo(long sequence) {
+			this.ranges.headMap(sequence, true).clear();
+			Map.Entry<Long, Long> first = this.ranges.firstEntry();
+			if (first != null && first.getKey() <= sequence) {
+				this.ranges.remove(first.getKey());
+				if (first.getValue() > sequence) {
+					this.ranges.put(sequence + 1, first.getValue());
+				}
+			}
+		}
+
+	}
+
+	private record Round(boolean idle, boolean progress, @Nullable ReplayFailure failure, long nextLaneAttemptNanos) {
+
+	}
+
+	private record Sent(JournalEntry.Stored stored, Future<RecordMetadata> future) {
+
+	}
+
+	private record LaneFailure(JournalEntry.Stored stored, Throwable error, boolean missing) {
 
 	}
 
