@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import dev.lossless.kafka.producer.SendJournalReplayer;
 import dev.lossless.kafka.rules.AcceptedRisks;
 import dev.lossless.kafka.rules.AuditReport;
 import dev.lossless.kafka.rules.Enforcement;
@@ -18,6 +19,7 @@ import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
  * {@link Endpoint @Endpoint} that shows every durability rule evaluated against the
@@ -38,6 +40,8 @@ public class KafkaReliabilityEndpoint {
 
 	private final @Nullable SequenceChecker sequenceChecker;
 
+	private final @Nullable SendJournalReplayer journalReplayer;
+
 	/**
 	 * Create an instance.
 	 * @param audit the audit to run on each read
@@ -48,10 +52,26 @@ public class KafkaReliabilityEndpoint {
 	 */
 	public KafkaReliabilityEndpoint(ReliabilityAudit audit, Enforcement enforcement, AcceptedRisks acceptedRisks,
 			@Nullable SequenceChecker sequenceChecker) {
+		this(audit, enforcement, acceptedRisks, sequenceChecker, null);
+	}
+
+	/**
+	 * Create an instance that also acts on the send journal's stuck lanes.
+	 * @param audit the audit to run on each read
+	 * @param enforcement the enforcement mode in force
+	 * @param acceptedRisks the accepted risks
+	 * @param sequenceChecker the sequence checker whose gaps can be acknowledged, or
+	 * {@code null}
+	 * @param journalReplayer the send journal's replayer, or {@code null}
+	 * @since 0.2.0
+	 */
+	public KafkaReliabilityEndpoint(ReliabilityAudit audit, Enforcement enforcement, AcceptedRisks acceptedRisks,
+			@Nullable SequenceChecker sequenceChecker, @Nullable SendJournalReplayer journalReplayer) {
 		this.audit = audit;
 		this.enforcement = enforcement;
 		this.acceptedRisks = acceptedRisks;
 		this.sequenceChecker = sequenceChecker;
+		this.journalReplayer = journalReplayer;
 	}
 
 	@ReadOperation
@@ -80,6 +100,35 @@ public class KafkaReliabilityEndpoint {
 		return new AcknowledgedGaps(this.sequenceChecker.acknowledgeGaps());
 	}
 
+	/**
+	 * Act on a stuck lane of the send journal ({@code POST
+	 * /actuator/kafkareliability/journal-lanes/retry} or {@code .../reject} with
+	 * {@code topic} and {@code partition}): {@code retry} tries it again now (once its
+	 * topic exists, for example), {@code reject} moves its entries to the rejected
+	 * journal, where they are kept for an operator.
+	 * @param what {@code journal-lanes}
+	 * @param action {@code retry} or {@code reject}
+	 * @param topic the lane's topic
+	 * @param partition the lane's partition, absent for entries journaled without one
+	 * @return the lanes still stuck, or {@code null} (404) when the lane is not stuck,
+	 * the action is unknown or there is no send journal
+	 * @since 0.2.0
+	 */
+	@WriteOperation
+	public @Nullable JournalLanes journalLane(@Selector String what, @Selector String action, String topic,
+			@Nullable Integer partition) {
+		SendJournalReplayer replayer = this.journalReplayer;
+		if (!"journal-lanes".equals(what) || replayer == null) {
+			return null;
+		}
+		boolean stuck = switch (action) {
+			case "retry" -> replayer.retryLane(topic, partition);
+			case "reject" -> replayer.rejectLane(topic, partition);
+			default -> false;
+		};
+		return stuck ? new JournalLanes(action, replayer.stuckLanes()) : null;
+	}
+
 	private static String statusOf(AuditReport report) {
 		if (!report.violations().isEmpty()) {
 			return Verdict.FAIL.name();
@@ -104,6 +153,18 @@ public class KafkaReliabilityEndpoint {
 	public record ReliabilityDescriptor(String enforcement, Set<String> acceptedRisks, String status, int passed,
 			int failed, int accepted, int unknown, @Nullable String brokerError,
 			List<RuleDescriptor> rules) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * The answer to an action on a stuck lane of the send journal; the action is done by
+	 * the replay thread shortly after.
+	 *
+	 * @param requested the action requested
+	 * @param stuckLanes the stuck lanes when the action was requested
+	 */
+	public record JournalLanes(String requested,
+			List<SendJournalReplayer.Lane.Stuck> stuckLanes) implements OperationResponseBody {
 
 	}
 

@@ -1,6 +1,7 @@
 package dev.lossless.kafka.autoconfigure;
 
 import dev.lossless.kafka.actuate.KafkaReliabilityEndpoint;
+import dev.lossless.kafka.producer.SendJournalReplayer;
 import dev.lossless.kafka.rules.AcceptedRisks;
 import dev.lossless.kafka.rules.ReliabilityAudit;
 import dev.lossless.kafka.sequence.SequenceChecker;
@@ -30,9 +31,10 @@ public final class LosslessKafkaEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	KafkaReliabilityEndpoint kafkaReliabilityEndpoint(ReliabilityAudit audit, AcceptedRisks acceptedRisks,
-			LosslessKafkaProperties properties, ObjectProvider<SequenceChecker> sequenceChecker) {
+			LosslessKafkaProperties properties, ObjectProvider<SequenceChecker> sequenceChecker,
+			ObjectProvider<SendJournalReplayer> journalReplayer) {
 		return new KafkaReliabilityEndpoint(audit, properties.getEnforcement(), acceptedRisks,
-				sequenceChecker.getIfAvailable());
+				sequenceChecker.getIfAvailable(), journalReplayer.getIfAvailable());
 	}
 
 }

@@ -3,6 +3,7 @@ package dev.lossless.kafka.autoconfigure;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.lossless.kafka.actuate.BackgroundWorkersHealthIndicator;
 import dev.lossless.kafka.actuate.ConsumerLagHealthIndicator;
 import dev.lossless.kafka.actuate.ListenerContainersHealthIndicator;
 import dev.lossless.kafka.actuate.OutboxHealthIndicator;
@@ -18,6 +19,7 @@ import dev.lossless.kafka.producer.SendResultListener;
 import dev.lossless.kafka.rules.ReliabilityAudit;
 import dev.lossless.kafka.sequence.SequenceChecker;
 import dev.lossless.kafka.topics.TopicInspector;
+import dev.lossless.kafka.worker.BackgroundWorker;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -33,7 +35,8 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
  * Auto-configuration} of the {@code kafkaReliability} health: {@code producer},
- * {@code consumer}, {@code topics}, {@code sequence}, {@code lag} and {@code outbox}.
+ * {@code consumer}, {@code topics}, {@code sequence}, {@code lag}, {@code outbox} and
+ * {@code workers}.
  *
  * @author Lossless Kafka team
  * @since 0.1.0
@@ -50,7 +53,8 @@ public final class LosslessKafkaHealthAutoConfiguration {
 			ObjectProvider<SendJournalStore> journal, ObjectProvider<SendJournalReplayer> replayer,
 			ObjectProvider<RecoveryListener> recovery, ObjectProvider<KafkaListenerEndpointRegistry> registry,
 			ObjectProvider<SequenceChecker> sequenceChecker, ObjectProvider<ConsumerOffsetsMonitor> lagMonitor,
-			ObjectProvider<OutboxMonitor> outbox, ReliabilityAudit audit, TopicInspector inspector) {
+			ObjectProvider<OutboxMonitor> outbox, ReliabilityAudit audit, TopicInspector inspector,
+			ObjectProvider<BackgroundWorker> workers) {
 		Map<String, HealthContributor> contributors = new LinkedHashMap<>();
 		SendJournalStore journalStore = journal.getIfAvailable();
 		sendResults.ifAvailable((listener) -> contributors.put("producer", new ProducerHealthIndicator(listener,
@@ -61,6 +65,7 @@ public final class LosslessKafkaHealthAutoConfiguration {
 		sequenceChecker.ifAvailable((checker) -> contributors.put("sequence", new SequenceHealthIndicator(checker)));
 		lagMonitor.ifAvailable((monitor) -> contributors.put("lag", new ConsumerLagHealthIndicator(monitor::snapshot)));
 		outbox.ifAvailable((monitor) -> contributors.put("outbox", new OutboxHealthIndicator(monitor)));
+		contributors.put("workers", new BackgroundWorkersHealthIndicator(() -> workers.orderedStream().toList()));
 		return CompositeHealthContributor.fromMap(contributors);
 	}
 

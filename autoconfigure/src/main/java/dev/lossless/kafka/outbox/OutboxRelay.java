@@ -19,9 +19,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
+import dev.lossless.kafka.worker.BackgroundWorker;
+import dev.lossless.kafka.worker.Liveness;
+import dev.lossless.kafka.worker.WorkerLoop;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.producer.Producer;
@@ -31,12 +32,13 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.task.TaskExecutor;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.util.Assert;
 
 /**
- * Publishes the committed rows of the outbox table to Kafka, on one daemon thread of its
- * own, and marks each row sent only after the broker acknowledged it.
+ * Publishes the committed rows of the outbox table to Kafka, on one {@link WorkerLoop} of
+ * its own, and marks each row sent only after the broker acknowledged it.
  * <p>
  * <b>Rounds.</b> A round runs in one database transaction: it locks free lanes with
  * {@code SELECT ... FOR UPDATE SKIP LOCKED} on the lane table (at most half of them,
@@ -66,7 +68,7 @@ import org.springframework.util.Assert;
  * @author Lossless Kafka team
  * @since 0.1.0
  */
-public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, DisposableBean {
+public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, DisposableBean, BackgroundWorker {
 
 	/**
 	 * The phase of the relay: just after the startup audit ({@code DEFAULT_PHASE - 4097})
@@ -76,8 +78,6 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 	public static final int PHASE = DEFAULT_PHASE - 4096;
 
 	private static final Log logger = LogFactory.getLog(OutboxRelay.class);
-
-	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
 	private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -95,16 +95,6 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 
 	private final Clock clock = Clock.systemUTC();
 
-	private final Object lifecycleMonitor = new Object();
-
-	private final ReentrantLock lock = new ReentrantLock();
-
-	private final Condition signal = this.lock.newCondition();
-
-	private boolean wakeUpRequested;
-
-	private volatile @Nullable Thread worker;
-
 	private int nextLane;
 
 	private Instant nextCleanup = Instant.MIN;
@@ -121,6 +111,8 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 
 	private @Nullable CachedBacklog backlog;
 
+	private final WorkerLoop loop;
+
 	/**
 	 * Create an instance.
 	 * @param store the outbox table
@@ -135,6 +127,14 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 		this.producerFactory = producerFactory;
 		this.settings = settings;
 		this.lanesPerRound = Math.max(1, (settings.lanes() + 1) / 2);
+		// a round may wait for its acknowledgements, then back off or poll
+		this.loop = new WorkerLoop("lossless-outbox-relay", this::cycle, settings.backOff(), settings.maxBackOff(),
+				settings.maxBackOff()
+					.plus(settings.pollInterval())
+					.plus(settings.acknowledgementTimeout())
+					.multipliedBy(3),
+				() -> {
+				});
 	}
 
 	/**
@@ -142,14 +142,7 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 	 * after a failed round is not cut short.
 	 */
 	public void wakeUp() {
-		this.lock.lock();
-		try {
-			this.wakeUpRequested = true;
-			this.signal.signalAll();
-		}
-		finally {
-			this.lock.unlock();
-		}
+		this.loop.wakeUp();
 	}
 
 	@Override
@@ -192,50 +185,41 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 
 	@Override
 	public void start() {
-		synchronized (this.lifecycleMonitor) {
-			if (this.worker != null) {
-				return;
-			}
-			OutboxTableMissingException missing = this.store.missingTables();
-			if (missing != null) {
-				logger.warn("Transactional outbox inactive, its relay does not run: " + missing.getMessage()
-						+ ". OutboxPublisher.publish fails until the tables exist and the application restarts.");
-				return;
-			}
-			Thread thread = new Thread(this::run, "lossless-outbox-relay");
-			thread.setDaemon(true);
-			thread.setUncaughtExceptionHandler((failed, ex) -> logger
-				.error("Outbox relay failed: the outbox is no longer published by this instance until a restart", ex));
-			this.worker = thread;
-			thread.start();
+		if (this.loop.isRunning()) {
+			return;
 		}
+		OutboxTableMissingException missing = this.store.missingTables();
+		if (missing != null) {
+			logger.warn("Transactional outbox inactive, its relay does not run: " + missing.getMessage()
+					+ ". OutboxPublisher.publish fails until the tables exist and the application restarts.");
+			return;
+		}
+		this.loop.start();
 	}
 
 	@Override
 	public void stop() {
-		Thread thread;
-		synchronized (this.lifecycleMonitor) {
-			thread = this.worker;
-			this.worker = null;
-		}
-		if (thread == null) {
+		if (!this.loop.isRunning()) {
 			return;
 		}
-		signalAll();
-		if (!join(thread)) {
-			logger.warn("Outbox relay did not stop within " + STOP_TIMEOUT.toSeconds() + " s; interrupting it");
-			thread.interrupt();
-			if (!join(thread)) {
-				logger.warn("Outbox relay still runs; it ends once its current call returns");
-			}
-		}
+		this.loop.stop();
 		// close the producer; a new one is created when the relay starts again
 		this.producerFactory.reset();
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.worker != null;
+		return this.loop.isRunning();
+	}
+
+	@Override
+	public Liveness liveness() {
+		return this.loop.liveness();
+	}
+
+	@Override
+	public void setTaskExecutor(TaskExecutor executor) {
+		this.loop.setTaskExecutor(executor);
 	}
 
 	@Override
@@ -254,44 +238,41 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 	}
 
 	private boolean active() {
-		return this.worker == Thread.currentThread();
+		return this.loop.isActive();
 	}
 
-	private void run() {
-		long backOff = this.settings.backOff().toNanos();
-		while (active()) {
-			clearWakeUp();
-			cleanUpWhenDue();
-			Round round;
-			try {
-				round = this.store.inTransaction(this::round);
-				Assert.state(round != null, "No round");
-			}
-			catch (RuntimeException ex) {
-				round = new Round(0, 0, failed(null, null, ex));
-			}
-			if (round.published() > 0) {
-				this.published.add(round.published());
-				this.consecutiveFailures.set(0);
-				backOff = this.settings.backOff().toNanos();
-			}
-			Failure failure = round.failure();
-			if (failure != null) {
-				this.consecutiveFailures.incrementAndGet();
-				if (active()) {
-					logger.warn("Outbox relay round failed"
-							+ ((failure.rowId() != null)
-									? " for row " + failure.rowId() + " (topic '" + failure.topic() + "')" : "")
-							+ ": " + failure.error() + "; next attempt in " + TimeUnit.NANOSECONDS.toMillis(backOff)
-							+ " ms");
-					await(backOff, false);
-				}
-				backOff = Math.min(backOff * 2, this.settings.maxBackOff().toNanos());
-			}
-			else if (round.read() < this.settings.batchSize()) {
-				await(this.settings.pollInterval().toNanos(), true);
-			}
+	private WorkerLoop.Outcome cycle() {
+		cleanUpWhenDue();
+		Round round;
+		try {
+			round = this.store.inTransaction(this::round);
+			Assert.state(round != null, "No round");
 		}
+		catch (RuntimeException ex) {
+			round = new Round(0, 0, failed(null, null, ex));
+		}
+		boolean progress = round.published() > 0;
+		if (progress) {
+			this.published.add(round.published());
+			this.consecutiveFailures.set(0);
+		}
+		Failure failure = round.failure();
+		if (failure != null) {
+			this.consecutiveFailures.incrementAndGet();
+			if (active()) {
+				logger.warn("Outbox relay round failed"
+						+ ((failure.rowId() != null)
+								? " for row " + failure.rowId() + " (topic '" + failure.topic() + "')" : "")
+						+ ": " + failure.error() + "; next attempt after a back-off of "
+						+ this.settings.backOff().toMillis() + " ms doubling up to "
+						+ this.settings.maxBackOff().toMillis() + " ms");
+			}
+			return WorkerLoop.Outcome.failed(progress);
+		}
+		if (round.read() < this.settings.batchSize()) {
+			return WorkerLoop.Outcome.idle(this.settings.pollInterval());
+		}
+		return WorkerLoop.Outcome.again();
 	}
 
 	private Round round() {
@@ -485,52 +466,6 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 			logger.warn("Could not delete the outbox rows sent before " + before + "; trying again in "
 					+ this.settings.cleanupInterval(), ex);
 		}
-	}
-
-	private void clearWakeUp() {
-		this.lock.lock();
-		try {
-			this.wakeUpRequested = false;
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	private void await(long nanos, boolean wakeUpEnds) {
-		this.lock.lock();
-		try {
-			long remaining = nanos;
-			while (active() && !(wakeUpEnds && this.wakeUpRequested) && remaining > 0) {
-				remaining = this.signal.awaitNanos(remaining);
-			}
-		}
-		catch (InterruptedException ex) {
-			// only stop() interrupts this thread
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	private void signalAll() {
-		this.lock.lock();
-		try {
-			this.signal.signalAll();
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	private static boolean join(Thread thread) {
-		try {
-			thread.join(STOP_TIMEOUT.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		return !thread.isAlive();
 	}
 
 	/**

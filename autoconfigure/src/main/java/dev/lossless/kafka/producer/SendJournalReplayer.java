@@ -24,10 +24,11 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
+import dev.lossless.kafka.worker.BackgroundWorker;
+import dev.lossless.kafka.worker.Liveness;
+import dev.lossless.kafka.worker.WorkerLoop;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.producer.Producer;
@@ -43,6 +44,7 @@ import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.task.TaskExecutor;
 import org.springframework.util.Assert;
 import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.BackOffExecution;
@@ -50,25 +52,28 @@ import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * Sends the entries of a {@link SendJournal} again, oldest first, until the journal is
- * empty, on one daemon thread of its own.
+ * empty, on one {@link WorkerLoop} of its own.
  * <p>
- * <b>Rounds.</b> A round takes up to {@code batchSize} entries with
- * {@link SendJournal#peek(int)}, sends each unchanged (topic, partition if one was set,
- * key, value, headers; the timestamp is the time of the replay), waits at most
+ * <b>Rounds and lanes.</b> A round takes up to {@code batchSize} entries with
+ * {@link SendJournal#peek(int, java.util.function.Predicate)}, passing over the entries
+ * already done and those of stuck lanes, sends each unchanged (topic, partition if one
+ * was set, key, value, headers; the timestamp is the time of the replay), waits at most
  * {@code acknowledgementTimeout} for their acknowledgements and
- * {@link SendJournal#remove(long) removes} the acknowledged entries that precede the
- * first entry not acknowledged. Sending stops at the first entry that fails at once (for
- * example the metadata of its topic is not available within {@code max.block.ms}).
+ * {@link SendJournal#remove(long) removes} the journal up to its first entry that is not
+ * done. A lane is the entries of one topic partition ({@link Lane}): order is kept within
+ * a lane, and a failed entry holds back only the entries of its lane.
  * <p>
- * <b>Failures.</b> A round that ends with an entry not acknowledged is a replay failure:
+ * <b>Failures.</b> A lane that fails while the cluster answers (the brokers confirm its
+ * topic or partition does not exist, see {@link TopicExistence}, or another lane of the
+ * round was acknowledged) is stuck: passed over, tried again on a back-off of its own,
+ * shown by {@link #stuckLanes()}, and released by a successful attempt,
+ * {@link #retryLane(String, Integer)} or {@link #rejectLane(String, Integer)}. When no
+ * lane is acknowledged (the cluster does not answer) the round is a replay failure:
  * counted, kept as {@link Statistics#lastFailure()}, logged at WARN, and followed by a
  * back-off that starts at {@code initialBackOff} and doubles up to {@code maxBackOff},
- * reset whenever a round removes entries. No entry is dropped. After an error that is not
+ * reset whenever a round makes progress. No entry is dropped. After an error that is not
  * retriable, or no acknowledgement in time, the producer is closed and a new one is
- * obtained from the supplier for the next round. An entry for a topic or partition that
- * does not exist is retried like an unreachable cluster: the producer reports both as a
- * metadata timeout, and rejecting on it would empty the journal into the dead file during
- * an outage; the last failure names the topic.
+ * obtained from the supplier for the next round.
  * <p>
  * <b>Rejections.</b> An entry that Kafka will never accept
  * ({@link RecordTooLargeException}, {@link RecordBatchTooLargeException},
@@ -83,9 +88,10 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * <p>
  * <b>Delivery.</b> At least once: an entry is removed only once acknowledged (or
  * rejected), so an entry sent but not acknowledged when the replayer stops, or the
- * process dies, is sent again later; a round that fails may also send again entries of
- * the same partition acknowledged after the failed one. Replayed records reach their
- * partitions after the records the application sent in the meantime.
+ * process dies, is sent again later; so are the entries behind a stuck lane that were
+ * delivered before a restart (they are remembered in memory only). A round that fails may
+ * also send again entries of the same lane acknowledged after the failed one. Replayed
+ * records reach their partitions after the records the application sent in the meantime.
  * <p>
  * <b>The producer.</b> Use {@code acks=all} and idempotence, a
  * {@code delivery.timeout.ms} below {@code acknowledgementTimeout} (so that the producer
@@ -103,7 +109,7 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * @author Lossless Kafka team
  * @since 0.1.0
  */
-public final class SendJournalReplayer implements SmartLifecycle {
+public final class SendJournalReplayer implements SmartLifecycle, BackgroundWorker {
 
 	/**
 	 * The phase of the replayer: just after the startup audit
@@ -113,8 +119,6 @@ public final class SendJournalReplayer implements SmartLifecycle {
 	public static final int PHASE = DEFAULT_PHASE - 4096;
 
 	private static final Log logger = LogFactory.getLog(SendJournalReplayer.class);
-
-	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
 	private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -135,16 +139,6 @@ public final class SendJournalReplayer implements SmartLifecycle {
 	private final Duration initialBackOff;
 
 	private final Duration maxBackOff;
-
-	private final Object lifecycleMonitor = new Object();
-
-	private final ReentrantLock lock = new ReentrantLock();
-
-	private final Condition signal = this.lock.newCondition();
-
-	private boolean wakeUpRequested;
-
-	private volatile @Nullable Thread worker;
 
 	private final AtomicReference<@Nullable Producer<byte[], byte[]>> producer = new AtomicReference<>();
 
@@ -169,6 +163,8 @@ public final class SendJournalReplayer implements SmartLifecycle {
 	 * from its head.
 	 */
 	private final DoneSequences done = new DoneSequences();
+
+	private final WorkerLoop loop;
 
 	/**
 	 * Create an instance.
@@ -228,6 +224,9 @@ public final class SendJournalReplayer implements SmartLifecycle {
 		ExponentialBackOff laneBackOff = new ExponentialBackOff(initialBackOff.toMillis(), 2);
 		laneBackOff.setMaxInterval(maxBackOff.toMillis());
 		this.laneBackOff = laneBackOff;
+		// a round may wait for metadata, then for its acknowledgements, then back off
+		this.loop = new WorkerLoop("send-journal-replayer", this::cycle, initialBackOff, maxBackOff,
+				maxBackOff.plus(acknowledgementTimeout).multipliedBy(3), this::closeProducer);
 	}
 
 	private static boolean isPositive(@Nullable Duration duration) {
@@ -241,14 +240,7 @@ public final class SendJournalReplayer implements SmartLifecycle {
 	 * is down.
 	 */
 	public void wakeUp() {
-		this.lock.lock();
-		try {
-			this.wakeUpRequested = true;
-			this.signal.signalAll();
-		}
-		finally {
-			this.lock.unlock();
-		}
+		this.loop.wakeUp();
 	}
 
 	/**
@@ -314,44 +306,28 @@ public final class SendJournalReplayer implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		synchronized (this.lifecycleMonitor) {
-			if (this.worker != null) {
-				return;
-			}
-			Thread thread = new Thread(this::run, "send-journal-replayer");
-			thread.setDaemon(true);
-			thread.setUncaughtExceptionHandler((failed, ex) -> logger
-				.error("Send journal replayer failed: the journal is no longer replayed until a restart", ex));
-			this.worker = thread;
-			thread.start();
-		}
+		this.loop.start();
 	}
 
 	@Override
 	public void stop() {
-		Thread thread;
-		synchronized (this.lifecycleMonitor) {
-			thread = this.worker;
-			this.worker = null;
-		}
-		if (thread == null) {
-			return;
-		}
-		signalAll();
-		if (!join(thread)) {
-			logger.warn("Send journal replayer did not stop within " + STOP_TIMEOUT.toSeconds()
-					+ " s; closing its producer");
-			closeProducer();
-			thread.interrupt();
-			if (!join(thread)) {
-				logger.warn("Send journal replayer still runs; it ends once its current call returns");
-			}
-		}
+		this.loop.stop();
+		closeProducer();
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.worker != null;
+		return this.loop.isRunning();
+	}
+
+	@Override
+	public Liveness liveness() {
+		return this.loop.liveness();
+	}
+
+	@Override
+	public void setTaskExecutor(TaskExecutor executor) {
+		this.loop.setTaskExecutor(executor);
 	}
 
 	@Override
@@ -360,44 +336,32 @@ public final class SendJournalReplayer implements SmartLifecycle {
 	}
 
 	private boolean active() {
-		return this.worker == Thread.currentThread();
+		return this.loop.isActive();
 	}
 
-	private void run() {
-		long backOff = this.initialBackOff.toNanos();
+	private WorkerLoop.Outcome cycle() {
+		Round round;
 		try {
-			while (active()) {
-				clearWakeUp();
-				Round round;
-				try {
-					round = replay();
-				}
-				catch (RuntimeException ex) {
-					round = new Round(false, false, failed(null, ex), Long.MAX_VALUE);
-				}
-				if (round.progress()) {
-					backOff = this.initialBackOff.toNanos();
-				}
-				ReplayFailure failure = round.failure();
-				if (failure != null && active()) {
-					logger.warn("Replay of send journal " + this.journal.directory() + " failed"
-							+ ((failure.topic() != null) ? " for topic '" + failure.topic() + "'" : "") + " ("
-							+ failure.error() + "); " + this.journal.statistics().backlogEntries()
-							+ " entries wait, next attempt in " + TimeUnit.NANOSECONDS.toMillis(backOff) + " ms");
-					awaitBackOff(backOff);
-					backOff = Math.min(backOff * 2, this.maxBackOff.toNanos());
-				}
-				else if (round.idle()) {
-					awaitWakeUp(Math.min(this.maxBackOff.toNanos(), round.nextLaneAttemptNanos()));
-				}
-			}
+			round = replay();
 		}
-		finally {
-			Thread worker = this.worker;
-			if (worker == null || worker == Thread.currentThread()) {
-				closeProducer();
-			}
+		catch (RuntimeException ex) {
+			round = new Round(false, false, failed(null, ex), Long.MAX_VALUE);
 		}
+		ReplayFailure failure = round.failure();
+		if (failure != null) {
+			if (active()) {
+				logger.warn("Replay of send journal " + this.journal.directory() + " failed"
+						+ ((failure.topic() != null) ? " for topic '" + failure.topic() + "'" : "") + " ("
+						+ failure.error() + "); " + this.journal.statistics().backlogEntries()
+						+ " entries wait for the next attempt, after a back-off of " + this.initialBackOff.toMillis()
+						+ " ms doubling up to " + this.maxBackOff.toMillis() + " ms");
+			}
+			return WorkerLoop.Outcome.failed(round.progress());
+		}
+		if (round.idle()) {
+			return WorkerLoop.Outcome.idle(Math.min(this.maxBackOff.toNanos(), round.nextLaneAttemptNanos()));
+		}
+		return WorkerLoop.Outcome.again();
 	}
 
 	/**
@@ -736,68 +700,6 @@ public final class SendJournalReplayer implements SmartLifecycle {
 		}
 	}
 
-	private void clearWakeUp() {
-		this.lock.lock();
-		try {
-			this.wakeUpRequested = false;
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	private void awaitWakeUp(long timeoutNanos) {
-		this.lock.lock();
-		try {
-			long nanos = timeoutNanos;
-			while (active() && !this.wakeUpRequested && nanos > 0) {
-				nanos = this.signal.awaitNanos(nanos);
-			}
-		}
-		catch (InterruptedException ex) {
-			// only stop() interrupts this thread
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	private void awaitBackOff(long backOffNanos) {
-		this.lock.lock();
-		try {
-			long nanos = backOffNanos;
-			while (active() && nanos > 0) {
-				nanos = this.signal.awaitNanos(nanos);
-			}
-		}
-		catch (InterruptedException ex) {
-			// only stop() interrupts this thread
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	private void signalAll() {
-		this.lock.lock();
-		try {
-			this.signal.signalAll();
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	private static boolean join(Thread thread) {
-		try {
-			thread.join(STOP_TIMEOUT.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		return !thread.isAlive();
-	}
-
 	private static String describe(byte @Nullable [] key) {
 		if (key == null) {
 			return "null";
@@ -952,13 +854,10 @@ public final class SendJournalReplayer implements SmartLifecycle {
 		}
 
 		void removeUpTo(long sequence) {
+			Map.Entry<Long, Long> straddling = this.ranges.floorEntry(sequence);
 			this.ranges.headMap(sequence, true).clear();
-			Map.Entry<Long, Long> first = this.ranges.firstEntry();
-			if (first != null && first.getKey() <= sequence) {
-				this.ranges.remove(first.getKey());
-				if (first.getValue() > sequence) {
-					this.ranges.put(sequence + 1, first.getValue());
-				}
+			if (straddling != null && straddling.getValue() > sequence) {
+				this.ranges.put(sequence + 1, straddling.getValue());
 			}
 		}
 

@@ -21,9 +21,10 @@ import org.springframework.beans.factory.DisposableBean;
  * Confirms through the Admin client that a topic, or a partition of it, does not exist:
  * the Kafka client cannot tell that from an unreachable cluster. Asked only after a send
  * already failed on a metadata timeout, never on the way of a send that works. Each call
- * is bounded; the answer for a topic (its partition count, missing, or no answer) is
- * shared by the callers that ask at the same time and kept for {@link #CACHE_TIME}, so
- * that a burst of failing sends asks the brokers once.
+ * is bounded; the answer for a topic (its partition count, or missing) is shared by the
+ * callers that ask at the same time and kept for {@link #CACHE_TIME}, no answer for
+ * {@link #UNANSWERED_CACHE_TIME} (an outage lasts, and each failing send would otherwise
+ * wait for the Admin client too), so that a burst of failing sends asks the brokers once.
  *
  * @author Lossless Kafka team
  * @since 0.2.0
@@ -34,6 +35,11 @@ public final class TopicExistenceChecker implements DisposableBean {
 	 * How long an answer is kept.
 	 */
 	public static final Duration CACHE_TIME = Duration.ofSeconds(5);
+
+	/**
+	 * How long it is remembered that the brokers did not answer.
+	 */
+	public static final Duration UNANSWERED_CACHE_TIME = Duration.ofSeconds(30);
 
 	private static final Log logger = LogFactory.getLog(TopicExistenceChecker.class);
 
@@ -80,7 +86,7 @@ public final class TopicExistenceChecker implements DisposableBean {
 		long now = System.nanoTime();
 		Answer asked = new Answer(now, new CompletableFuture<>());
 		Answer answer = this.answers.compute(topic,
-				(name, known) -> (known != null && now - known.askedAt < CACHE_TIME.toNanos()) ? known : asked);
+				(name, known) -> (known != null && known.isFresh(now)) ? known : asked);
 		if (answer == asked) {
 			// this caller asks; the others that come meanwhile wait for its answer
 			asked.partitions.complete(describe(topic));
@@ -131,6 +137,14 @@ public final class TopicExistenceChecker implements DisposableBean {
 	}
 
 	private record Answer(long askedAt, CompletableFuture<Integer> partitions) {
+
+		boolean isFresh(long now) {
+			if (!this.partitions.isDone()) {
+				return true;
+			}
+			Duration kept = (this.partitions.getNow(UNKNOWN) == UNKNOWN) ? UNANSWERED_CACHE_TIME : CACHE_TIME;
+			return now - this.askedAt < kept.toNanos();
+		}
 
 	}
 

@@ -12,8 +12,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import dev.lossless.kafka.KafkaTestSupport;
+import dev.lossless.kafka.actuate.ProducerHealthIndicator;
+import dev.lossless.kafka.actuate.SendJournalMeterBinder;
 import dev.lossless.kafka.testcluster.EmbeddedKafkaCluster;
 import dev.lossless.kafka.topics.TopicExistenceChecker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -26,12 +29,16 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 
 import static dev.lossless.kafka.KafkaTestSupport.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -208,6 +215,20 @@ class SendJournalReplayerIntegrationTests {
 		assertThat(this.replayer.stuckLanes()).allSatisfy(
 				(lane) -> assertThat(lane.error()).contains("TimeoutException").contains("not present in metadata"));
 		assertThat(this.journal.statistics().backlogEntries()).isEqualTo(42);
+		Health health = new ProducerHealthIndicator(new SendResultListener(), this.journal, this.replayer).health();
+		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.getDetails().get("stuckLanes")).asInstanceOf(InstanceOfAssertFactories.LIST)
+			.hasSize(2)
+			.first()
+			.asInstanceOf(InstanceOfAssertFactories.MAP)
+			.containsEntry("topic", missing)
+			.containsEntry("partition", 0)
+			.containsEntry("entries", 1L)
+			.containsKeys("oldestEntryAge", "error");
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		new SendJournalMeterBinder(this.journal, this.replayer).bindTo(registry);
+		assertThat(registry.get("lossless.kafka.journal.stuck.lanes").gauge().value()).isEqualTo(2);
+		assertThat(registry.get("lossless.kafka.journal.stuck.entries").gauge().value()).isEqualTo(2);
 		cluster.createTopic(missing, 1, (short) 1, Map.of());
 		assertThat(this.replayer.retryLane(missing, 0)).isTrue();
 		assertThat(this.replayer.rejectLane(small, 3)).isTrue();
