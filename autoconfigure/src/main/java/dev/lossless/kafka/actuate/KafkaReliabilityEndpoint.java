@@ -110,8 +110,8 @@ public class KafkaReliabilityEndpoint {
 	 * @param action {@code retry} or {@code reject}
 	 * @param topic the lane's topic
 	 * @param partition the lane's partition, absent for entries journaled without one
-	 * @return the lanes still stuck, or {@code null} (404) when the lane is not stuck,
-	 * the action is unknown or there is no send journal
+	 * @return whether the lane was stuck (the action applies) and the stuck lanes, or
+	 * {@code null} (no content) when the action is unknown or there is no send journal
 	 * @since 0.2.0
 	 */
 	@WriteOperation
@@ -121,12 +121,12 @@ public class KafkaReliabilityEndpoint {
 		if (!"journal-lanes".equals(what) || replayer == null) {
 			return null;
 		}
-		boolean stuck = switch (action) {
+		Boolean stuck = switch (action) {
 			case "retry" -> replayer.retryLane(topic, partition);
 			case "reject" -> replayer.rejectLane(topic, partition);
-			default -> false;
+			default -> null;
 		};
-		return stuck ? new JournalLanes(action, replayer.stuckLanes()) : null;
+		return (stuck != null) ? new JournalLanes(action, stuck, replayer.stuckLanes()) : null;
 	}
 
 	private static String statusOf(AuditReport report) {
@@ -161,9 +161,10 @@ public class KafkaReliabilityEndpoint {
 	 * the replay thread shortly after.
 	 *
 	 * @param requested the action requested
+	 * @param applied whether the lane was stuck, so that the action applies
 	 * @param stuckLanes the stuck lanes when the action was requested
 	 */
-	public record JournalLanes(String requested,
+	public record JournalLanes(String requested, boolean applied,
 			List<SendJournalReplayer.Lane.Stuck> stuckLanes) implements OperationResponseBody {
 
 	}

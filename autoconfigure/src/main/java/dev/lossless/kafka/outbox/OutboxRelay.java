@@ -9,17 +9,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.lossless.kafka.worker.Acknowledgements;
 import dev.lossless.kafka.worker.BackgroundWorker;
 import dev.lossless.kafka.worker.Liveness;
 import dev.lossless.kafka.worker.WorkerLoop;
@@ -78,8 +75,6 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 	public static final int PHASE = DEFAULT_PHASE - 4096;
 
 	private static final Log logger = LogFactory.getLog(OutboxRelay.class);
-
-	private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
 	private static final int CLEANUP_CHUNK = 1000;
 
@@ -303,7 +298,7 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 				future = CompletableFuture.failedFuture(ex);
 			}
 			futures.add(future);
-			Throwable immediate = future.isDone() ? immediateFailure(future) : null;
+			Throwable immediate = Acknowledgements.failureIfDone(future);
 			if (immediate != null) {
 				// this row holds up its lane; a record Kafka refuses (too large, not
 				// authorized) holds up nothing else, but a topic without metadata within
@@ -324,11 +319,12 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 				continue;
 			}
 			OutboxRow row = toSend.get(i);
-			Throwable error = acknowledgement(future, deadline);
+			Throwable error = Acknowledgements.await(future, deadline, this.settings.acknowledgementTimeout(),
+					this::active);
 			if (error == null) {
 				acknowledged.add(row.id());
 			}
-			else if (!(error instanceof StoppedException)) {
+			else if (!Acknowledgements.isStopped(error)) {
 				failure = failed(row.id(), row.topic(), error);
 				this.store.recordFailure(row.id(), error.toString());
 				resetProducer |= !(error instanceof RetriableException);
@@ -382,57 +378,6 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 			}
 		}
 		return toSend;
-	}
-
-	private @Nullable Throwable acknowledgement(Future<RecordMetadata> future, long deadline) {
-		while (true) {
-			try {
-				if (future.isDone()) {
-					future.get();
-					return null;
-				}
-				if (!active()) {
-					return StoppedException.INSTANCE;
-				}
-				long remaining = deadline - System.nanoTime();
-				if (remaining <= 0) {
-					return new TimeoutException(
-							"no acknowledgement within " + this.settings.acknowledgementTimeout().toMillis() + " ms");
-				}
-				future.get(Math.min(remaining, WAIT_SLICE_NANOS), TimeUnit.NANOSECONDS);
-				return null;
-			}
-			catch (ExecutionException ex) {
-				return (ex.getCause() != null) ? ex.getCause() : ex;
-			}
-			catch (CancellationException ex) {
-				return ex;
-			}
-			catch (TimeoutException ex) {
-				// look again
-			}
-			catch (InterruptedException ex) {
-				// only stop() interrupts this thread
-				return StoppedException.INSTANCE;
-			}
-		}
-	}
-
-	private static @Nullable Throwable immediateFailure(Future<RecordMetadata> future) {
-		try {
-			future.get();
-			return null;
-		}
-		catch (ExecutionException ex) {
-			return (ex.getCause() != null) ? ex.getCause() : ex;
-		}
-		catch (CancellationException ex) {
-			return ex;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return null;
-		}
 	}
 
 	private Failure failed(@Nullable Long rowId, @Nullable String topic, Throwable error) {
@@ -511,16 +456,6 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 	}
 
 	private record CachedBacklog(OutboxStore.@Nullable Backlog backlog, @Nullable String error, Instant readAt) {
-
-	}
-
-	private static final class StoppedException extends RuntimeException {
-
-		static final StoppedException INSTANCE = new StoppedException();
-
-		private StoppedException() {
-			super("stopped", null, false, false);
-		}
 
 	}
 

@@ -14,18 +14,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
+import dev.lossless.kafka.worker.Acknowledgements;
 import dev.lossless.kafka.worker.BackgroundWorker;
 import dev.lossless.kafka.worker.Liveness;
 import dev.lossless.kafka.worker.WorkerLoop;
@@ -119,8 +117,6 @@ public final class SendJournalReplayer implements SmartLifecycle, BackgroundWork
 	public static final int PHASE = DEFAULT_PHASE - 4096;
 
 	private static final Log logger = LogFactory.getLog(SendJournalReplayer.class);
-
-	private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
 	private static final Set<Class<? extends Throwable>> REJECTED = Set.of(RecordTooLargeException.class,
 			RecordBatchTooLargeException.class, InvalidRecordException.class, InvalidTopicException.class,
@@ -429,7 +425,7 @@ public final class SendJournalReplayer implements SmartLifecycle, BackgroundWork
 			catch (RuntimeException ex) {
 				future = CompletableFuture.failedFuture(ex);
 			}
-			Throwable error = failure(future);
+			Throwable error = Acknowledgements.failureIfDone(future);
 			if (error != null && rejection(error) == null) {
 				JournalEntry entry = stored.entry();
 				if (TopicExistence.isMetadataTimeout(error)
@@ -455,11 +451,11 @@ public final class SendJournalReplayer implements SmartLifecycle, BackgroundWork
 				// it
 				continue;
 			}
-			Outcome outcome = acknowledgement(one.future(), deadline);
-			if (outcome.stopped()) {
+			Throwable sendError = Acknowledgements.await(one.future(), deadline, this.acknowledgementTimeout,
+					this::active);
+			if (Acknowledgements.isStopped(sendError)) {
 				break;
 			}
-			Throwable sendError = outcome.error();
 			if (sendError == null) {
 				acknowledged++;
 				this.done.add(stored.sequence());
@@ -583,62 +579,6 @@ public final class SendJournalReplayer implements SmartLifecycle, BackgroundWork
 			next = Math.min(next, Math.max(0, stuck.nextAttemptNanos - now));
 		}
 		return next;
-	}
-
-	private static @Nullable Throwable failure(Future<RecordMetadata> future) {
-		if (!future.isDone()) {
-			return null;
-		}
-		try {
-			future.get();
-			return null;
-		}
-		catch (ExecutionException ex) {
-			return (ex.getCause() != null) ? ex.getCause() : ex;
-		}
-		catch (CancellationException ex) {
-			return ex;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return null;
-		}
-	}
-
-	private Outcome acknowledgement(Future<RecordMetadata> future, long deadline) {
-		while (true) {
-			try {
-				if (future.isDone()) {
-					future.get();
-					return Outcome.ACKNOWLEDGED;
-				}
-				if (!active()) {
-					return Outcome.STOPPED;
-				}
-				long remaining = deadline - System.nanoTime();
-				if (remaining <= 0) {
-					return new Outcome(
-							new TimeoutException(
-									"no acknowledgement within " + this.acknowledgementTimeout.toMillis() + " ms"),
-							false);
-				}
-				future.get(Math.min(remaining, WAIT_SLICE_NANOS), TimeUnit.NANOSECONDS);
-				return Outcome.ACKNOWLEDGED;
-			}
-			catch (ExecutionException ex) {
-				return new Outcome((ex.getCause() != null) ? ex.getCause() : ex, false);
-			}
-			catch (CancellationException ex) {
-				return new Outcome(ex, false);
-			}
-			catch (TimeoutException ex) {
-				// look again
-			}
-			catch (InterruptedException ex) {
-				// only stop() interrupts this thread
-				return Outcome.STOPPED;
-			}
-		}
 	}
 
 	private static @Nullable Throwable rejection(Throwable error) {
@@ -872,14 +812,6 @@ public final class SendJournalReplayer implements SmartLifecycle, BackgroundWork
 	}
 
 	private record LaneFailure(JournalEntry.Stored stored, Throwable error, boolean missing) {
-
-	}
-
-	private record Outcome(@Nullable Throwable error, boolean stopped) {
-
-		static final Outcome ACKNOWLEDGED = new Outcome(null, false);
-
-		static final Outcome STOPPED = new Outcome(null, true);
 
 	}
 

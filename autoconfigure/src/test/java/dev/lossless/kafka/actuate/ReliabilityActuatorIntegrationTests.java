@@ -205,6 +205,7 @@ class ReliabilityActuatorIntegrationTests {
 					.POST(HttpRequest.BodyPublishers.ofString("{\"topic\": \"" + missing + "\", \"partition\": 0}")));
 		assertThat(rejected.statusCode()).isEqualTo(200);
 		assertThat(json.readTree(rejected.body()).get("requested").asString()).isEqualTo("reject");
+		assertThat(json.readTree(rejected.body()).get("applied").asBoolean()).isTrue();
 		await().atMost(WAIT).until(() -> store.rejected().statistics().backlogEntries() == 1);
 		await().atMost(WAIT)
 			.until(() -> reliabilityHealth().at("/components/producer/details/stuckLanes").isMissingNode());
@@ -213,7 +214,8 @@ class ReliabilityActuatorIntegrationTests {
 				HttpRequest.newBuilder(uri("/actuator/kafkareliability/journal-lanes/retry"))
 					.header("Content-Type", "application/json")
 					.POST(HttpRequest.BodyPublishers.ofString("{\"topic\": \"" + missing + "\", \"partition\": 0}")));
-		assertThat(notStuck.statusCode()).isEqualTo(404);
+		assertThat(notStuck.statusCode()).isEqualTo(200);
+		assertThat(json.readTree(notStuck.body()).get("applied").asBoolean()).isFalse();
 	}
 
 	@SuppressWarnings("unchecked")
