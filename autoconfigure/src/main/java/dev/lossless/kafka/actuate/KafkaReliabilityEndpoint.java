@@ -6,6 +6,7 @@ import java.util.Set;
 
 import dev.lossless.kafka.consumer.LostOffsets;
 import dev.lossless.kafka.consumer.LostOffsets.LostRange;
+import dev.lossless.kafka.producer.SendJournalReplayer;
 import dev.lossless.kafka.rules.AcceptedRisks;
 import dev.lossless.kafka.rules.AuditReport;
 import dev.lossless.kafka.rules.Enforcement;
@@ -22,6 +23,7 @@ import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
  * {@link Endpoint @Endpoint} that shows every durability rule evaluated against the
@@ -48,6 +50,8 @@ public class KafkaReliabilityEndpoint {
 
 	private final @Nullable LostOffsets lostOffsets;
 
+	private final @Nullable SendJournalReplayer journalReplayer;
+
 	/**
 	 * Create an instance.
 	 * @param audit the audit to run on each read
@@ -58,7 +62,7 @@ public class KafkaReliabilityEndpoint {
 	 */
 	public KafkaReliabilityEndpoint(ReliabilityAudit audit, Enforcement enforcement, AcceptedRisks acceptedRisks,
 			@Nullable SequenceChecker sequenceChecker) {
-		this(audit, enforcement, acceptedRisks, sequenceChecker, null);
+		this(audit, enforcement, acceptedRisks, sequenceChecker, null, null);
 	}
 
 	/**
@@ -69,15 +73,18 @@ public class KafkaReliabilityEndpoint {
 	 * @param sequenceChecker the sequence checker whose gaps can be acknowledged, or
 	 * {@code null}
 	 * @param lostOffsets the lost offsets that can be acknowledged, or {@code null}
+	 * @param journalReplayer the send journal's replayer, or {@code null}
 	 * @since 0.2.0
 	 */
 	public KafkaReliabilityEndpoint(ReliabilityAudit audit, Enforcement enforcement, AcceptedRisks acceptedRisks,
-			@Nullable SequenceChecker sequenceChecker, @Nullable LostOffsets lostOffsets) {
-		this.lostOffsets = lostOffsets;
+			@Nullable SequenceChecker sequenceChecker, @Nullable LostOffsets lostOffsets,
+			@Nullable SendJournalReplayer journalReplayer) {
 		this.audit = audit;
 		this.enforcement = enforcement;
 		this.acceptedRisks = acceptedRisks;
 		this.sequenceChecker = sequenceChecker;
+		this.lostOffsets = lostOffsets;
+		this.journalReplayer = journalReplayer;
 	}
 
 	@ReadOperation
@@ -132,6 +139,35 @@ public class KafkaReliabilityEndpoint {
 		return null;
 	}
 
+	/**
+	 * Act on a stuck lane of the send journal ({@code POST
+	 * /actuator/kafkareliability/journal-lanes/retry} or {@code .../reject} with
+	 * {@code topic} and {@code partition}): {@code retry} tries it again now (once its
+	 * topic exists, for example), {@code reject} moves its entries to the rejected
+	 * journal, where they are kept for an operator.
+	 * @param what {@code journal-lanes}
+	 * @param action {@code retry} or {@code reject}
+	 * @param topic the lane's topic
+	 * @param partition the lane's partition, absent for entries journaled without one
+	 * @return whether the lane was stuck (the action applies) and the stuck lanes, or
+	 * {@code null} (no content) when the action is unknown or there is no send journal
+	 * @since 0.2.0
+	 */
+	@WriteOperation
+	public @Nullable JournalLanes journalLane(@Selector String what, @Selector String action, String topic,
+			@Nullable Integer partition) {
+		SendJournalReplayer replayer = this.journalReplayer;
+		if (!"journal-lanes".equals(what) || replayer == null) {
+			return null;
+		}
+		Boolean stuck = switch (action) {
+			case "retry" -> replayer.retryLane(topic, partition);
+			case "reject" -> replayer.rejectLane(topic, partition);
+			default -> null;
+		};
+		return (stuck != null) ? new JournalLanes(action, stuck, replayer.stuckLanes()) : null;
+	}
+
 	private static String statusOf(AuditReport report) {
 		if (!report.violations().isEmpty()) {
 			return Verdict.FAIL.name();
@@ -156,6 +192,19 @@ public class KafkaReliabilityEndpoint {
 	public record ReliabilityDescriptor(String enforcement, Set<String> acceptedRisks, String status, int passed,
 			int failed, int accepted, int unknown, @Nullable String brokerError,
 			List<RuleDescriptor> rules) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * The answer to an action on a stuck lane of the send journal; the action is done by
+	 * the replay thread shortly after.
+	 *
+	 * @param requested the action requested
+	 * @param applied whether the lane was stuck, so that the action applies
+	 * @param stuckLanes the stuck lanes when the action was requested
+	 */
+	public record JournalLanes(String requested, boolean applied,
+			List<SendJournalReplayer.Lane.Stuck> stuckLanes) implements OperationResponseBody {
 
 	}
 

@@ -3,6 +3,7 @@ package dev.lossless.kafka.actuate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.lossless.kafka.producer.SendJournal;
@@ -19,7 +20,8 @@ import org.springframework.boot.health.contributor.Health;
  * with the last failure; the counts of failed sends saved in the send journal and of
  * those that failed for good; and, with a send journal, its backlog, the age of its
  * oldest entry, the replays, the entries Kafka refused for good and any corrupt data
- * found when it was opened.
+ * found when it was opened; {@code DOWN} while a lane (topic partition) of the journal
+ * cannot be delivered while others can, naming each such lane.
  *
  * @author Lossless Kafka team
  * @since 0.1.0
@@ -73,6 +75,31 @@ public class ProducerHealthIndicator extends AbstractHealthIndicator {
 		if (this.journal != null) {
 			builder.withDetail("journal", journalDetails(this.journal.statistics()));
 		}
+		List<SendJournalReplayer.Lane.Stuck> stuckLanes = (this.replayer != null) ? this.replayer.stuckLanes()
+				: List.of();
+		if (!stuckLanes.isEmpty()) {
+			String reason = stuckLanes.size() + " send journal lane(s) cannot be delivered while others can: retry "
+					+ "or reject them (kafkareliability endpoint)";
+			builder.down()
+				.withDetail("reason", (statistics.failuresSinceSuccess() > 0)
+						? "the last " + statistics.failuresSinceSuccess() + " send(s) failed; " + reason : reason)
+				.withDetail("stuckLanes", stuckLanes.stream().map(this::laneDetails).toList());
+		}
+	}
+
+	private Map<String, Object> laneDetails(SendJournalReplayer.Lane.Stuck lane) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("topic", lane.topic());
+		details.put("partition", (lane.partition() != null) ? lane.partition() : "any");
+		details.put("entries", lane.entries());
+		details.put("oldestEntryAge", Duration.between(lane.oldestJournaledAt(), this.clock.instant()).toString());
+		details.put("stuckSince", lane.stuckSince().toString());
+		details.put("attempts", lane.attempts());
+		details.put("error", lane.error());
+		if (lane.rejectRequested()) {
+			details.put("rejectRequested", true);
+		}
+		return details;
 	}
 
 	private Map<String, Object> journalDetails(SendJournal.Statistics journal) {

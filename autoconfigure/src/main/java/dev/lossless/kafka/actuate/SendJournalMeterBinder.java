@@ -58,6 +58,14 @@ public class SendJournalMeterBinder implements MeterBinder {
 				.builder("lossless.kafka.journal.replay.failures", replayer, (r) -> r.statistics().replayFailures())
 				.description("Replay rounds that ended with an entry not acknowledged")
 				.register(registry);
+			Gauge.builder("lossless.kafka.journal.stuck.lanes", replayer, (r) -> r.stuckLanes().size())
+				.description("Journal lanes (topic partitions) that cannot be delivered while others can")
+				.register(registry);
+			Gauge
+				.builder("lossless.kafka.journal.stuck.entries", replayer,
+						(r) -> r.stuckLanes().stream().mapToLong(SendJournalReplayer.Lane.Stuck::entries).sum())
+				.description("Journal entries that wait in lanes that cannot be delivered")
+				.register(registry);
 		}
 	}
 

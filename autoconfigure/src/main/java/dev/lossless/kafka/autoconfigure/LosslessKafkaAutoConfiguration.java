@@ -1,6 +1,5 @@
 package dev.lossless.kafka.autoconfigure;
 
-import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Supplier;
@@ -36,6 +35,7 @@ import dev.lossless.kafka.sequence.SequenceChecker;
 import dev.lossless.kafka.topics.ApplicationTopics;
 import dev.lossless.kafka.topics.DeadLetterTopicProvisioner;
 import dev.lossless.kafka.topics.TestClusterDetector;
+import dev.lossless.kafka.topics.TopicExistenceChecker;
 import dev.lossless.kafka.topics.TopicInspector;
 import org.apache.kafka.clients.admin.NewTopic;
 
@@ -84,7 +84,8 @@ import org.springframework.kafka.transaction.KafkaTransactionManager;
 @ConditionalOnClass({ KafkaTemplate.class, KafkaAutoConfiguration.class })
 @ConditionalOnBooleanProperty(name = "lossless.kafka.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LosslessKafkaProperties.class)
-@Import({ LosslessKafkaTemplateOverridesConfiguration.class, LosslessKafkaDetectionConfiguration.class })
+@Import({ LosslessKafkaTemplateOverridesConfiguration.class, LosslessKafkaDetectionConfiguration.class,
+		SendJournalConfiguration.class, WorkerConfiguration.class })
 public final class LosslessKafkaAutoConfiguration {
 
 	private final LosslessKafkaProperties properties;
@@ -102,31 +103,32 @@ public final class LosslessKafkaAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	LosslessProducerFactoryCustomizer losslessProducerFactoryCustomizer(ObjectProvider<SendJournalStore> journalStore,
-			ObjectProvider<SendJournalReplayer> replayer) {
+			ObjectProvider<SendJournalReplayer> replayer, ObjectProvider<TopicExistenceChecker> topicExistence) {
 		SendJournalStore store = journalStore.getIfAvailable();
 		return new LosslessProducerFactoryCustomizer(this.properties.getSequence().isEnabled(),
-				(store != null) ? store.journal() : null, () -> replayer.ifAvailable(SendJournalReplayer::wakeUp));
+				(store != null) ? store.journal() : null, () -> replayer.ifAvailable(SendJournalReplayer::wakeUp),
+				SendJournalConfiguration.topicExistence(topicExistence));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBooleanProperty(name = "lossless.kafka.producer.journal.enabled", matchIfMissing = true)
-	SendJournalStore losslessSendJournalStore() {
+	SendJournalStore losslessSendJournalStore(Environment environment) {
 		LosslessKafkaProperties.Journal journal = this.properties.getProducer().getJournal();
-		return SendJournalStore.open(Path.of(journal.getDirectory()), journal.getMaxSize().toBytes(),
-				journal.getSegmentSize().toBytes());
+		return SendJournalStore.open(SendJournalDirectory.resolve(environment, journal.getDirectory()),
+				journal.getMaxSize().toBytes(), journal.getSegmentSize().toBytes());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBooleanProperty(name = "lossless.kafka.producer.journal.enabled", matchIfMissing = true)
 	SendJournalReplayer losslessSendJournalReplayer(SendJournalStore journalStore,
-			ProducerFactory<?, ?> producerFactory) {
+			ProducerFactory<?, ?> producerFactory, ObjectProvider<TopicExistenceChecker> topicExistence) {
 		LosslessKafkaProperties.Journal journal = this.properties.getProducer().getJournal();
 		JournalReplayProducers producers = new JournalReplayProducers(producerFactory);
 		return new SendJournalReplayer(journalStore.journal(), journalStore.rejected(), producers,
 				journal.getReplayBatchSize(), producers.acknowledgementTimeout(), journal.getReplayBackOff(),
-				journal.getReplayMaxBackOff());
+				journal.getReplayMaxBackOff(), SendJournalConfiguration.topicExistence(topicExistence));
 	}
 
 	@Bean

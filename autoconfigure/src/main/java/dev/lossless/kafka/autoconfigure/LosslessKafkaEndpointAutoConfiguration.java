@@ -2,6 +2,7 @@ package dev.lossless.kafka.autoconfigure;
 
 import dev.lossless.kafka.actuate.KafkaReliabilityEndpoint;
 import dev.lossless.kafka.consumer.LostOffsets;
+import dev.lossless.kafka.producer.SendJournalReplayer;
 import dev.lossless.kafka.rules.AcceptedRisks;
 import dev.lossless.kafka.rules.ReliabilityAudit;
 import dev.lossless.kafka.sequence.SequenceChecker;
@@ -32,9 +33,9 @@ public final class LosslessKafkaEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	KafkaReliabilityEndpoint kafkaReliabilityEndpoint(ReliabilityAudit audit, AcceptedRisks acceptedRisks,
 			LosslessKafkaProperties properties, ObjectProvider<SequenceChecker> sequenceChecker,
-			ObjectProvider<LostOffsets> lostOffsets) {
+			ObjectProvider<LostOffsets> lostOffsets, ObjectProvider<SendJournalReplayer> journalReplayer) {
 		return new KafkaReliabilityEndpoint(audit, properties.getEnforcement(), acceptedRisks,
-				sequenceChecker.getIfAvailable(), lostOffsets.getIfAvailable());
+				sequenceChecker.getIfAvailable(), lostOffsets.getIfAvailable(), journalReplayer.getIfAvailable());
 	}
 
 }

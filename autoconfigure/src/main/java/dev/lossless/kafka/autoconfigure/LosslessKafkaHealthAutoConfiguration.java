@@ -3,6 +3,7 @@ package dev.lossless.kafka.autoconfigure;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.lossless.kafka.actuate.BackgroundWorkersHealthIndicator;
 import dev.lossless.kafka.actuate.ConsumerLagHealthIndicator;
 import dev.lossless.kafka.actuate.DeadLettersHealthIndicator;
 import dev.lossless.kafka.actuate.ListenerContainersHealthIndicator;
@@ -21,6 +22,7 @@ import dev.lossless.kafka.producer.SendResultListener;
 import dev.lossless.kafka.rules.ReliabilityAudit;
 import dev.lossless.kafka.sequence.SequenceChecker;
 import dev.lossless.kafka.topics.TopicInspector;
+import dev.lossless.kafka.worker.BackgroundWorker;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -36,7 +38,8 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
  * Auto-configuration} of the {@code kafkaReliability} health: {@code producer},
- * {@code consumer}, {@code topics}, {@code sequence}, {@code lag} and {@code outbox}.
+ * {@code consumer}, {@code topics}, {@code sequence}, {@code lag}, {@code outbox} and
+ * {@code workers}.
  *
  * @author Lossless Kafka team
  * @since 0.1.0
@@ -54,7 +57,8 @@ public final class LosslessKafkaHealthAutoConfiguration {
 			ObjectProvider<RecoveryListener> recovery, ObjectProvider<KafkaListenerEndpointRegistry> registry,
 			ObjectProvider<SequenceChecker> sequenceChecker, ObjectProvider<ConsumerOffsetsMonitor> lagMonitor,
 			ObjectProvider<OutboxMonitor> outbox, ReliabilityAudit audit, TopicInspector inspector,
-			ObjectProvider<DeadLetters> deadLetters, ObjectProvider<LostOffsets> lostOffsets) {
+			ObjectProvider<DeadLetters> deadLetters, ObjectProvider<LostOffsets> lostOffsets,
+			ObjectProvider<BackgroundWorker> workers) {
 		Map<String, HealthContributor> contributors = new LinkedHashMap<>();
 		SendJournalStore journalStore = journal.getIfAvailable();
 		sendResults.ifAvailable((listener) -> contributors.put("producer", new ProducerHealthIndicator(listener,
@@ -67,6 +71,7 @@ public final class LosslessKafkaHealthAutoConfiguration {
 				ConsumerLagHealthIndicator.DEFAULT_MAX_LISTED_PARTITIONS, lostOffsets.getIfAvailable())));
 		outbox.ifAvailable((monitor) -> contributors.put("outbox", new OutboxHealthIndicator(monitor)));
 		deadLetters.ifAvailable((topics) -> contributors.put("deadLetters", new DeadLettersHealthIndicator(topics)));
+		contributors.put("workers", new BackgroundWorkersHealthIndicator(() -> workers.orderedStream().toList()));
 		return CompositeHealthContributor.fromMap(contributors);
 	}
 

@@ -132,7 +132,8 @@ public class LosslessKafkaProperties {
 
 		/**
 		 * Base directory of the send journal; each application instance takes a free
-		 * "slot-N" directory in it. Put it on a persistent volume.
+		 * "slot-N" directory in it. Put it on a persistent volume. When it is not set and
+		 * a test framework starts the application, a temporary directory is used.
 		 */
 		private String directory = ".lossless-kafka/journal";
 

@@ -6,34 +6,33 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import dev.lossless.kafka.worker.BackgroundWorker;
+import dev.lossless.kafka.worker.Liveness;
+import dev.lossless.kafka.worker.WorkerLoop;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.task.TaskExecutor;
 import org.springframework.util.Assert;
 
 /**
- * Inspects the offsets of the application's consumer groups every interval, on one daemon
- * thread, and keeps the last {@link ConsumerOffsetsSnapshot snapshot} for the health and
- * the metrics to read without calling the brokers themselves. A failed inspection never
- * stops the refreshes: it is kept as an unreachable snapshot and logged once per streak
- * of failures.
+ * Inspects the offsets of the application's consumer groups every interval, on one
+ * {@link WorkerLoop}, and keeps the last {@link ConsumerOffsetsSnapshot snapshot} for the
+ * health and the metrics to read without calling the brokers themselves. A failed
+ * inspection never stops the refreshes: it is kept as an unreachable snapshot and logged
+ * once per streak of failures.
  *
  * @author Lossless Kafka team
  * @since 0.1.0
  */
-public final class ConsumerOffsetsMonitor implements SmartLifecycle {
+public final class ConsumerOffsetsMonitor implements SmartLifecycle, BackgroundWorker {
 
 	private static final Log logger = LogFactory.getLog(ConsumerOffsetsMonitor.class);
-
-	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
 	private final ConsumerOffsetsInspector inspector;
 
@@ -45,7 +44,7 @@ public final class ConsumerOffsetsMonitor implements SmartLifecycle {
 
 	private volatile @Nullable ConsumerOffsetsSnapshot snapshot;
 
-	private @Nullable ScheduledExecutorService executor;
+	private final WorkerLoop loop;
 
 	private boolean failing;
 
@@ -64,6 +63,12 @@ public final class ConsumerOffsetsMonitor implements SmartLifecycle {
 		this.inspector = inspector;
 		this.topicsByGroup = topicsByGroup;
 		this.interval = interval;
+		this.loop = new WorkerLoop("lossless-kafka-consumer-offsets", () -> {
+			refresh();
+			return WorkerLoop.Outcome.idle(interval);
+		}, interval, interval, interval.multipliedBy(3).plus(Duration.ofMinutes(1)), () -> {
+		});
+		this.loop.setInterruptOnStop(true);
 	}
 
 	/**
@@ -85,16 +90,8 @@ public final class ConsumerOffsetsMonitor implements SmartLifecycle {
 	}
 
 	@Override
-	public synchronized void start() {
-		if (this.executor == null) {
-			ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-				Thread thread = new Thread(runnable, "lossless-kafka-consumer-offsets");
-				thread.setDaemon(true);
-				return thread;
-			});
-			executor.scheduleWithFixedDelay(this::refresh, 0, this.interval.toMillis(), TimeUnit.MILLISECONDS);
-			this.executor = executor;
-		}
+	public void start() {
+		this.loop.start();
 	}
 
 	/**
@@ -103,27 +100,22 @@ public final class ConsumerOffsetsMonitor implements SmartLifecycle {
 	 */
 	@Override
 	public void stop() {
-		ScheduledExecutorService executor;
-		synchronized (this) {
-			executor = this.executor;
-			this.executor = null;
-		}
-		if (executor != null) {
-			executor.shutdownNow();
-			try {
-				if (!executor.awaitTermination(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-					logger.warn("Consumer offsets inspection did not stop within " + STOP_TIMEOUT.toSeconds() + " s");
-				}
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
+		this.loop.stop();
 	}
 
 	@Override
-	public synchronized boolean isRunning() {
-		return this.executor != null;
+	public boolean isRunning() {
+		return this.loop.isRunning();
+	}
+
+	@Override
+	public Liveness liveness() {
+		return this.loop.liveness();
+	}
+
+	@Override
+	public void setTaskExecutor(TaskExecutor executor) {
+		this.loop.setTaskExecutor(executor);
 	}
 
 	/**

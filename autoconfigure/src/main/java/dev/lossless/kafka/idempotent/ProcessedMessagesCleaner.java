@@ -2,26 +2,26 @@ package dev.lossless.kafka.idempotent;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
+import dev.lossless.kafka.worker.BackgroundWorker;
+import dev.lossless.kafka.worker.Liveness;
+import dev.lossless.kafka.worker.WorkerLoop;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.task.TaskExecutor;
 import org.springframework.util.Assert;
 
 /**
- * Forgets processed message ids older than a retention, every interval, on one daemon
- * thread. The retention must outlive every way a message can come back: redeliveries, the
- * send journal's replays and the outbox's republishes.
+ * Forgets processed message ids older than a retention, every interval, on one
+ * {@link WorkerLoop}. The retention must outlive every way a message can come back:
+ * redeliveries, the send journal's replays and the outbox's republishes.
  *
  * @author Lossless Kafka team
  * @since 0.1.0
  */
-public final class ProcessedMessagesCleaner implements SmartLifecycle {
+public final class ProcessedMessagesCleaner implements SmartLifecycle, BackgroundWorker {
 
 	private static final Log logger = LogFactory.getLog(ProcessedMessagesCleaner.class);
 
@@ -33,7 +33,9 @@ public final class ProcessedMessagesCleaner implements SmartLifecycle {
 
 	private final Clock clock;
 
-	private @Nullable ScheduledExecutorService executor;
+	private final WorkerLoop loop;
+
+	private boolean started;
 
 	/**
 	 * Create an instance.
@@ -50,6 +52,9 @@ public final class ProcessedMessagesCleaner implements SmartLifecycle {
 		this.retention = retention;
 		this.interval = interval;
 		this.clock = clock;
+		this.loop = new WorkerLoop("lossless-kafka-processed-messages-cleaner", this::cycle, interval, interval,
+				interval.multipliedBy(3), () -> {
+				});
 	}
 
 	/**
@@ -61,30 +66,41 @@ public final class ProcessedMessagesCleaner implements SmartLifecycle {
 	}
 
 	@Override
-	public synchronized void start() {
-		if (this.executor == null) {
-			ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-				Thread thread = new Thread(runnable, "lossless-kafka-processed-messages-cleaner");
-				thread.setDaemon(true);
-				return thread;
-			});
-			long millis = this.interval.toMillis();
-			executor.scheduleWithFixedDelay(this::cleanLogged, millis, millis, TimeUnit.MILLISECONDS);
-			this.executor = executor;
+	public void start() {
+		if (!this.loop.isRunning()) {
+			this.started = false;
 		}
+		this.loop.start();
 	}
 
 	@Override
-	public synchronized void stop() {
-		if (this.executor != null) {
-			this.executor.shutdownNow();
-			this.executor = null;
-		}
+	public void stop() {
+		this.loop.stop();
 	}
 
 	@Override
-	public synchronized boolean isRunning() {
-		return this.executor != null;
+	public boolean isRunning() {
+		return this.loop.isRunning();
+	}
+
+	@Override
+	public Liveness liveness() {
+		return this.loop.liveness();
+	}
+
+	@Override
+	public void setTaskExecutor(TaskExecutor executor) {
+		this.loop.setTaskExecutor(executor);
+	}
+
+	private WorkerLoop.Outcome cycle() {
+		if (!this.started) {
+			// the first cleanup comes one interval after the start
+			this.started = true;
+			return WorkerLoop.Outcome.idle(this.interval);
+		}
+		cleanLogged();
+		return WorkerLoop.Outcome.idle(this.interval);
 	}
 
 	private void cleanLogged() {

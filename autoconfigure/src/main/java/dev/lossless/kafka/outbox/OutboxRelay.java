@@ -9,19 +9,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
+import dev.lossless.kafka.worker.Acknowledgements;
+import dev.lossless.kafka.worker.BackgroundWorker;
+import dev.lossless.kafka.worker.Liveness;
+import dev.lossless.kafka.worker.WorkerLoop;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.producer.Producer;
@@ -32,12 +30,13 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.task.TaskExecutor;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.util.Assert;
 
 /**
- * Publishes the committed rows of the outbox table to Kafka, on one daemon thread of its
- * own, and marks each row sent only after the broker acknowledged it.
+ * Publishes the committed rows of the outbox table to Kafka, on one {@link WorkerLoop} of
+ * its own, and marks each row sent only after the broker acknowledged it.
  * <p>
  * <b>Rounds.</b> A round runs in one database transaction: it locks free lanes with
  * {@code SELECT ... FOR UPDATE SKIP LOCKED} on the lane table (at most half of them,
@@ -67,7 +66,7 @@ import org.springframework.util.Assert;
  * @author Lossless Kafka team
  * @since 0.1.0
  */
-public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, DisposableBean {
+public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, DisposableBean, BackgroundWorker {
 
 	/**
 	 * The phase of the relay: just after the startup audit ({@code DEFAULT_PHASE - 4097})
@@ -77,10 +76,6 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 	public static final int PHASE = DEFAULT_PHASE - 4096;
 
 	private static final Log logger = LogFactory.getLog(OutboxRelay.class);
-
-	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
-
-	private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
 	private static final int CLEANUP_CHUNK = 1000;
 
@@ -95,16 +90,6 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 	private final int lanesPerRound;
 
 	private final Clock clock = Clock.systemUTC();
-
-	private final Object lifecycleMonitor = new Object();
-
-	private final ReentrantLock lock = new ReentrantLock();
-
-	private final Condition signal = this.lock.newCondition();
-
-	private boolean wakeUpRequested;
-
-	private volatile @Nullable Thread worker;
 
 	private int nextLane;
 
@@ -122,6 +107,8 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 
 	private @Nullable CachedBacklog backlog;
 
+	private final WorkerLoop loop;
+
 	/**
 	 * Create an instance.
 	 * @param store the outbox table
@@ -136,6 +123,14 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 		this.producerFactory = producerFactory;
 		this.settings = settings;
 		this.lanesPerRound = Math.max(1, (settings.lanes() + 1) / 2);
+		// a round may wait for its acknowledgements, then back off or poll
+		this.loop = new WorkerLoop("lossless-outbox-relay", this::cycle, settings.backOff(), settings.maxBackOff(),
+				settings.maxBackOff()
+					.plus(settings.pollInterval())
+					.plus(settings.acknowledgementTimeout())
+					.multipliedBy(3),
+				() -> {
+				});
 	}
 
 	/**
@@ -143,14 +138,7 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 	 * after a failed round is not cut short.
 	 */
 	public void wakeUp() {
-		this.lock.lock();
-		try {
-			this.wakeUpRequested = true;
-			this.signal.signalAll();
-		}
-		finally {
-			this.lock.unlock();
-		}
+		this.loop.wakeUp();
 	}
 
 	@Override
@@ -193,50 +181,41 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 
 	@Override
 	public void start() {
-		synchronized (this.lifecycleMonitor) {
-			if (this.worker != null) {
-				return;
-			}
-			OutboxTableMissingException missing = this.store.missingTables();
-			if (missing != null) {
-				logger.warn("Transactional outbox inactive, its relay does not run: " + missing.getMessage()
-						+ ". OutboxPublisher.publish fails until the tables exist and the application restarts.");
-				return;
-			}
-			Thread thread = new Thread(this::run, "lossless-outbox-relay");
-			thread.setDaemon(true);
-			thread.setUncaughtExceptionHandler((failed, ex) -> logger
-				.error("Outbox relay failed: the outbox is no longer published by this instance until a restart", ex));
-			this.worker = thread;
-			thread.start();
+		if (this.loop.isRunning()) {
+			return;
 		}
+		OutboxTableMissingException missing = this.store.missingTables();
+		if (missing != null) {
+			logger.warn("Transactional outbox inactive, its relay does not run: " + missing.getMessage()
+					+ ". OutboxPublisher.publish fails until the tables exist and the application restarts.");
+			return;
+		}
+		this.loop.start();
 	}
 
 	@Override
 	public void stop() {
-		Thread thread;
-		synchronized (this.lifecycleMonitor) {
-			thread = this.worker;
-			this.worker = null;
-		}
-		if (thread == null) {
+		if (!this.loop.isRunning()) {
 			return;
 		}
-		signalAll();
-		if (!join(thread)) {
-			logger.warn("Outbox relay did not stop within " + STOP_TIMEOUT.toSeconds() + " s; interrupting it");
-			thread.interrupt();
-			if (!join(thread)) {
-				logger.warn("Outbox relay still runs; it ends once its current call returns");
-			}
-		}
+		this.loop.stop();
 		// close the producer; a new one is created when the relay starts again
 		this.producerFactory.reset();
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.worker != null;
+		return this.loop.isRunning();
+	}
+
+	@Override
+	public Liveness liveness() {
+		return this.loop.liveness();
+	}
+
+	@Override
+	public void setTaskExecutor(TaskExecutor executor) {
+		this.loop.setTaskExecutor(executor);
 	}
 
 	@Override
@@ -255,44 +234,41 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 	}
 
 	private boolean active() {
-		return this.worker == Thread.currentThread();
+		return this.loop.isActive();
 	}
 
-	private void run() {
-		long backOff = this.settings.backOff().toNanos();
-		while (active()) {
-			clearWakeUp();
-			cleanUpWhenDue();
-			Round round;
-			try {
-				round = this.store.inTransaction(this::round);
-				Assert.state(round != null, "No round");
-			}
-			catch (RuntimeException ex) {
-				round = new Round(0, 0, failed(null, null, ex));
-			}
-			if (round.published() > 0) {
-				this.published.add(round.published());
-				this.consecutiveFailures.set(0);
-				backOff = this.settings.backOff().toNanos();
-			}
-			Failure failure = round.failure();
-			if (failure != null) {
-				this.consecutiveFailures.incrementAndGet();
-				if (active()) {
-					logger.warn("Outbox relay round failed"
-							+ ((failure.rowId() != null)
-									? " for row " + failure.rowId() + " (topic '" + failure.topic() + "')" : "")
-							+ ": " + failure.error() + "; next attempt in " + TimeUnit.NANOSECONDS.toMillis(backOff)
-							+ " ms");
-					await(backOff, false);
-				}
-				backOff = Math.min(backOff * 2, this.settings.maxBackOff().toNanos());
-			}
-			else if (round.read() < this.settings.batchSize()) {
-				await(this.settings.pollInterval().toNanos(), true);
-			}
+	private WorkerLoop.Outcome cycle() {
+		cleanUpWhenDue();
+		Round round;
+		try {
+			round = this.store.inTransaction(this::round);
+			Assert.state(round != null, "No round");
 		}
+		catch (RuntimeException ex) {
+			round = new Round(0, 0, failed(null, null, ex));
+		}
+		boolean progress = round.published() > 0;
+		if (progress) {
+			this.published.add(round.published());
+			this.consecutiveFailures.set(0);
+		}
+		Failure failure = round.failure();
+		if (failure != null) {
+			this.consecutiveFailures.incrementAndGet();
+			if (active()) {
+				logger.warn("Outbox relay round failed"
+						+ ((failure.rowId() != null)
+								? " for row " + failure.rowId() + " (topic '" + failure.topic() + "')" : "")
+						+ ": " + failure.error() + "; next attempt after a back-off of "
+						+ this.settings.backOff().toMillis() + " ms doubling up to "
+						+ this.settings.maxBackOff().toMillis() + " ms");
+			}
+			return WorkerLoop.Outcome.failed(progress);
+		}
+		if (round.read() < this.settings.batchSize()) {
+			return WorkerLoop.Outcome.idle(this.settings.pollInterval());
+		}
+		return WorkerLoop.Outcome.again();
 	}
 
 	private Round round() {
@@ -329,7 +305,7 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 				future = CompletableFuture.failedFuture(ex);
 			}
 			futures.add(future);
-			Throwable immediate = future.isDone() ? immediateFailure(future) : null;
+			Throwable immediate = Acknowledgements.failureIfDone(future);
 			if (immediate != null) {
 				// this row holds up its lane; a record Kafka refuses (too large, not
 				// authorized) holds up nothing else, but a topic without metadata within
@@ -350,11 +326,12 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 				continue;
 			}
 			OutboxRow row = toSend.get(i);
-			Throwable error = acknowledgement(future, deadline);
+			Throwable error = Acknowledgements.await(future, deadline, this.settings.acknowledgementTimeout(),
+					this::active);
 			if (error == null) {
 				acknowledged.add(row.id());
 			}
-			else if (!(error instanceof StoppedException)) {
+			else if (!Acknowledgements.isStopped(error)) {
 				failure = failed(row.id(), row.topic(), error);
 				this.store.recordFailure(row.id(), error.toString());
 				resetProducer |= !(error instanceof RetriableException);
@@ -408,57 +385,6 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 			}
 		}
 		return toSend;
-	}
-
-	private @Nullable Throwable acknowledgement(Future<RecordMetadata> future, long deadline) {
-		while (true) {
-			try {
-				if (future.isDone()) {
-					future.get();
-					return null;
-				}
-				if (!active()) {
-					return StoppedException.INSTANCE;
-				}
-				long remaining = deadline - System.nanoTime();
-				if (remaining <= 0) {
-					return new TimeoutException(
-							"no acknowledgement within " + this.settings.acknowledgementTimeout().toMillis() + " ms");
-				}
-				future.get(Math.min(remaining, WAIT_SLICE_NANOS), TimeUnit.NANOSECONDS);
-				return null;
-			}
-			catch (ExecutionException ex) {
-				return (ex.getCause() != null) ? ex.getCause() : ex;
-			}
-			catch (CancellationException ex) {
-				return ex;
-			}
-			catch (TimeoutException ex) {
-				// look again
-			}
-			catch (InterruptedException ex) {
-				// only stop() interrupts this thread
-				return StoppedException.INSTANCE;
-			}
-		}
-	}
-
-	private static @Nullable Throwable immediateFailure(Future<RecordMetadata> future) {
-		try {
-			future.get();
-			return null;
-		}
-		catch (ExecutionException ex) {
-			return (ex.getCause() != null) ? ex.getCause() : ex;
-		}
-		catch (CancellationException ex) {
-			return ex;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return null;
-		}
 	}
 
 	/**
@@ -515,52 +441,6 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 		}
 	}
 
-	private void clearWakeUp() {
-		this.lock.lock();
-		try {
-			this.wakeUpRequested = false;
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	private void await(long nanos, boolean wakeUpEnds) {
-		this.lock.lock();
-		try {
-			long remaining = nanos;
-			while (active() && !(wakeUpEnds && this.wakeUpRequested) && remaining > 0) {
-				remaining = this.signal.awaitNanos(remaining);
-			}
-		}
-		catch (InterruptedException ex) {
-			// only stop() interrupts this thread
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	private void signalAll() {
-		this.lock.lock();
-		try {
-			this.signal.signalAll();
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	private static boolean join(Thread thread) {
-		try {
-			thread.join(STOP_TIMEOUT.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		return !thread.isAlive();
-	}
-
 	/**
 	 * The relay's settings.
 	 *
@@ -604,16 +484,6 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 	}
 
 	private record CachedBacklog(OutboxStore.@Nullable Backlog backlog, @Nullable String error, Instant readAt) {
-
-	}
-
-	private static final class StoppedException extends RuntimeException {
-
-		static final StoppedException INSTANCE = new StoppedException();
-
-		private StoppedException() {
-			super("stopped", null, false, false);
-		}
 
 	}
 

@@ -15,7 +15,10 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * the brokers are down, not enough replicas) in the send journal, serialized with the
  * application's serializers, and wakes the replayer up. Other failures (a record too
  * large, a serialization or authorization error) would fail again: they are not
- * journaled, and their failure reaches the application as it is.
+ * journaled, and their failure reaches the application as it is. A send whose topic
+ * metadata did not arrive is journaled unless the brokers confirm that its topic or
+ * partition does not exist: that is a configuration error, reported as a
+ * {@link MissingTopicException} whose cause is the client's failure.
  *
  * @author Lossless Kafka team
  * @since 0.1.0
@@ -30,10 +33,14 @@ final class JournalingSendFallback implements SendFallback {
 
 	private final Runnable appended;
 
-	JournalingSendFallback(SendJournal journal, ApplicationSerializers serializers, Runnable appended) {
+	private final TopicExistence topicExistence;
+
+	JournalingSendFallback(SendJournal journal, ApplicationSerializers serializers, Runnable appended,
+			TopicExistence topicExistence) {
 		this.journal = journal;
 		this.serializers = serializers;
 		this.appended = appended;
+		this.topicExistence = topicExistence;
 	}
 
 	@Override
@@ -54,6 +61,10 @@ final class JournalingSendFallback implements SendFallback {
 	public Exception takeOver(ProducerRecord<?, ?> record, Exception exception) {
 		String where = record.topic() + ((record.partition() != null) ? "-" + record.partition() : "") + " (key "
 				+ record.key() + ")";
+		if (TopicExistence.isMetadataTimeout(exception)
+				&& this.topicExistence.confirmedMissing(record.topic(), record.partition())) {
+			return new MissingTopicException(record.topic(), record.partition(), exception);
+		}
 		try {
 			// the client made the record's headers read-only; a serializer may add some
 			RecordHeaders headers = new RecordHeaders(record.headers().toArray());

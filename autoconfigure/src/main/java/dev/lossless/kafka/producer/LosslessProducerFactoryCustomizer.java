@@ -21,6 +21,8 @@ public final class LosslessProducerFactoryCustomizer implements DefaultKafkaProd
 
 	private final Runnable appended;
 
+	private final TopicExistence topicExistence;
+
 	/**
 	 * Create an instance.
 	 * @param stampSequences whether to stamp sequence numbers
@@ -29,9 +31,25 @@ public final class LosslessProducerFactoryCustomizer implements DefaultKafkaProd
 	 * replayer up
 	 */
 	public LosslessProducerFactoryCustomizer(boolean stampSequences, @Nullable SendJournal journal, Runnable appended) {
+		this(stampSequences, journal, appended, TopicExistence.UNKNOWN);
+	}
+
+	/**
+	 * Create an instance that does not journal the sends to a topic that does not exist.
+	 * @param stampSequences whether to stamp sequence numbers
+	 * @param journal the journal that keeps failed sends, or {@code null}
+	 * @param appended called after each append to the journal, for example to wake the
+	 * replayer up
+	 * @param topicExistence confirms that the topic of a send whose metadata did not
+	 * arrive does not exist
+	 * @since 0.2.0
+	 */
+	public LosslessProducerFactoryCustomizer(boolean stampSequences, @Nullable SendJournal journal, Runnable appended,
+			TopicExistence topicExistence) {
 		this.stampSequences = stampSequences;
 		this.journal = journal;
 		this.appended = appended;
+		this.topicExistence = topicExistence;
 	}
 
 	@Override
@@ -41,8 +59,9 @@ public final class LosslessProducerFactoryCustomizer implements DefaultKafkaProd
 		}
 		SendJournal journal = this.journal;
 		// a copy of the factory with other serializers journals with its own
-		new LosslessProducerPostProcessor(producerFactory, this.stampSequences, (serializers) -> (journal != null)
-				? new JournalingSendFallback(journal, serializers, this.appended) : null)
+		new LosslessProducerPostProcessor(producerFactory, this.stampSequences,
+				(serializers) -> (journal != null)
+						? new JournalingSendFallback(journal, serializers, this.appended, this.topicExistence) : null)
 			.register();
 	}
 

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -264,7 +265,22 @@ public final class SendJournal implements Closeable {
 	 * unreadable since the journal was opened
 	 */
 	public List<JournalEntry.Stored> peek(int max) {
+		return peek(max, (stored) -> false);
+	}
+
+	/**
+	 * Return the oldest entries not removed yet that are not skipped, in the order they
+	 * were appended, without removing them.
+	 * @param max the most entries to return
+	 * @param skip tells the entries to pass over; it sees every entry read
+	 * @return the entries, empty when no entry is left
+	 * @throws IllegalStateException if the journal is closed or an entry became
+	 * unreadable since the journal was opened
+	 * @since 0.2.0
+	 */
+	public List<JournalEntry.Stored> peek(int max, Predicate<JournalEntry.Stored> skip) {
 		Assert.isTrue(max > 0, "'max' must be positive");
+		Assert.notNull(skip, "'skip' cannot be null");
 		this.lock.lock();
 		try {
 			checkOpen();
@@ -291,7 +307,10 @@ public final class SendJournal implements Closeable {
 						ByteBuffer payload = ByteBuffer.allocate(length);
 						readFully(channel, payload, position + JournalEntryCodec.FRAME_HEADER_BYTES);
 						try {
-							entries.add(JournalEntryCodec.decode(header.getInt(4), payload.flip()));
+							JournalEntry.Stored stored = JournalEntryCodec.decode(header.getInt(4), payload.flip());
+							if (!skip.test(stored)) {
+								entries.add(stored);
+							}
 						}
 						catch (JournalEntryCodec.CorruptFrameException ex) {
 							throw corruptSinceOpen(segment, position, ex.getMessage());

@@ -5,9 +5,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import dev.lossless.kafka.KafkaTestSupport;
+import dev.lossless.kafka.producer.JournalEntry;
+import dev.lossless.kafka.producer.SendJournalReplayer;
+import dev.lossless.kafka.producer.SendJournalStore;
 import dev.lossless.kafka.sequence.SequenceStamp;
 import dev.lossless.kafka.testcluster.EmbeddedKafkaCluster;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -112,7 +117,9 @@ class ReliabilityActuatorIntegrationTests {
 		// H2 is on the test class path: the application has an embedded DataSource, so
 		// the outbox
 		assertThat(reliability.get("components").propertyNames()).containsExactlyInAnyOrder("producer", "consumer",
-				"topics", "sequence", "lag", "outbox", "deadLetters");
+				"topics", "sequence", "lag", "outbox", "deadLetters", "workers");
+		assertThat(reliability.at("/components/workers/status").asString()).isEqualTo("UP");
+		assertThat(reliability.at("/components/workers/details/send-journal-replayer/alive").asBoolean()).isTrue();
 		assertThat(reliability.at("/components/outbox/status").asString()).isEqualTo("UP");
 		assertThat(reliability.at("/components/consumer/details/containers/orders/running").asBoolean()).isTrue();
 	}
@@ -216,6 +223,42 @@ class ReliabilityActuatorIntegrationTests {
 				.DELETE());
 			assertThat(delete.statusCode()).isIn(404, 405);
 		}
+	}
+
+	@Test
+	void stuckJournalLaneIsShownUntilAnOperatorMovesItToTheRejectedJournal() throws Exception {
+		String missing = KafkaTestSupport.unique("missing");
+		SendJournalStore store = application.getBean(SendJournalStore.class);
+		store.journal()
+			.append(new JournalEntry(missing, 0, null, new byte[1], List.of(), Instant.now(), "journaled by the test"));
+		application.getBean(SendJournalReplayer.class).wakeUp();
+		await().atMost(WAIT).until(() -> {
+			JsonNode lane = reliabilityHealth().at("/components/producer/details/stuckLanes/0/topic");
+			return !lane.isMissingNode() && missing.equals(lane.asString());
+		});
+		JsonNode producer = reliabilityHealth().at("/components/producer");
+		assertThat(producer.get("status").asString()).isEqualTo("DOWN");
+		assertThat(producer.at("/details/stuckLanes/0/partition").asInt()).isZero();
+		assertThat(producer.at("/details/stuckLanes/0/entries").asLong()).isOne();
+		assertThat(producer.at("/details/stuckLanes/0/error").asString()).contains("not present in metadata");
+
+		HttpResponse<String> rejected = send(
+				HttpRequest.newBuilder(uri("/actuator/kafkareliability/journal-lanes/reject"))
+					.header("Content-Type", "application/json")
+					.POST(HttpRequest.BodyPublishers.ofString("{\"topic\": \"" + missing + "\", \"partition\": 0}")));
+		assertThat(rejected.statusCode()).isEqualTo(200);
+		assertThat(json.readTree(rejected.body()).get("requested").asString()).isEqualTo("reject");
+		assertThat(json.readTree(rejected.body()).get("applied").asBoolean()).isTrue();
+		await().atMost(WAIT).until(() -> store.rejected().statistics().backlogEntries() == 1);
+		await().atMost(WAIT)
+			.until(() -> reliabilityHealth().at("/components/producer/details/stuckLanes").isMissingNode());
+		assertThat(store.journal().statistics().backlogEntries()).isZero();
+		HttpResponse<String> notStuck = send(
+				HttpRequest.newBuilder(uri("/actuator/kafkareliability/journal-lanes/retry"))
+					.header("Content-Type", "application/json")
+					.POST(HttpRequest.BodyPublishers.ofString("{\"topic\": \"" + missing + "\", \"partition\": 0}")));
+		assertThat(notStuck.statusCode()).isEqualTo(200);
+		assertThat(json.readTree(notStuck.body()).get("applied").asBoolean()).isFalse();
 	}
 
 	@SuppressWarnings("unchecked")

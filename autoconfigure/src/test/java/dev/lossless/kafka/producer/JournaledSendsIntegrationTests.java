@@ -27,7 +27,9 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.assertj.core.api.InstanceOfAssertFactories;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -90,9 +92,13 @@ class JournaledSendsIntegrationTests {
 				for (int i = 0; i < RECORDS; i++) {
 					String key = (i % 2 == 0) ? "key-" + (i % 17) : null;
 					String value = "order-" + i;
-					assertThat(failureOf(() -> template.send(topic, key, value)))
-						.isInstanceOf(SendJournaledException.class)
+					Throwable failure = failureOf(() -> template.send(topic, key, value));
+					assertThat(failure).isInstanceOf(SendJournaledException.class)
 						.hasMessageContaining("saved in the send journal");
+					if (i == 0) {
+						// the sender still sees the client's own failure first
+						assertThat(firstKafkaException(failure)).isInstanceOf(TimeoutException.class);
+					}
 				}
 				assertThat(application.getBean(SendJournalStore.class).journal().statistics().backlogEntries())
 					.isEqualTo(RECORDS);
@@ -162,6 +168,21 @@ class JournaledSendsIntegrationTests {
 			assertThat(application.getBean(SendJournalStore.class).journal().statistics().backlogEntries()).isZero();
 			assertThat(producerHealth(application).getDetails()).containsEntry("rejected", 1L)
 				.containsEntry("journaled", 0L);
+		}
+	}
+
+	@Test
+	void sendToATopicThatDoesNotExistIsNotJournaledAndTheSenderSeesTheClientsTimeout() {
+		String topic = KafkaTestSupport.unique("missing");
+		try (ConfigurableApplicationContext application = run(KafkaTestSupport.newJournalDirectory(),
+				"spring.kafka.producer.properties.max.block.ms=500")) {
+			Throwable failure = failureOf(() -> template(application).send(topic, "order-0"));
+			assertThat(failure).isNotInstanceOf(SendJournaledException.class);
+			assertThat(firstKafkaException(failure)).isInstanceOf(TimeoutException.class)
+				.hasMessageContaining("not present in metadata");
+			assertThat(application.getBean(SendJournalStore.class).journal().statistics().appended()).isZero();
+			assertThat(producerHealth(application).getDetails()).containsEntry("journaled", 0L)
+				.containsEntry("rejected", 1L);
 		}
 	}
 
@@ -265,6 +286,15 @@ class JournaledSendsIntegrationTests {
 			return ex.getCause().getCause();
 		}
 		throw new AssertionError("The send succeeded");
+	}
+
+	private static @Nullable Throwable firstKafkaException(Throwable failure) {
+		for (Throwable candidate = failure; candidate != null; candidate = candidate.getCause()) {
+			if (candidate instanceof org.apache.kafka.common.KafkaException) {
+				return candidate;
+			}
+		}
+		return null;
 	}
 
 	private static ConfigurableApplicationContext run(Path journal, String... extraProperties) {

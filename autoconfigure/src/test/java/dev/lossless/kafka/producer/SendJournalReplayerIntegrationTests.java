@@ -12,8 +12,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import dev.lossless.kafka.KafkaTestSupport;
+import dev.lossless.kafka.actuate.ProducerHealthIndicator;
+import dev.lossless.kafka.actuate.SendJournalMeterBinder;
 import dev.lossless.kafka.testcluster.EmbeddedKafkaCluster;
+import dev.lossless.kafka.topics.TopicExistenceChecker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,6 +29,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,8 +37,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+
 import static dev.lossless.kafka.KafkaTestSupport.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -53,13 +63,18 @@ class SendJournalReplayerIntegrationTests {
 
 	private SendJournalReplayer replayer;
 
+	private static TopicExistenceChecker topicExistence;
+
 	@BeforeAll
 	static void startCluster() {
 		cluster = EmbeddedKafkaCluster.builder().brokers(1).start();
+		topicExistence = new TopicExistenceChecker(
+				Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()), Duration.ofSeconds(5));
 	}
 
 	@AfterAll
 	static void stopCluster() {
+		topicExistence.destroy();
 		cluster.close();
 	}
 
@@ -70,7 +85,7 @@ class SendJournalReplayerIntegrationTests {
 				1024 * 1024);
 		this.replayer = new SendJournalReplayer(this.journal, this.rejected,
 				SendJournalReplayerIntegrationTests::producer, 200, Duration.ofSeconds(20), Duration.ofMillis(100),
-				Duration.ofSeconds(1));
+				Duration.ofSeconds(1), topicExistence::confirmedMissing);
 	}
 
 	@AfterEach
@@ -175,6 +190,56 @@ class SendJournalReplayerIntegrationTests {
 		});
 		assertThat(this.replayer.statistics().rejected()).isEqualTo(1);
 		assertThat(this.replayer.statistics().replayed()).isEqualTo(19);
+	}
+
+	@Test
+	void entriesThatCanNeverBeDeliveredDoNotHoldBackTheLanesBehindThem() {
+		String missing = KafkaTestSupport.unique("missing");
+		String small = KafkaTestSupport.unique("small");
+		String healthy = KafkaTestSupport.unique("orders");
+		cluster.createTopic(small, 1, (short) 1, Map.of());
+		cluster.createTopic(healthy, 2, (short) 1, Map.of());
+		this.journal.append(entry(missing, 0, 0, 20));
+		this.journal.append(entry(small, 3, 1, 20));
+		List<JournalEntry> deliverable = IntStream.range(2, 42).mapToObj((i) -> entry(healthy, i % 2, i, 20)).toList();
+		deliverable.forEach(this.journal::append);
+		this.replayer.start();
+		List<ConsumerRecord<byte[], byte[]>> records = KafkaTestSupport.readAll(cluster.bootstrapServers(), healthy,
+				40);
+		assertThat(distinctValues(records)).containsExactlyInAnyOrderElementsOf(values(deliverable));
+		await().atMost(WAIT).until(() -> this.replayer.stuckLanes().size() == 2);
+		assertThat(this.replayer.stuckLanes())
+			.extracting(SendJournalReplayer.Lane.Stuck::topic, SendJournalReplayer.Lane.Stuck::partition,
+					SendJournalReplayer.Lane.Stuck::entries)
+			.containsExactly(tuple(missing, 0, 1L), tuple(small, 3, 1L));
+		assertThat(this.replayer.stuckLanes()).allSatisfy(
+				(lane) -> assertThat(lane.error()).contains("TimeoutException").contains("not present in metadata"));
+		assertThat(this.journal.statistics().backlogEntries()).isEqualTo(42);
+		Health health = new ProducerHealthIndicator(new SendResultListener(), this.journal, this.replayer).health();
+		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.getDetails().get("stuckLanes")).asInstanceOf(InstanceOfAssertFactories.LIST)
+			.hasSize(2)
+			.first()
+			.asInstanceOf(InstanceOfAssertFactories.MAP)
+			.containsEntry("topic", missing)
+			.containsEntry("partition", 0)
+			.containsEntry("entries", 1L)
+			.containsKeys("oldestEntryAge", "error");
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		new SendJournalMeterBinder(this.journal, this.replayer).bindTo(registry);
+		assertThat(registry.get("lossless.kafka.journal.stuck.lanes").gauge().value()).isEqualTo(2);
+		assertThat(registry.get("lossless.kafka.journal.stuck.entries").gauge().value()).isEqualTo(2);
+		cluster.createTopic(missing, 1, (short) 1, Map.of());
+		assertThat(this.replayer.retryLane(missing, 0)).isTrue();
+		assertThat(this.replayer.rejectLane(small, 3)).isTrue();
+		await().atMost(WAIT).until(() -> this.journal.statistics().backlogEntries() == 0);
+		assertThat(this.replayer.stuckLanes()).isEmpty();
+		assertThat(distinctValues(KafkaTestSupport.readAll(cluster.bootstrapServers(), missing, 1)))
+			.containsExactly(values(List.of(entry(missing, 0, 0, 20))).get(0));
+		assertThat(this.rejected.peek(10)).singleElement()
+			.satisfies((stored) -> assertThat(stored.entry().topic()).isEqualTo(small));
+		assertThat(this.replayer.statistics().replayed()).isEqualTo(41);
+		assertThat(this.replayer.statistics().rejected()).isEqualTo(1);
 	}
 
 	private static Producer<byte[], byte[]> producer() {

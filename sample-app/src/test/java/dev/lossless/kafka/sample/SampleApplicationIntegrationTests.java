@@ -51,10 +51,9 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "lossless.kafka.consumer.retry.initial-interval=100ms",
-				"lossless.kafka.consumer.retry.max-interval=200ms",
-				// a journal of this build's own: nothing journaled by an earlier run is
-				// replayed
-				"lossless.kafka.producer.journal.directory=target/lossless-kafka-journal" })
+				// the send journal needs no directory: a test gets a temporary one of its
+				// own
+				"lossless.kafka.consumer.retry.max-interval=200ms" })
 // Close the context, and so the cluster, after the class rather than at JVM exit, where
 // Kafka's own shutdown hook deletes the brokers' directories while they shut down
 @DirtiesContext
