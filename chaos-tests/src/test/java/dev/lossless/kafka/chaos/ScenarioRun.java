@@ -18,6 +18,7 @@ import dev.lossless.kafka.testcluster.KafkaProcessCluster;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.awaitility.core.ConditionTimeoutException;
+import org.jspecify.annotations.Nullable;
 
 import static org.awaitility.Awaitility.await;
 
@@ -331,7 +332,8 @@ final class ScenarioRun implements AutoCloseable {
 	 */
 	record Outcome(String scenario, int producerStatus, String unresolvedLine, Set<Long> sent, Set<Long> acked,
 			Set<Long> failed, Map<String, Integer> failureCauses, Set<Long> processed, Set<Long> consumed,
-			long duplicates, Set<Long> dlt, Set<Long> inLog, Set<Long> verified, long seconds, List<String> notes) {
+			long duplicates, Set<Long> dlt, Set<Long> inLog, @Nullable Set<Long> verified, long seconds,
+			List<String> notes) {
 
 		Set<Long> lost() {
 			return difference(this.acked, this.consumed);
@@ -342,6 +344,15 @@ final class ScenarioRun implements AutoCloseable {
 			unresolved.removeAll(this.acked);
 			unresolved.removeAll(this.failed);
 			return unresolved;
+		}
+
+		/**
+		 * Return the acknowledged records Kafka's {@code VerifiableConsumer} never read,
+		 * or {@code null} when none ran.
+		 * @return {@code acked - verified}
+		 */
+		@Nullable Set<Long> unverified() {
+			return (this.verified != null) ? difference(this.acked, this.verified) : null;
 		}
 
 		Set<Long> lostFromLog() {
@@ -357,7 +368,7 @@ final class ScenarioRun implements AutoCloseable {
 			all.add("acked but not in the topic (read-back): " + lostFromLog().size());
 			if (this.verified != null) {
 				all.add("Kafka VerifiableConsumer read " + this.verified.size() + " ids, acked - read = "
-						+ difference(this.acked, this.verified).size());
+						+ unverified().size());
 			}
 			if (!this.failureCauses.isEmpty()) {
 				all.add("failure root causes " + this.failureCauses);
