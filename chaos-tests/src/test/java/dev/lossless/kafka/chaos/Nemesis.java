@@ -5,10 +5,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.IntSupplier;
+import java.util.stream.Collectors;
 
 import dev.lossless.kafka.chaos.NamespaceNetwork.Host;
 import dev.lossless.kafka.testcluster.KafkaProcessCluster;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.Node;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * Draws faults from a seeded random generator and injects them: process faults on brokers
@@ -48,6 +57,8 @@ final class Nemesis {
 
 	private boolean leaderCutDrawn;
 
+	private boolean leaderCutInForce;
+
 	Nemesis(long seed, KafkaProcessCluster cluster, NamespaceNetwork network, Clients clients, IntSupplier leader) {
 		this.random = new Random(seed);
 		this.cluster = cluster;
@@ -81,7 +92,7 @@ final class Nemesis {
 	String strike(boolean forceLeaderCut) {
 		List<String> done = new ArrayList<>();
 		if (forceLeaderCut && !this.leaderCutDrawn) {
-			done.add(inject(Kind.LEADER_CUT_FROM_FOLLOWERS));
+			done.add(strikeLeaderCut());
 		}
 		else {
 			done.add(inject(draw()));
@@ -93,22 +104,67 @@ final class Nemesis {
 	}
 
 	/**
+	 * Cut the leader of the control topic from its followers, not from the clients.
+	 * @return what was injected
+	 */
+	String strikeLeaderCut() {
+		return inject(Kind.LEADER_CUT_FROM_FOLLOWERS);
+	}
+
+	/**
+	 * Return whether the last fault drawn was the leader cut, which must hold long enough
+	 * for the controller to fence the cut leader (3 s broker session) and elect another.
+	 * @return whether the leader cut is in force
+	 */
+	boolean leaderCutInForce() {
+		return this.leaderCutInForce;
+	}
+
+	/**
 	 * End every fault in force: links first, so that restarted brokers find their quorum.
 	 */
 	void heal() {
+		this.leaderCutInForce = false;
 		this.network.heal();
 		List<Runnable> healers = List.copyOf(this.healers);
 		this.healers.clear();
-		for (Runnable healer : healers) {
-			try {
-				healer.run();
+		healers.forEach(Runnable::run);
+	}
+
+	/**
+	 * Restart a broker. On a loaded machine its start can outlast the cluster's 90 s
+	 * bound: then wait longer for the process already started, rather than start it over.
+	 */
+	private void restartBroker(int broker) {
+		try {
+			this.cluster.restart(broker);
+		}
+		catch (IllegalStateException ex) {
+			if (!this.cluster.isAlive(broker)) {
+				throw ex;
 			}
-			catch (RuntimeException ex) {
-				// A restart that timed out on a loaded machine: once more, then give up
-				System.out.println("Nemesis: healing failed (" + ex.getMessage().lines().findFirst().orElse("")
-						+ "), trying again");
-				healer.run();
-			}
+			System.out.println("Nemesis: broker " + broker + " slow to restart, waiting longer");
+			await("broker " + broker + " to rejoin").atMost(Duration.ofMinutes(5))
+				.pollInterval(Duration.ofSeconds(1))
+				.until(() -> aliveBrokers().contains(broker));
+		}
+	}
+
+	private Set<Integer> aliveBrokers() {
+		try (Admin admin = this.cluster.createAdmin()) {
+			return admin.describeCluster()
+				.nodes()
+				.get(10, TimeUnit.SECONDS)
+				.stream()
+				.map(Node::id)
+				.collect(Collectors.toSet());
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			return Set.of();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return Set.of();
 		}
 	}
 
@@ -124,12 +180,12 @@ final class Nemesis {
 		String what = switch (kind) {
 			case BROKER_KILL -> {
 				this.cluster.kill(broker);
-				this.healers.add(() -> this.cluster.restart(broker));
+				this.healers.add(() -> restartBroker(broker));
 				yield "SIGKILL broker " + broker;
 			}
 			case BROKER_TERM -> {
 				this.cluster.terminate(broker);
-				this.healers.add(() -> this.cluster.restart(broker));
+				this.healers.add(() -> restartBroker(broker));
 				yield "SIGTERM broker " + broker;
 			}
 			case BROKER_STOP -> {
@@ -170,6 +226,7 @@ final class Nemesis {
 			}
 			case LEADER_CUT_FROM_FOLLOWERS -> {
 				this.leaderCutDrawn = true;
+				this.leaderCutInForce = true;
 				int leader = this.leader.getAsInt();
 				int cut = (leader >= 0) ? leader : broker;
 				for (int other = 0; other < brokers; other++) {

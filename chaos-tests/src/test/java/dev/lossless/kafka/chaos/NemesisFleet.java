@@ -80,7 +80,18 @@ final class NemesisFleet implements Nemesis.Clients, AutoCloseable {
 	 * @param properties its application properties
 	 */
 	void addConsumer(String host, String... properties) {
-		Consumer consumer = new Consumer(this.consumers.size(), this.network.addHost(host), List.of(properties));
+		addConsumer(host, ChaosConsumerApplication.class, properties);
+	}
+
+	/**
+	 * Add a consuming application of the group on a host of its own.
+	 * @param host the name of its host
+	 * @param mainClass its main class
+	 * @param properties its application properties
+	 */
+	void addConsumer(String host, Class<?> mainClass, String... properties) {
+		Consumer consumer = new Consumer(this.consumers.size(), this.network.addHost(host), mainClass,
+				List.of(properties));
 		this.consumers.add(consumer);
 		startConsumer(consumer);
 	}
@@ -100,12 +111,9 @@ final class NemesisFleet implements Nemesis.Clients, AutoCloseable {
 
 	private void startConsumer(Consumer consumer) {
 		String name = "consumer-" + consumer.index + "-" + consumer.incarnations++;
-		List<String> properties = new ArrayList<>(List.of("spring.kafka.consumer.max-poll-records=200",
-				"spring.kafka.consumer.heartbeat-interval=1s",
-				"spring.kafka.consumer.properties.session.timeout.ms=10000", "lossless.kafka.consumer.retry.attempts=2",
-				"lossless.kafka.consumer.retry.initial-interval=100ms"));
+		List<String> properties = new ArrayList<>(ScenarioRun.CONSUMER_PROPERTIES);
 		properties.addAll(consumer.properties);
-		consumer.process = start(name, ChaosConsumerApplication.class, consumer.host, properties);
+		consumer.process = start(name, consumer.mainClass, consumer.host, properties);
 		consumer.logFile = this.dir.resolve(name + ".log");
 		this.consumerLogs.add(consumer.logFile);
 	}
@@ -120,14 +128,14 @@ final class NemesisFleet implements Nemesis.Clients, AutoCloseable {
 			ProducerLog log = producer.log;
 			await(process.name() + " to start").atMost(START_TIMEOUT)
 				.pollInterval(Duration.ofMillis(200))
-				.until(() -> checkRunning(process) && log.isReady());
+				.until(() -> ScenarioRun.checkRunning(process) && log.isReady());
 		}
 		for (Consumer consumer : this.consumers) {
 			AppProcess process = consumer.process;
 			Path logFile = consumer.logFile;
 			await(process.name() + " to start").atMost(START_TIMEOUT)
 				.pollInterval(Duration.ofMillis(200))
-				.until(() -> checkRunning(process) && Files.exists(logFile));
+				.until(() -> ScenarioRun.checkRunning(process) && Files.exists(logFile));
 		}
 	}
 
@@ -140,14 +148,6 @@ final class NemesisFleet implements Nemesis.Clients, AutoCloseable {
 		AppProcess process = AppProcess.start(name, this.dir, mainClass, arguments, this.network.launcher(host));
 		this.processes.add(process);
 		return process;
-	}
-
-	private static boolean checkRunning(AppProcess process) {
-		if (!process.isAlive()) {
-			throw new IllegalStateException(
-					process.name() + " exited with status " + process.exitValue() + "\n" + process.tail());
-		}
-		return true;
 	}
 
 	@Override
@@ -307,11 +307,14 @@ final class NemesisFleet implements Nemesis.Clients, AutoCloseable {
 
 		private AppProcess process;
 
+		private final Class<?> mainClass;
+
 		private Path logFile;
 
-		Consumer(int index, Host host, List<String> properties) {
+		Consumer(int index, Host host, Class<?> mainClass, List<String> properties) {
 			this.index = index;
 			this.host = host;
+			this.mainClass = mainClass;
 			this.properties = properties;
 		}
 

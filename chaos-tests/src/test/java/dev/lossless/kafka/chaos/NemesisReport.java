@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 
 import dev.lossless.kafka.chaos.NemesisTests.Check;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The report of a nemesis run: the seed, the schedule with timestamps, per fault window
@@ -48,7 +49,7 @@ final class NemesisReport {
 		this.notes.add(note);
 	}
 
-	void write(Check starter, Check control) {
+	void write(Check starter, Check control, NemesisTests.@Nullable Pipeline pipeline) {
 		StringBuilder report = new StringBuilder();
 		report.append("# Nemesis report\n\n");
 		report.append("Seed `")
@@ -96,6 +97,20 @@ final class NemesisReport {
 			.append(" (killed producers' last sends excluded); producer exit ")
 			.append(starter.producerStatus())
 			.append(" |\n");
+		if (pipeline != null) {
+			report.append(
+					"| exactly-once pipeline (starter, `lossless.kafka.exactly-once.enabled`), output read `read_committed` | ")
+				.append(pipeline.expected())
+				.append(" inputs | - | - | ")
+				.append(pipeline.missing().size())
+				.append(" | ")
+				.append(pipeline.duplicates())
+				.append(" | - | each acknowledged input (poison pills excepted) once in the output; ")
+				.append(pipeline.distinct())
+				.append(" distinct ids")
+				.append(first("missing", pipeline.missing()))
+				.append(" |\n");
+		}
 		report.append("| negative control: Spring Boot defaults, `acks=1`, starter off | ")
 			.append(control.sent().size())
 			.append(" | ")

@@ -50,6 +50,14 @@ class NemesisTests {
 
 	private static final int POISON_EVERY = 97;
 
+	private static final Duration LEADER_CUT_HOLD = Duration.ofSeconds(10);
+
+	/**
+	 * Whether to run the exactly-once pipeline ({@code -Dnemesis.exactly-once=true}): off
+	 * by default until its stall under faults is understood (docs/fault-suite.md).
+	 */
+	private static final boolean EXACTLY_ONCE = Boolean.getBoolean("nemesis.exactly-once");
+
 	@Test
 	void randomFaultsLoseNoAcknowledgedRecordWhileTheNegativeControlLoses() throws Exception {
 		assumeTrue(NamespaceNetwork.isSupported(), "network namespaces need Linux, root, ip and tc (iproute2)");
@@ -75,11 +83,14 @@ class NemesisTests {
 				.start();
 			try (cluster;
 					NemesisFleet fleet = new NemesisFleet(cluster, network, dir, topic, "nemesis-group-" + suffix);
+					NemesisFleet pipeline = new NemesisFleet(cluster, network, dir.resolve("pipeline"), topic,
+							"nemesis-pipeline-group-" + suffix);
 					NemesisFleet control = new NemesisFleet(cluster, network, dir.resolve("control"), controlTopic,
 							"nemesis-control-group-" + suffix)) {
 				nemesisReport.note("network " + (network.hasNetem() ? "with" : "without") + " tc netem");
 				cluster.createTopic(topic, 3, (short) 3, Map.of("min.insync.replicas", "2"));
 				cluster.createTopic(controlTopic, 1, (short) 3, Map.of("min.insync.replicas", "2"));
+				cluster.createTopic(topic + "-eos", 3, (short) 3, Map.of("min.insync.replicas", "2"));
 				String[] starter = { "chaos.rate=" + RATE, "chaos.journal-drain-timeout=2m",
 						"lossless.kafka.producer.delivery-timeout=20s" };
 				fleet.addProducer("p0", concat(starter, "chaos.poison-every=" + POISON_EVERY, "chaos.keyed=true"));
@@ -87,9 +98,14 @@ class NemesisTests {
 				for (int i = 0; i < 3; i++) {
 					fleet.addConsumer("c" + i);
 				}
+				if (EXACTLY_ONCE) {
+					pipeline.addConsumer("e0", ChaosPipelineApplication.class,
+							"lossless.kafka.exactly-once.enabled=true", "chaos.output=" + topic + "-eos");
+				}
 				control.addProducer("x0", "chaos.rate=" + CONTROL_RATE, "chaos.poison-every=0",
 						"lossless.kafka.enabled=false", "spring.kafka.producer.acks=1");
 				fleet.awaitStarted();
+				pipeline.awaitStarted();
 				control.awaitStarted();
 				ClusterProbe probe = new ClusterProbe(cluster);
 				Nemesis nemesis = new Nemesis(seed, cluster, network, fleet, () -> cluster.leaderOf(controlTopic, 0));
@@ -102,12 +118,15 @@ class NemesisTests {
 					boolean forceLeaderCut = System.nanoTime() - start > duration.toNanos() / 2;
 					long faultStart = System.currentTimeMillis();
 					String fault = nemesis.strike(forceLeaderCut);
-					System.out.println("Nemesis: " + fault);
-					Duration hold = nemesis.nextHold();
-					await().pollDelay(hold).atMost(hold.plusSeconds(1)).until(() -> true);
-					nemesis.heal();
-					fleet.ensureRunning();
-					nemesisReport.window(faultStart, System.currentTimeMillis(), fault);
+					hold(nemesis, fleet, nemesisReport, faultStart, fault);
+				}
+				// A control that lost nothing means the faults did not bite: repeat the
+				// one
+				// that surely does
+				for (int i = 0; i < 2 && controlLost(control, probe, controlTopic) == 0; i++) {
+					nemesisReport.note("the control had lost nothing after the schedule: leader cut repeated");
+					long faultStart = System.currentTimeMillis();
+					hold(nemesis, fleet, nemesisReport, faultStart, nemesis.strikeLeaderCut());
 				}
 				nemesis.heal();
 				fleet.ensureRunning();
@@ -117,7 +136,8 @@ class NemesisTests {
 				Map<String, Integer> controlStatus = control.stopProducers();
 				Check check = check(fleet, probe, topic, nemesisReport, status);
 				Check controlCheck = checkControl(control, probe, controlTopic);
-				nemesisReport.write(check, controlCheck);
+				Pipeline eos = EXACTLY_ONCE ? checkPipeline(probe, topic, check, nemesisReport) : null;
+				nemesisReport.write(check, controlCheck, eos);
 				assertThat(check.acked()).as("records the starter's producers saw acknowledged")
 					.hasSizeGreaterThanOrEqualTo(Verdicts.MINIMUM_ACKED);
 				assertThat(check.unresolved()).as("sends with no outcome (producers not killed)").isEmpty();
@@ -125,6 +145,11 @@ class NemesisTests {
 				assertThat(check.lost()).as("acked - (processed ∪ DLT) with the starter").isEmpty();
 				assertThat(check.failedUndelivered()).as("failed sends never delivered from the journal").isEmpty();
 				assertThat(check.journalBacklog()).as("send journal entries left").isZero();
+				if (eos != null) {
+					assertThat(eos.missing()).as("acknowledged inputs missing from the exactly-once output").isEmpty();
+					assertThat(eos.duplicates()).as("inputs more than once in the exactly-once output (read_committed)")
+						.isZero();
+				}
 				assertThat(controlCheck.acked()).as("records the negative control saw acknowledged")
 					.hasSizeGreaterThanOrEqualTo(Verdicts.MINIMUM_ACKED);
 				assertThat(controlCheck.lost())
@@ -132,6 +157,28 @@ class NemesisTests {
 					.isNotEmpty();
 			}
 		}
+	}
+
+	private static void hold(Nemesis nemesis, NemesisFleet fleet, NemesisReport report, long faultStart, String fault) {
+		System.out.println("Nemesis: " + fault);
+		Duration hold = nemesis.nextHold();
+		if (nemesis.leaderCutInForce() && hold.compareTo(LEADER_CUT_HOLD) < 0) {
+			hold = LEADER_CUT_HOLD;
+		}
+		await().pollDelay(hold).atMost(hold.plusSeconds(1)).until(() -> true);
+		nemesis.heal();
+		fleet.ensureRunning();
+		report.window(faultStart, System.currentTimeMillis(), fault);
+	}
+
+	/**
+	 * Count the records the control saw acknowledged so far that its topic does not hold.
+	 */
+	private static int controlLost(NemesisFleet control, ClusterProbe probe, String topic) {
+		Set<Long> acked = new HashSet<>();
+		control.producerLogs().forEach((log) -> acked.addAll(log.acked()));
+		acked.removeAll(ids(probe, topic));
+		return acked.size();
 	}
 
 	private static void awaitInSync(ClusterProbe probe, NemesisReport report, String... topics) {
@@ -212,6 +259,38 @@ class NemesisTests {
 				Map.of());
 	}
 
+	/**
+	 * Check the exactly-once output, read with {@code read_committed}: every acknowledged
+	 * input that is not a poison pill, once.
+	 */
+	private static Pipeline checkPipeline(ClusterProbe probe, String topic, Check check, NemesisReport report) {
+		Set<Long> poison = probe.readAll(topic, SETTLE_TIMEOUT)
+			.stream()
+			.filter((record) -> SteadySender.isPoison(record.value()))
+			.map((record) -> SteadySender.idOf(record.value()))
+			.collect(Collectors.toSet());
+		Set<Long> expected = new HashSet<>(check.acked());
+		expected.removeAll(poison);
+		Map<Long, Integer> copies = new HashMap<>();
+		try {
+			await("the exactly-once pipeline to transform every acknowledged input").atMost(SETTLE_TIMEOUT)
+				.pollInterval(Duration.ofSeconds(2))
+				.until(() -> {
+					copies.clear();
+					probe.readAll(topic + "-eos", SETTLE_TIMEOUT)
+						.forEach((record) -> copies.merge(SteadySender.idOf(record.value()), 1, Integer::sum));
+					return copies.keySet().containsAll(expected);
+				});
+		}
+		catch (ConditionTimeoutException ex) {
+			report.note("the exactly-once pipeline did not catch up within " + SETTLE_TIMEOUT.toSeconds() + " s");
+		}
+		Set<Long> missing = new TreeSet<>(expected);
+		missing.removeAll(copies.keySet());
+		long duplicates = copies.values().stream().mapToLong((count) -> count - 1).sum();
+		return new Pipeline(expected.size(), copies.size(), missing, duplicates);
+	}
+
 	private static Set<Long> ids(ClusterProbe probe, String topic) {
 		return probe.readAll(topic, SETTLE_TIMEOUT)
 			.stream()
@@ -223,6 +302,18 @@ class NemesisTests {
 		List<String> all = new ArrayList<>(List.of(first));
 		all.addAll(List.of(more));
 		return all.toArray(String[]::new);
+	}
+
+	/**
+	 * What the checker found in the exactly-once output.
+	 *
+	 * @param expected the acknowledged inputs that are not poison pills
+	 * @param distinct the distinct ids in the output
+	 * @param missing the expected ids not in the output
+	 * @param duplicates extra copies in the output
+	 */
+	record Pipeline(int expected, int distinct, Set<Long> missing, long duplicates) {
+
 	}
 
 	/**

@@ -33,6 +33,14 @@ final class ScenarioRun implements AutoCloseable {
 
 	static final Duration PROGRESS_TIMEOUT = Duration.ofMinutes(3);
 
+	/**
+	 * The properties of every consumer application: small polls, a quick session timeout,
+	 * two quick retries before a record goes to the dead-letter topic.
+	 */
+	static final List<String> CONSUMER_PROPERTIES = List.of("spring.kafka.consumer.max-poll-records=200",
+			"spring.kafka.consumer.heartbeat-interval=1s", "spring.kafka.consumer.properties.session.timeout.ms=10000",
+			"lossless.kafka.consumer.retry.attempts=2", "lossless.kafka.consumer.retry.initial-interval=100ms");
+
 	private static final Pattern VERIFIABLE_RECORD = Pattern
 		.compile("\"name\":\"record_data\".*\"value\":\"(\\d+)(:poison)?\"");
 
@@ -132,10 +140,7 @@ final class ScenarioRun implements AutoCloseable {
 	 */
 	AppProcess startConsumer(String... properties) {
 		String name = "consumer-" + this.consumerCount++;
-		List<String> all = new ArrayList<>(List.of("spring.kafka.consumer.max-poll-records=200",
-				"spring.kafka.consumer.heartbeat-interval=1s",
-				"spring.kafka.consumer.properties.session.timeout.ms=10000", "lossless.kafka.consumer.retry.attempts=2",
-				"lossless.kafka.consumer.retry.initial-interval=100ms"));
+		List<String> all = new ArrayList<>(CONSUMER_PROPERTIES);
 		all.addAll(List.of(properties));
 		int assignments = this.consumers.assignments();
 		AppProcess consumer = startApplication(name, ChaosConsumerApplication.class, all);
@@ -172,7 +177,7 @@ final class ScenarioRun implements AutoCloseable {
 		return process;
 	}
 
-	private static boolean checkRunning(AppProcess process) {
+	static boolean checkRunning(AppProcess process) {
 		if (!process.isAlive()) {
 			throw new IllegalStateException(
 					process.name() + " exited with status " + process.exitValue() + "\n" + process.tail());
