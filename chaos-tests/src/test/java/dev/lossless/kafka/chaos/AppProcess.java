@@ -40,13 +40,16 @@ final class AppProcess implements AutoCloseable {
 
 	private final List<String> arguments;
 
+	private final List<String> launcher;
+
 	private @Nullable Process process;
 
-	private AppProcess(String name, Path dir, Class<?> mainClass, List<String> arguments) {
+	private AppProcess(String name, Path dir, Class<?> mainClass, List<String> arguments, List<String> launcher) {
 		this.name = name;
 		this.dir = dir;
 		this.mainClass = mainClass;
 		this.arguments = arguments;
+		this.launcher = launcher;
 	}
 
 	/**
@@ -58,7 +61,20 @@ final class AppProcess implements AutoCloseable {
 	 * @return the started process
 	 */
 	static AppProcess start(String name, Path dir, Class<?> mainClass, List<String> arguments) {
-		AppProcess app = new AppProcess(name, dir, mainClass, List.copyOf(arguments));
+		return start(name, dir, mainClass, arguments, List.of());
+	}
+
+	/**
+	 * Start a process through a launcher, for example in a network namespace.
+	 * @param name the name of the process, unique in the directory
+	 * @param dir the directory of its files
+	 * @param mainClass the main class
+	 * @param arguments the program arguments
+	 * @param launcher the command words before {@code java}; they must exec it
+	 * @return the started process
+	 */
+	static AppProcess start(String name, Path dir, Class<?> mainClass, List<String> arguments, List<String> launcher) {
+		AppProcess app = new AppProcess(name, dir, mainClass, List.copyOf(arguments), List.copyOf(launcher));
 		app.launch();
 		return app;
 	}
@@ -76,7 +92,10 @@ final class AppProcess implements AutoCloseable {
 					command.stream()
 						.map((argument) -> '"' + argument.replace("\\", "\\\\").replace("\"", "\\\"") + '"')
 						.collect(Collectors.joining("\n", "", "\n")));
-			this.process = new ProcessBuilder(javaExecutable(), "@" + argFile).directory(this.dir.toFile())
+			List<String> launch = new ArrayList<>(this.launcher);
+			launch.add(javaExecutable());
+			launch.add("@" + argFile);
+			this.process = new ProcessBuilder(launch).directory(this.dir.toFile())
 				.redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.appendTo(outputFile().toFile()))
 				.start();
@@ -159,6 +178,27 @@ final class AppProcess implements AutoCloseable {
 				throw new IllegalStateException(this.name + " did not exit within " + EXIT_TIMEOUT.toSeconds()
 						+ " s of SIGTERM; killed it\n" + tail());
 			}
+		}
+	}
+
+	/**
+	 * Freeze the process with {@code SIGSTOP}, or resume it with {@code SIGCONT}.
+	 * @param stop whether to stop it
+	 */
+	void freeze(boolean stop) {
+		Process process = this.process;
+		if (process == null || !process.isAlive()) {
+			return;
+		}
+		try {
+			Process kill = new ProcessBuilder("kill", stop ? "-STOP" : "-CONT", Long.toString(process.pid()))
+				.redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+				.start();
+			waitFor(kill, EXIT_TIMEOUT);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Failed to signal " + this.name, ex);
 		}
 	}
 

@@ -50,7 +50,10 @@ public class ChaosProducerApplication {
 		try (OutcomeWriter log = new OutcomeWriter(Path.of(environment.getRequiredProperty("chaos.log")))) {
 			SteadySender sender = new SteadySender(template, environment.getRequiredProperty("chaos.topic"),
 					environment.getRequiredProperty("chaos.rate", Integer.class),
-					environment.getProperty("chaos.poison-every", Integer.class, 0), log);
+					environment.getProperty("chaos.poison-every", Integer.class, 0),
+					environment.getProperty("chaos.first-id", Long.class, 0L),
+					environment.getProperty("chaos.keyed", Boolean.class, true), log);
+			JournalReport.start(context, log);
 			log.write("READY");
 			ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
 			executor.scheduleAtFixedRate(sender::tick, 0, SteadySender.TICK.toMillis(), TimeUnit.MILLISECONDS);
@@ -62,6 +65,8 @@ public class ChaosProducerApplication {
 			Duration outcomeTimeout = environment.getProperty("chaos.outcome-timeout", Duration.class,
 					Duration.ofMinutes(3));
 			long unresolved = sender.awaitOutcomes(outcomeTimeout);
+			JournalReport.awaitDrained(context, log,
+					environment.getProperty("chaos.journal-drain-timeout", Duration.class, Duration.ZERO));
 			log.write((unresolved == 0) ? "DONE " + sender.sent() : "UNRESOLVED " + unresolved);
 			status = (unresolved == 0) ? 0 : 1;
 		}

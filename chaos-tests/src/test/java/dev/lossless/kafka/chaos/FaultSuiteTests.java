@@ -46,6 +46,8 @@ class FaultSuiteTests {
 
 	private static final int RATE = FULL ? 400 : 300;
 
+	private static final int CONTROL_ATTEMPTS = 3;
+
 	private static final Duration IN_SYNC_TIMEOUT = Duration.ofMinutes(3);
 
 	private static final Path BASE_DIR = Path.of("target", "chaos").toAbsolutePath();
@@ -288,11 +290,17 @@ class FaultSuiteTests {
 	@Order(8)
 	@EnabledIfSystemProperty(named = "chaos.mode", matches = "full")
 	void controlRunWithPlainSpringBootAndAcksOneInTheNegativeControlFault() throws Exception {
-		Outcome control = negativeControlFault("8a. control: Spring Boot defaults, acks=1, starter off", "control",
-				"lossless.kafka.enabled=false", "spring.kafka.producer.acks=1");
+		// A control that lost nothing means the fault did not take effect (the followers
+		// caught up before the kill): repeat it, and fail if it never bites
+		Outcome control = null;
+		for (int attempt = 1; attempt <= CONTROL_ATTEMPTS && (control == null || control.lost().isEmpty()); attempt++) {
+			control = negativeControlFault(
+					"8a. control: Spring Boot defaults, acks=1, starter off (attempt " + attempt + " of "
+							+ CONTROL_ATTEMPTS + ")",
+					"control", "lossless.kafka.enabled=false", "spring.kafka.producer.acks=1");
+		}
 		Outcome starter = negativeControlFault("8b. same fault with the starter", "control-starter");
-		assertThat(control.unresolved()).isEmpty();
-		assertThat(control.acked()).isNotEmpty();
+		Verdicts.assertLost(control);
 		assertNothingLost(starter);
 	}
 
@@ -336,10 +344,7 @@ class FaultSuiteTests {
 		if (!outcome.scenario().startsWith("8")) {
 			report.add(outcome.row());
 		}
-		assertThat(outcome.sent()).as("records sent").hasSizeGreaterThan(1000);
-		assertThat(outcome.unresolved()).as("sends with no outcome reported to the application").isEmpty();
-		assertThat(outcome.producerStatus()).as("producer exit status").isZero();
-		assertThat(outcome.lost()).as("acknowledged records never consumed").isEmpty();
+		Verdicts.assertNothingLost(outcome);
 	}
 
 	private static int awaitLeader(String topic, int partition) {

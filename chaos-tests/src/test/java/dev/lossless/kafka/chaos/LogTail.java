@@ -47,12 +47,16 @@ final class LogTail {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Failed to read " + this.file, ex);
 		}
+		// One delete after the scan: deleting each line from the front is quadratic,
+		// which
+		// a log read for the first time at its end (a million lines) does not survive
+		int start = 0;
 		int end;
-		while ((end = this.partial.indexOf("\n")) >= 0) {
-			String line = this.partial.substring(0, end);
-			this.partial.delete(0, end + 1);
-			handler.accept(line);
+		while ((end = this.partial.indexOf("\n", start)) >= 0) {
+			handler.accept(this.partial.substring(start, end));
+			start = end + 1;
 		}
+		this.partial.delete(0, start);
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.lossless.kafka.chaos;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -22,6 +23,10 @@ final class ProducerLog {
 
 	private final Set<Long> failed = new HashSet<>();
 
+	private final Map<Long, Long> sentAt = new HashMap<>();
+
+	private long[] journal = new long[3];
+
 	private final Map<String, Integer> failureCauses = new TreeMap<>();
 
 	private boolean ready;
@@ -42,7 +47,14 @@ final class ProducerLog {
 	private void line(String line) {
 		String[] fields = line.split(" ");
 		switch (fields[0]) {
-			case "S" -> this.sent.add(Long.parseLong(fields[1]));
+			case "S" -> {
+				this.sent.add(Long.parseLong(fields[1]));
+				if (fields.length > 2) {
+					this.sentAt.put(Long.parseLong(fields[1]), Long.parseLong(fields[2]));
+				}
+			}
+			case "JOURNAL" -> this.journal = new long[] { Long.parseLong(fields[1]), Long.parseLong(fields[2]),
+					Long.parseLong(fields[3]) };
 			case "A" -> this.acked.add(Long.parseLong(fields[1]));
 			case "F" -> {
 				this.failed.add(Long.parseLong(fields[1]));
@@ -86,6 +98,23 @@ final class ProducerLog {
 
 	synchronized Set<Long> failed() {
 		return Set.copyOf(this.failed);
+	}
+
+	/**
+	 * Return when each id was sent, in epoch milliseconds.
+	 * @return the send times
+	 */
+	synchronized Map<Long, Long> sentAt() {
+		return Map.copyOf(this.sentAt);
+	}
+
+	/**
+	 * Return the starter's send journal counters as last logged: backlog entries,
+	 * replayed, rejected.
+	 * @return the counters
+	 */
+	synchronized long[] journal() {
+		return this.journal.clone();
 	}
 
 	synchronized Map<String, Integer> failureCauses() {

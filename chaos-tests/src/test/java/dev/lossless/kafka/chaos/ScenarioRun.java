@@ -18,6 +18,7 @@ import dev.lossless.kafka.testcluster.KafkaProcessCluster;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.awaitility.core.ConditionTimeoutException;
+import org.jspecify.annotations.Nullable;
 
 import static org.awaitility.Awaitility.await;
 
@@ -31,6 +32,14 @@ import static org.awaitility.Awaitility.await;
 final class ScenarioRun implements AutoCloseable {
 
 	static final Duration PROGRESS_TIMEOUT = Duration.ofMinutes(3);
+
+	/**
+	 * The properties of every consumer application: small polls, a quick session timeout,
+	 * two quick retries before a record goes to the dead-letter topic.
+	 */
+	static final List<String> CONSUMER_PROPERTIES = List.of("spring.kafka.consumer.max-poll-records=200",
+			"spring.kafka.consumer.heartbeat-interval=1s", "spring.kafka.consumer.properties.session.timeout.ms=10000",
+			"lossless.kafka.consumer.retry.attempts=2", "lossless.kafka.consumer.retry.initial-interval=100ms");
 
 	private static final Pattern VERIFIABLE_RECORD = Pattern
 		.compile("\"name\":\"record_data\".*\"value\":\"(\\d+)(:poison)?\"");
@@ -131,10 +140,7 @@ final class ScenarioRun implements AutoCloseable {
 	 */
 	AppProcess startConsumer(String... properties) {
 		String name = "consumer-" + this.consumerCount++;
-		List<String> all = new ArrayList<>(List.of("spring.kafka.consumer.max-poll-records=200",
-				"spring.kafka.consumer.heartbeat-interval=1s",
-				"spring.kafka.consumer.properties.session.timeout.ms=10000", "lossless.kafka.consumer.retry.attempts=2",
-				"lossless.kafka.consumer.retry.initial-interval=100ms"));
+		List<String> all = new ArrayList<>(CONSUMER_PROPERTIES);
 		all.addAll(List.of(properties));
 		int assignments = this.consumers.assignments();
 		AppProcess consumer = startApplication(name, ChaosConsumerApplication.class, all);
@@ -171,7 +177,7 @@ final class ScenarioRun implements AutoCloseable {
 		return process;
 	}
 
-	private static boolean checkRunning(AppProcess process) {
+	static boolean checkRunning(AppProcess process) {
 		if (!process.isAlive()) {
 			throw new IllegalStateException(
 					process.name() + " exited with status " + process.exitValue() + "\n" + process.tail());
@@ -331,7 +337,8 @@ final class ScenarioRun implements AutoCloseable {
 	 */
 	record Outcome(String scenario, int producerStatus, String unresolvedLine, Set<Long> sent, Set<Long> acked,
 			Set<Long> failed, Map<String, Integer> failureCauses, Set<Long> processed, Set<Long> consumed,
-			long duplicates, Set<Long> dlt, Set<Long> inLog, Set<Long> verified, long seconds, List<String> notes) {
+			long duplicates, Set<Long> dlt, Set<Long> inLog, @Nullable Set<Long> verified, long seconds,
+			List<String> notes) {
 
 		Set<Long> lost() {
 			return difference(this.acked, this.consumed);
@@ -342,6 +349,15 @@ final class ScenarioRun implements AutoCloseable {
 			unresolved.removeAll(this.acked);
 			unresolved.removeAll(this.failed);
 			return unresolved;
+		}
+
+		/**
+		 * Return the acknowledged records Kafka's {@code VerifiableConsumer} never read,
+		 * or {@code null} when none ran.
+		 * @return {@code acked - verified}
+		 */
+		@Nullable Set<Long> unverified() {
+			return (this.verified != null) ? difference(this.acked, this.verified) : null;
 		}
 
 		Set<Long> lostFromLog() {
@@ -357,7 +373,7 @@ final class ScenarioRun implements AutoCloseable {
 			all.add("acked but not in the topic (read-back): " + lostFromLog().size());
 			if (this.verified != null) {
 				all.add("Kafka VerifiableConsumer read " + this.verified.size() + " ids, acked - read = "
-						+ difference(this.acked, this.verified).size());
+						+ unverified().size());
 			}
 			if (!this.failureCauses.isEmpty()) {
 				all.add("failure root causes " + this.failureCauses);

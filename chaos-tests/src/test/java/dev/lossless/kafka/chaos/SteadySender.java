@@ -27,6 +27,10 @@ final class SteadySender {
 
 	private final int poisonEvery;
 
+	private final long firstId;
+
+	private final boolean keyed;
+
 	private final OutcomeWriter log;
 
 	private final Object lock = new Object();
@@ -38,10 +42,27 @@ final class SteadySender {
 	private long startNanos = -1;
 
 	SteadySender(KafkaTemplate<String, String> template, String topic, int rate, int poisonEvery, OutcomeWriter log) {
+		this(template, topic, rate, poisonEvery, 0, true, log);
+	}
+
+	/**
+	 * Create a sender.
+	 * @param template the template
+	 * @param topic the topic
+	 * @param rate the records per second
+	 * @param poisonEvery make every n-th record a poison pill, 0 for none
+	 * @param firstId the first id, so that several senders use disjoint ids
+	 * @param keyed whether records carry their id as key (or no key)
+	 * @param log the outcome log
+	 */
+	SteadySender(KafkaTemplate<String, String> template, String topic, int rate, int poisonEvery, long firstId,
+			boolean keyed, OutcomeWriter log) {
 		this.template = template;
 		this.topic = topic;
 		this.rate = rate;
 		this.poisonEvery = poisonEvery;
+		this.firstId = firstId;
+		this.keyed = keyed;
 		this.log = log;
 	}
 
@@ -57,15 +78,16 @@ final class SteadySender {
 		long due = (long) (this.rate * ((now - this.startNanos) / (double) TimeUnit.SECONDS.toNanos(1))) + 1;
 		long count = Math.min(due - this.sent, Math.max(1, this.rate / 2));
 		for (long i = 0; i < count; i++) {
-			send(this.sent++);
+			send(this.firstId + this.sent++);
 		}
 	}
 
 	private void send(long id) {
 		boolean poison = this.poisonEvery > 0 && id % this.poisonEvery == this.poisonEvery - 1;
-		String key = Long.toString(id);
-		String value = poison ? key + POISON : key;
-		this.log.write("S " + id);
+		String value = poison ? id + POISON : Long.toString(id);
+		String key = this.keyed ? Long.toString(id) : null;
+		// the send time, for the nemesis's fault windows
+		this.log.write("S " + id + " " + System.currentTimeMillis());
 		synchronized (this.lock) {
 			this.pending++;
 		}

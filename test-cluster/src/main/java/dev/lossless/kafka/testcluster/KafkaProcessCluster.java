@@ -101,7 +101,7 @@ public final class KafkaProcessCluster implements AutoCloseable {
 		this.nodes = nodes;
 		this.bootstrapServers = nodes.values()
 			.stream()
-			.map((node) -> HOST + ":" + node.brokerPort)
+			.map((node) -> node.host + ":" + node.brokerPort)
 			.collect(Collectors.joining(","));
 		this.shutdownHook = new Thread(this::killAll, "kafka-process-cluster-shutdown");
 	}
@@ -321,7 +321,10 @@ public final class KafkaProcessCluster implements AutoCloseable {
 
 	private void launch(Node node) {
 		Assert.state(!this.closed, "Cluster is closed");
-		ProcessBuilder builder = new ProcessBuilder(javaExecutable(), "@" + node.argFile()).directory(node.dir.toFile())
+		List<String> command = new ArrayList<>(node.launcher);
+		command.add(javaExecutable());
+		command.add("@" + node.argFile());
+		ProcessBuilder builder = new ProcessBuilder(command).directory(node.dir.toFile())
 			.redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(node.outputFile().toFile()));
 		try {
@@ -340,11 +343,11 @@ public final class KafkaProcessCluster implements AutoCloseable {
 		for (int id : expected) {
 			Node node = this.nodes.get(id);
 			ClusterAdmin.await(deadline, () -> "broker " + id + " to accept connections",
-					() -> checkAlive(node) && acceptsConnections(node.brokerPort));
+					() -> checkAlive(node) && acceptsConnections(node.host, node.brokerPort));
 			// An admin bootstrapped on this broker alone gets metadata only once the
 			// broker
 			// serves requests, which it does only after it is registered and unfenced
-			try (Admin admin = ClusterAdmin.createAdmin(HOST + ":" + node.brokerPort)) {
+			try (Admin admin = ClusterAdmin.createAdmin(node.host + ":" + node.brokerPort)) {
 				ClusterAdmin.await(deadline, () -> "broker " + id + " to serve requests",
 						() -> checkAlive(node) && ClusterAdmin.aliveBrokers(admin).contains(id));
 			}
@@ -364,9 +367,9 @@ public final class KafkaProcessCluster implements AutoCloseable {
 		return true;
 	}
 
-	private static boolean acceptsConnections(int port) {
+	private static boolean acceptsConnections(String host, int port) {
 		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress(HOST, port), 1000);
+			socket.connect(new InetSocketAddress(host, port), 1000);
 			return true;
 		}
 		catch (IOException ex) {
@@ -529,7 +532,22 @@ public final class KafkaProcessCluster implements AutoCloseable {
 
 		private final List<String> jvmOptions = new ArrayList<>();
 
+		private @Nullable NodeNetwork network;
+
 		private Builder() {
+		}
+
+		/**
+		 * Place the nodes on a network of their own: each listens on and advertises the
+		 * address the network gives it, and is launched with its command prefix. Defaults
+		 * to every node on {@code 127.0.0.1}, launched directly.
+		 * @param network the network of the nodes
+		 * @return this builder
+		 * @since 0.2.0
+		 */
+		public Builder network(NodeNetwork network) {
+			this.network = network;
+			return this;
 		}
 
 		/**
@@ -603,11 +621,11 @@ public final class KafkaProcessCluster implements AutoCloseable {
 				String clusterId = Uuid.randomUuid().toString();
 				String initialControllers = nodes.values()
 					.stream()
-					.map((node) -> node.id + "@" + HOST + ":" + node.controllerPort + ":" + node.directoryId)
+					.map((node) -> node.id + "@" + node.host + ":" + node.controllerPort + ":" + node.directoryId)
 					.collect(Collectors.joining(","));
 				String quorumBootstrap = nodes.values()
 					.stream()
-					.map((node) -> HOST + ":" + node.controllerPort)
+					.map((node) -> node.host + ":" + node.controllerPort)
 					.collect(Collectors.joining(","));
 				String classPath = absoluteClassPath();
 				for (Node node : nodes.values()) {
@@ -629,7 +647,10 @@ public final class KafkaProcessCluster implements AutoCloseable {
 			Map<Integer, Node> nodes = new TreeMap<>();
 			for (int id = 0; id < this.brokers; id++) {
 				Path nodeDir = dir.resolve("node-" + id);
-				nodes.put(id, new Node(id, nodeDir, ports.get(2 * id), ports.get(2 * id + 1), Uuid.randomUuid()));
+				String host = (this.network != null) ? this.network.host(id) : HOST;
+				List<String> launcher = (this.network != null) ? List.copyOf(this.network.launcher(id)) : List.of();
+				nodes.put(id, new Node(id, nodeDir, host, launcher, ports.get(2 * id), ports.get(2 * id + 1),
+						Uuid.randomUuid()));
 			}
 			return nodes;
 		}
@@ -638,7 +659,7 @@ public final class KafkaProcessCluster implements AutoCloseable {
 			Map<String, String> properties = new LinkedHashMap<>();
 			properties.put("process.roles", "broker,controller");
 			properties.put("node.id", Integer.toString(node.id));
-			String listeners = "PLAINTEXT://" + HOST + ":" + node.brokerPort + ",CONTROLLER://" + HOST + ":"
+			String listeners = "PLAINTEXT://" + node.host + ":" + node.brokerPort + ",CONTROLLER://" + node.host + ":"
 					+ node.controllerPort;
 			properties.put("listeners", listeners);
 			properties.put("advertised.listeners", listeners);
@@ -789,6 +810,10 @@ public final class KafkaProcessCluster implements AutoCloseable {
 
 		private final Path dir;
 
+		private final String host;
+
+		private final List<String> launcher;
+
 		private final int brokerPort;
 
 		private final int controllerPort;
@@ -799,9 +824,12 @@ public final class KafkaProcessCluster implements AutoCloseable {
 
 		private boolean paused;
 
-		Node(int id, Path dir, int brokerPort, int controllerPort, Uuid directoryId) {
+		Node(int id, Path dir, String host, List<String> launcher, int brokerPort, int controllerPort,
+				Uuid directoryId) {
 			this.id = id;
 			this.dir = dir;
+			this.host = host;
+			this.launcher = launcher;
 			this.brokerPort = brokerPort;
 			this.controllerPort = controllerPort;
 			this.directoryId = directoryId;

@@ -1,0 +1,66 @@
+package dev.lossless.kafka.chaos;
+
+import java.nio.file.Path;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/**
+ * The consume-transform-produce application of the nemesis, run in its own JVM by
+ * {@link AppProcess} with {@code lossless.kafka.exactly-once.enabled=true}: it copies
+ * every id of {@code chaos.topic} to {@code chaos.output} inside the container's
+ * transaction, and throws for poison pills, which the starter dead-letters. The checker
+ * reads the output with {@code read_committed}: each input exactly once.
+ *
+ * @author Lossless Kafka team
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+public class ChaosPipelineApplication {
+
+	public static void main(String[] args) {
+		ParentWatchdog.start((command) -> {
+		});
+		new SpringApplicationBuilder(ChaosPipelineApplication.class).web(WebApplicationType.NONE).run(args);
+	}
+
+	@Bean
+	Transformer transformer(KafkaTemplate<String, String> template, @Value("${chaos.output}") String output,
+			@Value("${chaos.log}") String log) {
+		return new Transformer(template, output, new OutcomeWriter(Path.of(log)));
+	}
+
+	static class Transformer {
+
+		private final KafkaTemplate<String, String> template;
+
+		private final String output;
+
+		private final OutcomeWriter log;
+
+		Transformer(KafkaTemplate<String, String> template, String output, OutcomeWriter log) {
+			this.template = template;
+			this.output = output;
+			this.log = log;
+			log.write("STARTED");
+		}
+
+		@KafkaListener(id = "pipeline", idIsGroup = false, topics = "${chaos.topic}")
+		void transform(ConsumerRecord<String, String> record) {
+			if (SteadySender.isPoison(record.value())) {
+				throw new IllegalStateException("Poison pill " + record.value());
+			}
+			this.template.send(this.output, record.key(), record.value());
+		}
+
+	}
+
+}
