@@ -31,6 +31,7 @@ import dev.lossless.kafka.rules.StartupEnforcer;
 import dev.lossless.kafka.sequence.SequenceChecker;
 import dev.lossless.kafka.topics.ApplicationTopics;
 import dev.lossless.kafka.topics.DeadLetterTopicProvisioner;
+import dev.lossless.kafka.topics.ShareGroupInspector;
 import dev.lossless.kafka.topics.TopicInspector;
 import org.apache.kafka.clients.admin.NewTopic;
 
@@ -243,10 +244,13 @@ public final class LosslessKafkaAutoConfiguration {
 	@ConditionalOnMissingBean
 	ReliabilityAudit losslessReliabilityAudit(DurabilityRules rules, AcceptedRisks acceptedRisks,
 			Environment environment, ListableBeanFactory beanFactory,
-			ObjectProvider<KafkaListenerEndpointRegistry> registry, ApplicationTopics topics,
-			TopicInspector inspector) {
+			ObjectProvider<KafkaListenerEndpointRegistry> registry, ApplicationTopics topics, TopicInspector inspector,
+			ObjectProvider<ShareGroupInspector> shareGroups) {
 		return new ReliabilityAudit(rules, acceptedRisks, new SettingOrigins(environment),
-				new ApplicationClients(beanFactory), listenerContainers(registry), topics::all, inspector);
+				new ApplicationClients(beanFactory), listenerContainers(registry), topics::all, inspector, (groups) -> {
+					ShareGroupInspector shareGroupInspector = shareGroups.getIfAvailable();
+					return (shareGroupInspector != null) ? shareGroupInspector.inspect(groups) : List.of();
+				});
 	}
 
 	@Bean

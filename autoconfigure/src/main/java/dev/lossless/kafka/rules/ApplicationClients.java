@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.core.ShareConsumerFactory;
 
 /**
  * The settings of every producer and consumer factory bean of the application.
@@ -32,6 +33,8 @@ public final class ApplicationClients implements Supplier<List<ClientSettings>> 
 		this.beanFactory.getBeansOfType(ProducerFactory.class, false, false)
 			.forEach((name, factory) -> clients.add(ClientSettings.of(name, factory)));
 		this.beanFactory.getBeansOfType(ConsumerFactory.class, false, false)
+			.forEach((name, factory) -> clients.add(ClientSettings.of(name, factory)));
+		this.beanFactory.getBeansOfType(ShareConsumerFactory.class, false, false)
 			.forEach((name, factory) -> clients.add(ClientSettings.of(name, factory)));
 		return clients;
 	}
