@@ -1,6 +1,7 @@
 package dev.lossless.kafka.share;
 
 import java.util.Map;
+import java.util.function.Consumer;
 
 import dev.lossless.kafka.KafkaTestSupport;
 import dev.lossless.kafka.autoconfigure.LosslessKafkaAutoConfiguration;
@@ -21,6 +22,7 @@ import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.config.ShareKafkaListenerContainerFactory;
 import org.springframework.kafka.core.DefaultShareConsumerFactory;
@@ -111,57 +113,57 @@ class ShareConsumerAutoConfigurationTests {
 				ErrorHandlingDeserializer.VALUE_DESERIALIZER_CLASS, StringDeserializer.class);
 	}
 
+	static ShareKafkaListenerContainerFactory<String, String> containerFactory(
+			Consumer<ShareKafkaListenerContainerFactory<String, String>> customizer) {
+		ShareKafkaListenerContainerFactory<String, String> containerFactory = new ShareKafkaListenerContainerFactory<>(
+				new DefaultShareConsumerFactory<>(shareConsumerConfigs()));
+		containerFactory.setAutoStartup(false);
+		customizer.accept(containerFactory);
+		return containerFactory;
+	}
+
 	@Configuration(proxyBeanMethods = false)
+	static class ShareConsumerFactoryConfiguration {
+
+		@Bean
+		ShareConsumerFactory<String, String> shareConsumerFactory() {
+			return new DefaultShareConsumerFactory<>(shareConsumerConfigs());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@Import(ShareConsumerFactoryConfiguration.class)
 	static class SafeShareConfiguration {
 
 		@Bean
-		ShareConsumerFactory<String, String> shareConsumerFactory() {
-			return new DefaultShareConsumerFactory<>(shareConsumerConfigs());
-		}
-
-		@Bean
-		ShareKafkaListenerContainerFactory<String, String> shares(ShareConsumerFactory<String, String> factory) {
-			ShareKafkaListenerContainerFactory<String, String> containerFactory = new ShareKafkaListenerContainerFactory<>(
-					factory);
-			containerFactory.setAutoStartup(false);
-			return containerFactory;
+		ShareKafkaListenerContainerFactory<String, String> shares() {
+			return containerFactory((factory) -> {
+			});
 		}
 
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	@Import(ShareConsumerFactoryConfiguration.class)
 	static class RejectingShareConfiguration {
 
 		@Bean
-		ShareConsumerFactory<String, String> shareConsumerFactory() {
-			return new DefaultShareConsumerFactory<>(shareConsumerConfigs());
-		}
-
-		@Bean
-		ShareKafkaListenerContainerFactory<String, String> shares(ShareConsumerFactory<String, String> factory) {
-			ShareKafkaListenerContainerFactory<String, String> containerFactory = new ShareKafkaListenerContainerFactory<>(
-					factory);
-			containerFactory.setShareConsumerRecordRecoverer(ShareConsumerRecordRecoverer.REJECTING);
-			return containerFactory;
+		ShareKafkaListenerContainerFactory<String, String> shares() {
+			return containerFactory(
+					(factory) -> factory.setShareConsumerRecordRecoverer(ShareConsumerRecordRecoverer.REJECTING));
 		}
 
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	@Import(ShareConsumerFactoryConfiguration.class)
 	static class ImplicitShareConfiguration {
 
 		@Bean
-		ShareConsumerFactory<String, String> shareConsumerFactory() {
-			return new DefaultShareConsumerFactory<>(shareConsumerConfigs());
-		}
-
-		@Bean
-		ShareKafkaListenerContainerFactory<String, String> shares(ShareConsumerFactory<String, String> factory) {
-			ShareKafkaListenerContainerFactory<String, String> containerFactory = new ShareKafkaListenerContainerFactory<>(
-					factory);
-			containerFactory.setAutoStartup(false);
-			containerFactory.getContainerProperties().setShareAckMode(ShareAckMode.IMPLICIT);
-			return containerFactory;
+		ShareKafkaListenerContainerFactory<String, String> shares() {
+			return containerFactory(
+					(factory) -> factory.getContainerProperties().setShareAckMode(ShareAckMode.IMPLICIT));
 		}
 
 	}
