@@ -34,6 +34,7 @@ import dev.lossless.kafka.rules.StartupEnforcer;
 import dev.lossless.kafka.sequence.SequenceChecker;
 import dev.lossless.kafka.topics.ApplicationTopics;
 import dev.lossless.kafka.topics.DeadLetterTopicProvisioner;
+import dev.lossless.kafka.topics.ShareGroupInspector;
 import dev.lossless.kafka.topics.TestClusterDetector;
 import dev.lossless.kafka.topics.TopicExistenceChecker;
 import dev.lossless.kafka.topics.TopicInspector;
@@ -292,12 +293,15 @@ public final class LosslessKafkaAutoConfiguration {
 	ReliabilityAudit losslessReliabilityAudit(DurabilityRules rules, AcceptedRisks acceptedRisks,
 			Environment environment, ListableBeanFactory beanFactory,
 			ObjectProvider<KafkaListenerEndpointRegistry> registry, ApplicationTopics topics, TopicInspector inspector,
-			KafkaAdmin kafkaAdmin) {
+			KafkaAdmin kafkaAdmin, ObjectProvider<ShareGroupInspector> shareGroups) {
 		TestClusterDetector testCluster = new TestClusterDetector(environment, beanFactory,
 				() -> TestClusterDetector.bootstrapServers(kafkaAdmin.getConfigurationProperties()));
 		return new ReliabilityAudit(rules, acceptedRisks, new SettingOrigins(environment),
 				new ApplicationClients(beanFactory), listenerContainers(registry), topics::all,
-				topics::sourceOfDeadLetterTopic, inspector, testCluster::signal);
+				topics::sourceOfDeadLetterTopic, inspector, testCluster::signal, (groups) -> {
+					ShareGroupInspector shareGroupInspector = shareGroups.getIfAvailable();
+					return (shareGroupInspector != null) ? shareGroupInspector.inspect(groups) : List.of();
+				});
 	}
 
 	@Bean

@@ -9,6 +9,7 @@ import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.core.ShareConsumerFactory;
 
 /**
  * The settings of every producer and consumer factory bean of the application, and of the
@@ -43,6 +44,8 @@ public final class ApplicationClients implements Supplier<List<ClientSettings>> 
 			}
 		});
 		this.beanFactory.getBeansOfType(ConsumerFactory.class, false, false)
+			.forEach((name, factory) -> clients.add(ClientSettings.of(name, factory)));
+		this.beanFactory.getBeansOfType(ShareConsumerFactory.class, false, false)
 			.forEach((name, factory) -> clients.add(ClientSettings.of(name, factory)));
 		return clients;
 	}

@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.core.ShareConsumerFactory;
 
 /**
  * The effective configuration of one producer or consumer factory, as a rule subject.
@@ -30,6 +31,12 @@ public record ClientSettings(String kind, String name, Map<String, Object> confi
 	 * Kind of the settings of a consumer factory.
 	 */
 	public static final String CONSUMER = "consumer";
+
+	/**
+	 * The kind of a share consumer factory (KIP-932).
+	 * @since 0.2.0
+	 */
+	public static final String SHARE_CONSUMER = "share-consumer";
 
 	/**
 	 * Return the value of a configuration key as a string.
@@ -81,6 +88,25 @@ public record ClientSettings(String kind, String name, Map<String, Object> confi
 			}
 		}
 		return new ClientSettings(CONSUMER, name, configs);
+	}
+
+	/**
+	 * Read the settings of a share consumer factory, including the deserializer instances
+	 * it was given.
+	 * @param name the bean name
+	 * @param factory the factory
+	 * @return the settings
+	 * @since 0.2.0
+	 */
+	public static ClientSettings of(String name, ShareConsumerFactory<?, ?> factory) {
+		Map<String, Object> configs = new LinkedHashMap<>(factory.getConfigurationProperties());
+		if (factory.getKeyDeserializer() != null) {
+			configs.put("key.deserializer", factory.getKeyDeserializer().getClass());
+		}
+		if (factory.getValueDeserializer() != null) {
+			configs.put("value.deserializer", factory.getValueDeserializer().getClass());
+		}
+		return new ClientSettings(SHARE_CONSUMER, name, configs);
 	}
 
 	private static Map<String, Object> configurationOf(ProducerFactory<?, ?> factory) {

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
+import dev.lossless.kafka.topics.ShareGroupState;
 import dev.lossless.kafka.topics.TopicState;
 import dev.lossless.kafka.topics.TopicState.Setting;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -18,6 +19,7 @@ import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
 import org.springframework.kafka.listener.FailedRecordProcessor;
 import org.springframework.kafka.listener.MessageListenerContainer;
+import org.springframework.kafka.listener.ShareKafkaMessageListenerContainer;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.util.ClassUtils;
 
@@ -61,6 +63,12 @@ public final class DurabilityRules {
 
 	private final Rule<TopicState> topicMinInsyncReplicas;
 
+	private final List<Rule<MessageListenerContainer>> shareListenerRules;
+
+	private final List<Rule<ClientSettings>> shareConsumerRules;
+
+	private final List<Rule<ShareGroupState>> shareGroupRules;
+
 	/**
 	 * Create the catalogue for an application without exactly-once processing.
 	 * @param minReplicationFactor the lowest replication factor a topic may have
@@ -100,6 +108,9 @@ public final class DurabilityRules {
 		this.topicMinInsyncReplicas = topicMinInsyncReplicasRule();
 		this.topicRules = List.of(this.topicExists, this.topicReplicationFactor, this.topicMinInsyncReplicas,
 				topicUncleanLeaderElection(), topicDeadLetterRetention(deadLetterSuffix, minDeadLetterRetention));
+		this.shareListenerRules = List.of(shareAckMode());
+		this.shareConsumerRules = List.of(shareDeserializers());
+		this.shareGroupRules = List.of(shareAutoOffsetReset(), shareIsolationLevel());
 	}
 
 	/**
@@ -146,6 +157,33 @@ public final class DurabilityRules {
 	}
 
 	/**
+	 * Return the rules for share listener containers (KIP-932).
+	 * @return the share listener rules
+	 * @since 0.2.0
+	 */
+	public List<Rule<MessageListenerContainer>> shareListenerRules() {
+		return this.shareListenerRules;
+	}
+
+	/**
+	 * Return the rules for share consumer factories (KIP-932).
+	 * @return the share consumer rules
+	 * @since 0.2.0
+	 */
+	public List<Rule<ClientSettings>> shareConsumerRules() {
+		return this.shareConsumerRules;
+	}
+
+	/**
+	 * Return the rules for the group configs of the application's share groups.
+	 * @return the share group rules
+	 * @since 0.2.0
+	 */
+	public List<Rule<ShareGroupState>> shareGroupRules() {
+		return this.shareGroupRules;
+	}
+
+	/**
 	 * Return the rule that a topic exists, the only topic rule that applies to a missing
 	 * topic.
 	 * @return the rule
@@ -164,6 +202,9 @@ public final class DurabilityRules {
 		all.addAll(this.consumerRules);
 		all.addAll(this.listenerRules);
 		all.addAll(this.topicRules);
+		all.addAll(this.shareListenerRules);
+		all.addAll(this.shareConsumerRules);
+		all.addAll(this.shareGroupRules);
 		return Collections.unmodifiableList(all);
 	}
 
@@ -318,7 +359,7 @@ public final class DurabilityRules {
 					Reading errorHandler = (handler != null) ? readErrorHandler(handler) : null;
 					return (errorHandler != null && !errorHandler.safe()) ? errorHandler
 							: readAfterRollbackProcessor(abstractContainer.getAfterRollbackProcessor());
-				});
+				}, (container) -> !isShareContainer(container));
 	}
 
 	private static Reading readErrorHandler(@Nullable Object handler) {
@@ -366,7 +407,7 @@ public final class DurabilityRules {
 				"Remove the ContainerCustomizer that sets syncCommits=false.", (container) -> {
 					boolean sync = container.getContainerProperties().isSyncCommits();
 					return new Reading(sync, Boolean.toString(sync));
-				});
+				}, (container) -> !isShareContainer(container));
 	}
 
 	private static Rule<MessageListenerContainer> listenerExactlyOnce(boolean exactlyOnce) {
@@ -389,7 +430,7 @@ public final class DurabilityRules {
 					return properties.isStopContainerWhenFenced()
 							? new Reading(true, "Kafka transaction manager, stopContainerWhenFenced=true")
 							: new Reading(false, "Kafka transaction manager, stopContainerWhenFenced=false");
-				});
+				}, (container) -> !isShareContainer(container));
 	}
 
 	private static Rule<TopicState> topicExistsRule(int minReplicationFactor) {
@@ -551,6 +592,66 @@ public final class DurabilityRules {
 
 	private static String shortName(@Nullable String className) {
 		return (className != null) ? ClassUtils.getShortName(className) : "none";
+	}
+
+	private static boolean isShareContainer(MessageListenerContainer container) {
+		return container instanceof ShareKafkaMessageListenerContainer;
+	}
+
+	private static Rule<MessageListenerContainer> shareAckMode() {
+		return new Rule<>("share.ack-mode", Stage.CONSUMER, "shareAckMode", "EXPLICIT or MANUAL",
+				"With ShareAckMode.IMPLICIT the broker accepts every delivered record whatever the listener did: a "
+						+ "record whose processing failed is acknowledged as done, and no recoverer ever sees it.",
+				"Remove the setShareAckMode(IMPLICIT) call on the ShareKafkaListenerContainerFactory (EXPLICIT is "
+						+ "the default), or use MANUAL and acknowledge each record.",
+				(container) -> {
+					ContainerProperties.ShareAckMode mode = container.getContainerProperties().getShareAckMode();
+					return new Reading(mode != ContainerProperties.ShareAckMode.IMPLICIT, mode.name());
+				}, DurabilityRules::isShareContainer);
+	}
+
+	private static Rule<ClientSettings> shareDeserializers() {
+		return new Rule<>("share.deserializer", Stage.CONSUMER, "key.deserializer, value.deserializer",
+				"ErrorHandlingDeserializer",
+				"A share consumer's poll() that cannot deserialize a record makes the container reject it, and the "
+						+ "broker archives a rejected record: no recoverer or dead-letter topic sees it.",
+				"Wrap the share consumer factory's deserializers in ErrorHandlingDeserializer "
+						+ "(spring.deserializer.key.delegate.class / spring.deserializer.value.delegate.class).",
+				(settings) -> {
+					String key = settings.get(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG);
+					String value = settings.get(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
+					boolean safe = isErrorHandling(key) && isErrorHandling(value);
+					return new Reading(safe, "key=" + shortName(key) + ", value=" + shortName(value));
+				});
+	}
+
+	private static Rule<ShareGroupState> shareAutoOffsetReset() {
+		return new Rule<>("share.auto-offset-reset", Stage.BROKER, "share.auto-offset-reset (group config)", "earliest",
+				"A share group starts at the end of the log by default (latest): the records written before its "
+						+ "first consumer joined are never delivered to it.",
+				"Set the group config: kafka-configs --alter --entity-type groups --entity-name <group> --add-config "
+						+ "share.auto.offset.reset=earliest (or Admin.incrementalAlterConfigs on "
+						+ "ConfigResource.Type.GROUP), before the group's first consumer starts.",
+				(group) -> readShareGroupConfig(group, "share.auto.offset.reset", "latest", "earliest"));
+	}
+
+	private static Rule<ShareGroupState> shareIsolationLevel() {
+		return new Rule<>("share.isolation-level", Stage.BROKER, "share.isolation.level (group config)",
+				"read_committed",
+				"With read_uncommitted a share group processes records of transactions that are later aborted, "
+						+ "records that officially never existed.",
+				"Set the group config: kafka-configs --alter --entity-type groups --entity-name <group> --add-config "
+						+ "share.isolation.level=read_committed (or Admin.incrementalAlterConfigs on "
+						+ "ConfigResource.Type.GROUP).",
+				(group) -> readShareGroupConfig(group, "share.isolation.level", "read_uncommitted", "read_committed"));
+	}
+
+	private static Reading readShareGroupConfig(ShareGroupState group, String name, String kafkaDefault, String safe) {
+		String value = group.config(name);
+		if (value == null) {
+			return new Reading(false, kafkaDefault + " (Kafka default)");
+		}
+		return new Reading(safe.equals(value), value);
 	}
 
 	/**

@@ -3,17 +3,21 @@ package dev.lossless.kafka.rules;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import dev.lossless.kafka.topics.ShareGroupState;
 import dev.lossless.kafka.topics.TopicInspector;
 import dev.lossless.kafka.topics.TopicState;
 import dev.lossless.kafka.topics.TopicsSnapshot;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.kafka.listener.MessageListenerContainer;
+import org.springframework.kafka.listener.ShareKafkaMessageListenerContainer;
 
 /**
  * Evaluates the catalogue's rules against the running application: its producer and
@@ -48,6 +52,8 @@ public final class ReliabilityAudit {
 	private final Function<String, @Nullable String> sourceOfDeadLetterTopic;
 
 	private final Supplier<@Nullable String> testCluster;
+
+	private final Function<Collection<String>, List<ShareGroupState>> shareGroups;
 
 	/**
 	 * Create an instance.
@@ -94,6 +100,41 @@ public final class ReliabilityAudit {
 		this.sourceOfDeadLetterTopic = sourceOfDeadLetterTopic;
 		this.inspector = inspector;
 		this.testCluster = testCluster;
+		this.shareGroups = (groups) -> List.of();
+	}
+
+	/**
+	 * Create an instance that also audits the group configs of the application's share
+	 * groups (KIP-932).
+	 * @param rules the catalogue
+	 * @param acceptedRisks the accepted risks
+	 * @param origins finds where client settings came from
+	 * @param clients the settings of the application's producer and consumer factories
+	 * @param containers the application's listener containers
+	 * @param topics the names of the topics the application uses
+	 * @param sourceOfDeadLetterTopic the source topic of a listener's dead-letter topic,
+	 * {@code null} for any other topic
+	 * @param inspector reads the topics' state from the brokers
+	 * @param testCluster what shows the brokers to be a test cluster, {@code null} when
+	 * nothing does
+	 * @param shareGroups reads the configs of share groups, bounded
+	 * @since 0.2.0
+	 */
+	public ReliabilityAudit(DurabilityRules rules, AcceptedRisks acceptedRisks, SettingOrigins origins,
+			Supplier<List<ClientSettings>> clients, Supplier<Collection<MessageListenerContainer>> containers,
+			Supplier<Collection<String>> topics, Function<String, @Nullable String> sourceOfDeadLetterTopic,
+			TopicInspector inspector, Supplier<@Nullable String> testCluster,
+			Function<Collection<String>, List<ShareGroupState>> shareGroups) {
+		this.rules = rules;
+		this.acceptedRisks = acceptedRisks;
+		this.origins = origins;
+		this.clients = clients;
+		this.containers = containers;
+		this.topics = topics;
+		this.sourceOfDeadLetterTopic = sourceOfDeadLetterTopic;
+		this.inspector = inspector;
+		this.testCluster = testCluster;
+		this.shareGroups = shareGroups;
 	}
 
 	/**
@@ -114,20 +155,30 @@ public final class ReliabilityAudit {
 	public AuditReport audit(TopicsSnapshot topics) {
 		List<RuleResult> results = new ArrayList<>();
 		for (ClientSettings client : this.clients.get()) {
-			List<Rule<ClientSettings>> clientRules = ClientSettings.PRODUCER.equals(client.kind())
-					? this.rules.producerRules() : this.rules.consumerRules();
+			List<Rule<ClientSettings>> clientRules = switch (client.kind()) {
+				case ClientSettings.PRODUCER -> this.rules.producerRules();
+				case ClientSettings.SHARE_CONSUMER -> this.rules.shareConsumerRules();
+				default -> this.rules.consumerRules();
+			};
 			for (Rule<ClientSettings> rule : clientRules) {
 				results.add(evaluate(rule, client, client.name(),
 						(settings) -> this.origins.describe(settings, rule.getSetting())));
 			}
 		}
+		Set<String> shareGroupIds = new LinkedHashSet<>();
 		for (MessageListenerContainer container : this.containers.get()) {
 			String id = container.getListenerId();
 			String name = (id != null) ? id : container.toString();
-			for (Rule<MessageListenerContainer> rule : this.rules.listenerRules()) {
-				results.add(evaluate(rule, container, name, (subject) -> "listener container '" + name + "'"));
+			for (Rule<MessageListenerContainer> rule : listenerRules()) {
+				if (rule.appliesTo(container)) {
+					results.add(evaluate(rule, container, name, (subject) -> "listener container '" + name + "'"));
+				}
+			}
+			if (container instanceof ShareKafkaMessageListenerContainer<?, ?> && container.getGroupId() != null) {
+				shareGroupIds.add(container.getGroupId());
 			}
 		}
+		results.addAll(auditShareGroups(shareGroupIds));
 		AuditReport topicReport = auditTopics(topics);
 		results.addAll(topicReport.results());
 		return new AuditReport(List.copyOf(results), topicReport.brokerError());
@@ -230,6 +281,32 @@ public final class ReliabilityAudit {
 	private static RuleResult withVerdict(RuleResult result, Verdict verdict, String actual) {
 		return new RuleResult(result.id(), result.stage(), result.subject(), result.setting(), result.expected(),
 				actual, verdict, result.origin(), result.rationale(), result.remedy());
+	}
+
+	private List<Rule<MessageListenerContainer>> listenerRules() {
+		List<Rule<MessageListenerContainer>> listenerRules = new ArrayList<>(this.rules.listenerRules());
+		listenerRules.addAll(this.rules.shareListenerRules());
+		return listenerRules;
+	}
+
+	private List<RuleResult> auditShareGroups(Collection<String> groupIds) {
+		List<RuleResult> results = new ArrayList<>();
+		if (groupIds.isEmpty()) {
+			return results;
+		}
+		for (ShareGroupState group : this.shareGroups.apply(groupIds)) {
+			for (Rule<ShareGroupState> rule : this.rules.shareGroupRules()) {
+				if (!group.readable()) {
+					results.add(result(rule, group.group(), new Reading(false, "unknown: " + group.error()),
+							Verdict.UNKNOWN, "brokers did not answer"));
+				}
+				else {
+					results.add(evaluate(rule, group, group.group(),
+							(state) -> "share group '" + state.group() + "' config"));
+				}
+			}
+		}
+		return results;
 	}
 
 	private <S> RuleResult evaluate(Rule<S> rule, S subject, String name, Function<S, String> origin) {

@@ -68,8 +68,17 @@ final class ViolationDescriptions {
 	static String subjectOf(RuleResult result) {
 		String id = result.id();
 		String kind = id.startsWith("producer.") ? "producer factory" : id.startsWith("consumer.") ? "consumer factory"
-				: id.startsWith("listener.") ? "listener container" : "topic";
+				: id.startsWith("listener.") ? "listener container" : shareSubjectOr(id, "topic");
 		return kind + " '" + result.subject() + "'";
+	}
+
+	private static String shareSubjectOr(String id, String otherwise) {
+		return switch (id) {
+			case "share.ack-mode" -> "share listener container";
+			case "share.deserializer" -> "share consumer factory";
+			case "share.auto-offset-reset", "share.isolation-level" -> "share group";
+			default -> otherwise;
+		};
 	}
 
 }
