@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.lossless.kafka.support.StartupPhases;
 import dev.lossless.kafka.worker.Acknowledgements;
 import dev.lossless.kafka.worker.BackgroundWorker;
 import dev.lossless.kafka.worker.Liveness;
@@ -69,11 +70,9 @@ import org.springframework.util.Assert;
 public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, DisposableBean, BackgroundWorker {
 
 	/**
-	 * The phase of the relay: just after the startup audit ({@code DEFAULT_PHASE - 4097})
-	 * and before the web server (Spring Boot's {@code WebServerStartStopLifecycle},
-	 * {@code DEFAULT_PHASE - 2048}).
+	 * The phase of the relay (see {@link StartupPhases}).
 	 */
-	public static final int PHASE = DEFAULT_PHASE - 4096;
+	public static final int PHASE = StartupPhases.WORKERS;
 
 	private static final Log logger = LogFactory.getLog(OutboxRelay.class);
 

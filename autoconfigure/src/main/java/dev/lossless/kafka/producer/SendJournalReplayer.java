@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
+import dev.lossless.kafka.support.StartupPhases;
 import dev.lossless.kafka.worker.Acknowledgements;
 import dev.lossless.kafka.worker.BackgroundWorker;
 import dev.lossless.kafka.worker.Liveness;
@@ -110,11 +111,9 @@ import org.springframework.util.backoff.ExponentialBackOff;
 public final class SendJournalReplayer implements SmartLifecycle, BackgroundWorker {
 
 	/**
-	 * The phase of the replayer: just after the startup audit
-	 * ({@code DEFAULT_PHASE - 4097}) and before the web server (Spring Boot's
-	 * {@code WebServerStartStopLifecycle}, {@code DEFAULT_PHASE - 2048}).
+	 * The phase of the replayer (see {@link StartupPhases}).
 	 */
-	public static final int PHASE = DEFAULT_PHASE - 4096;
+	public static final int PHASE = StartupPhases.WORKERS;
 
 	private static final Log logger = LogFactory.getLog(SendJournalReplayer.class);
 

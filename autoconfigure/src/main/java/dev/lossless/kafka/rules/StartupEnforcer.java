@@ -3,6 +3,7 @@ package dev.lossless.kafka.rules;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.lossless.kafka.support.StartupPhases;
 import dev.lossless.kafka.topics.DeadLetterTopicProvisioner;
 import dev.lossless.kafka.topics.TopicsSnapshot;
 import org.apache.commons.logging.Log;
@@ -24,12 +25,9 @@ import org.springframework.context.SmartLifecycle;
 public final class StartupEnforcer implements SmartLifecycle {
 
 	/**
-	 * The phase of the enforcer: before the web server (Spring Boot's
-	 * {@code WebServerStartStopLifecycle}, {@code DEFAULT_PHASE - 2048}) so that an
-	 * application refused for unsafe settings never serves a request, and before listener
-	 * containers, whose dead-letter topics it has created by then.
+	 * The phase of the enforcer (see {@link StartupPhases}).
 	 */
-	public static final int PHASE = DEFAULT_PHASE - 4097;
+	public static final int PHASE = StartupPhases.AUDIT;
 
 	private static final Log logger = LogFactory.getLog(StartupEnforcer.class);
 
