@@ -1,14 +1,25 @@
 package dev.lossless.kafka.consumer;
 
+import java.lang.reflect.Constructor;
+import java.util.List;
+
 import dev.lossless.kafka.rules.DeadLettering;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.ContainerProperties.AckMode;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.MessageListenerContainer;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
 import org.springframework.util.backoff.BackOff;
 
 /**
@@ -19,11 +30,21 @@ import org.springframework.util.backoff.BackOff;
  * dead-lettered before its listener ({@link DeadLetterPublishFailedException}) has been
  * sought back already: it is neither retried nor recovered here (recovering would publish
  * its good records to the dead-letter topic), and nothing of it is committed.
+ * <p>
+ * With out-of-order acknowledgements ({@code async-acks}), spring-kafka 4.1.1 keeps
+ * waiting for the acknowledgements of the records it was sought back to after a record
+ * was recovered, and never polls again. Here the container is told, as for a record still
+ * in retry, to stop waiting for them: they are delivered again, and the recovered
+ * record's offset is committed with theirs (details in {@code docs/listeners.md}).
  *
  * @author Lossless Kafka team
  * @since 0.1.0
  */
 public final class DeadLetteringErrorHandler extends DefaultErrorHandler implements DeadLettering {
+
+	private static final Log logger = LogFactory.getLog(DeadLetteringErrorHandler.class);
+
+	private static final String RECORD_IN_RETRY = "org.springframework.kafka.listener.RecordInRetryException";
 
 	private final boolean deadLettering;
 
@@ -44,6 +65,40 @@ public final class DeadLetteringErrorHandler extends DefaultErrorHandler impleme
 	@Override
 	public boolean isDeadLettering() {
 		return this.deadLettering;
+	}
+
+	@Override
+	public void handleRemaining(Exception thrownException, List<ConsumerRecord<?, ?>> records, Consumer<?, ?> consumer,
+			MessageListenerContainer container) {
+		super.handleRemaining(thrownException, records, consumer, container);
+		if (records.size() > 1 && acknowledgesOutOfOrder(container.getContainerProperties())) {
+			// the first record was recovered, the others sought back
+			RuntimeException stopWaiting = recordInRetry(thrownException);
+			if (stopWaiting != null) {
+				throw stopWaiting;
+			}
+		}
+	}
+
+	private static boolean acknowledgesOutOfOrder(ContainerProperties properties) {
+		return properties.isAsyncAcks()
+				&& (properties.getAckMode() == AckMode.MANUAL || properties.getAckMode() == AckMode.MANUAL_IMMEDIATE);
+	}
+
+	private static @Nullable RuntimeException recordInRetry(Exception cause) {
+		try {
+			Constructor<?> constructor = ClassUtils
+				.forName(RECORD_IN_RETRY, DeadLetteringErrorHandler.class.getClassLoader())
+				.getDeclaredConstructor(String.class, Throwable.class);
+			ReflectionUtils.makeAccessible(constructor);
+			return (RuntimeException) constructor.newInstance("Recovered; the records behind it are delivered again",
+					cause);
+		}
+		catch (ReflectiveOperationException | LinkageError | ClassCastException ex) {
+			logger.warn("spring-kafka's " + RECORD_IN_RETRY + " cannot be created (" + ex
+					+ "): with async-acks the container may wait forever for the records behind a recovered record");
+			return null;
+		}
 	}
 
 	@Override

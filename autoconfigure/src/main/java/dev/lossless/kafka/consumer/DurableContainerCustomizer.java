@@ -9,14 +9,18 @@ import java.util.function.Supplier;
 import dev.lossless.kafka.sequence.SequenceChecker;
 import dev.lossless.kafka.sequence.SequenceCheckingInterceptor;
 import dev.lossless.kafka.sequence.SequenceWindowResetter;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.kafka.config.ContainerCustomizer;
 import org.springframework.kafka.listener.BatchInterceptor;
 import org.springframework.kafka.listener.CompositeBatchInterceptor;
+import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.CompositeRecordInterceptor;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.ContainerProperties.AckMode;
 import org.springframework.kafka.listener.RecordInterceptor;
 
 /**
@@ -31,7 +35,11 @@ import org.springframework.kafka.listener.RecordInterceptor;
  * change hands.
  * <p>
  * A listener that takes an {@code Acknowledgment} gets the {@code MANUAL} acknowledgement
- * mode on its own container.
+ * mode on its own container. A container with out-of-order acknowledgements
+ * ({@code async-acks}) whose error handler seeks after an error and is not the starter's
+ * is logged at {@code WARN}: spring-kafka 4.1.1 stops consuming its partition after a
+ * record with records behind it is recovered, and only the starter's handler works around
+ * it.
  * <p>
  * A container whose producer is fenced stops instead of moving on (moving on would skip
  * the records of the failed transaction). A transactional container hands its failed
@@ -47,6 +55,8 @@ import org.springframework.kafka.listener.RecordInterceptor;
  */
 public final class DurableContainerCustomizer
 		implements ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>> {
+
+	private static final Log logger = LogFactory.getLog(DurableContainerCustomizer.class);
 
 	private final Duration shutdownTimeout;
 
@@ -113,10 +123,11 @@ public final class DurableContainerCustomizer
 				&& container.getAfterRollbackProcessor() instanceof DeadLetteringAfterRollbackProcessor) {
 			container.setCommonErrorHandler(null);
 		}
+		warnOfOutOfOrderAcknowledgementsWithoutTheStarterHandler(container);
 		String group = (container.getGroupId() != null) ? container.getGroupId() : "";
-		// the starter's interceptors run in this order, before the application's (which
+		// the starter's interceptors run in this order, before the application's, which
 		// may
-		// drop records): the sequence check and the loss detector see every record, then
+		// drop records: the sequence check and the loss detector see every record, then
 		// undeserializable records are dead-lettered before a batch listener
 		List<RecordInterceptor<Object, Object>> records = new ArrayList<>();
 		List<BatchInterceptor<Object, Object>> batches = new ArrayList<>();
@@ -142,6 +153,21 @@ public final class DurableContainerCustomizer
 		}
 		container.setRecordInterceptor(recordInterceptor(records, container.getRecordInterceptor()));
 		container.setBatchInterceptor(batchInterceptor(batches, container.getBatchInterceptor()));
+	}
+
+	private static void warnOfOutOfOrderAcknowledgementsWithoutTheStarterHandler(
+			ConcurrentMessageListenerContainer<Object, Object> container) {
+		ContainerProperties properties = container.getContainerProperties();
+		CommonErrorHandler handler = container.getCommonErrorHandler();
+		if (properties.isAsyncAcks()
+				&& (properties.getAckMode() == AckMode.MANUAL || properties.getAckMode() == AckMode.MANUAL_IMMEDIATE)
+				&& handler != null && handler.seeksAfterHandling() && !(handler instanceof DeadLetteringErrorHandler)) {
+			logger.warn("Listener '" + container.getListenerId() + "' acknowledges out of order (async-acks) with the"
+					+ " error handler " + handler.getClass().getName() + ": after it recovers a record with records"
+					+ " behind it, spring-kafka stops consuming the partition (the records behind are never processed"
+					+ " or committed). Remove your CommonErrorHandler bean so the starter's applies, or set"
+					+ " spring.kafka.listener.async-acks=false; see docs/listeners.md.");
+		}
 	}
 
 	@SuppressWarnings("unchecked")

@@ -99,19 +99,57 @@ class ManualAcknowledgmentIntegrationTests {
 	}
 
 	@Test
-	void nackWithOutOfOrderAcknowledgementsIsRefusedAndItsRecordIsKept() {
+	void nackWithOutOfOrderAcknowledgementsIsRefusedItsRecordKeptAndTheRecordsBehindItCommitted() {
 		String topic = createTopic();
-		send(topic, 1, 2);
+		send(topic, 1, 2, 3);
 		try (ConfigurableApplicationContext context = run(NackingApplication.class, topic,
 				"spring.kafka.listener.async-acks=true")) {
 			NackingListener listener = context.getBean(NackingListener.class);
-			List<ConsumerRecord<byte[], byte[]>> deadLetters = KafkaTestSupport.readAll(cluster.bootstrapServers(),
-					topic + "-dlt", 1);
-			assertThat(deadLetters).singleElement()
-				.satisfies((deadLetter) -> assertThat(deadLetter.value()).isEqualTo(integers.serialize(topic, 1)));
+			assertDeadLetteredAndTheRecordsBehindCommitted(context, topic, listener.processed);
 			assertThat(listener.refusals).isNotEmpty()
 				.allSatisfy((refusal) -> assertThat(refusal).contains("not supported with out-of-order commits"));
 		}
+	}
+
+	@Test
+	void throwingListenerWithOutOfOrderAcknowledgementsHasItsRecordKeptAndTheRecordsBehindItCommitted() {
+		String topic = createTopic();
+		send(topic, 1, 2, 3);
+		try (ConfigurableApplicationContext context = run(ThrowingApplication.class, topic,
+				"spring.kafka.listener.async-acks=true")) {
+			ThrowingListener listener = context.getBean(ThrowingListener.class);
+			assertDeadLetteredAndTheRecordsBehindCommitted(context, topic, listener.processed);
+			assertThat(listener.failures).hasSize(2);
+		}
+	}
+
+	@Test
+	void failureBehindARecordNotYetAcknowledgedNeverCommitsPastIt() {
+		String topic = createTopic();
+		send(topic, 0, 1, 2);
+		try (ConfigurableApplicationContext context = run(HoldingFirstApplication.class, topic,
+				"spring.kafka.listener.async-acks=true")) {
+			HoldingFirstListener listener = context.getBean(HoldingFirstListener.class);
+			await().atMost(WAIT).until(() -> listener.held.size() == 1 && !listener.failures.isEmpty());
+			await().during(Duration.ofSeconds(3)).atMost(WAIT).until(() -> committed(context, topic) <= 0);
+			listener.held.get(0).acknowledge();
+			assertDeadLetteredAndTheRecordsBehindCommitted(context, topic, listener.processed, 2);
+		}
+	}
+
+	private static void assertDeadLetteredAndTheRecordsBehindCommitted(ConfigurableApplicationContext context,
+			String topic, List<Integer> processed) {
+		assertDeadLetteredAndTheRecordsBehindCommitted(context, topic, processed, 2, 3);
+	}
+
+	private static void assertDeadLetteredAndTheRecordsBehindCommitted(ConfigurableApplicationContext context,
+			String topic, List<Integer> processed, Integer... behind) {
+		List<ConsumerRecord<byte[], byte[]>> deadLetters = KafkaTestSupport.readAll(cluster.bootstrapServers(),
+				topic + "-dlt", 1);
+		assertThat(deadLetters).singleElement()
+			.satisfies((deadLetter) -> assertThat(deadLetter.value()).isEqualTo(integers.serialize(topic, 1)));
+		await().atMost(WAIT).until(() -> committed(context, topic) == 3);
+		assertThat(processed).containsExactly(behind);
 	}
 
 	@Test
@@ -228,6 +266,20 @@ class ManualAcknowledgmentIntegrationTests {
 
 	}
 
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	@Import(ThrowingListener.class)
+	static class ThrowingApplication {
+
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	@Import(HoldingFirstListener.class)
+	static class HoldingFirstApplication {
+
+	}
+
 	static class NackingListener {
 
 		final List<Integer> processed = new CopyOnWriteArrayList<>();
@@ -244,6 +296,51 @@ class ManualAcknowledgmentIntegrationTests {
 					this.refusals.add(ex.getMessage());
 					throw ex;
 				}
+			}
+			this.processed.add(order);
+			acknowledgment.acknowledge();
+		}
+
+	}
+
+	static class ThrowingListener {
+
+		final List<Integer> processed = new CopyOnWriteArrayList<>();
+
+		final List<Integer> failures = new CopyOnWriteArrayList<>();
+
+		@KafkaListener(id = "throwing", idIsGroup = false, topics = "${test.topic}")
+		void listen(Integer order, Acknowledgment acknowledgment) {
+			if (order == 1) {
+				this.failures.add(order);
+				throw new IllegalStateException("order " + order + " cannot be processed");
+			}
+			this.processed.add(order);
+			acknowledgment.acknowledge();
+		}
+
+	}
+
+	/**
+	 * Keeps the first record's acknowledgement for the test to call, fails the second.
+	 */
+	static class HoldingFirstListener {
+
+		final List<Acknowledgment> held = new CopyOnWriteArrayList<>();
+
+		final List<Integer> processed = new CopyOnWriteArrayList<>();
+
+		final List<Integer> failures = new CopyOnWriteArrayList<>();
+
+		@KafkaListener(id = "holding-first", idIsGroup = false, topics = "${test.topic}")
+		void listen(Integer order, Acknowledgment acknowledgment) {
+			if (order == 0) {
+				this.held.add(acknowledgment);
+				return;
+			}
+			if (order == 1) {
+				this.failures.add(order);
+				throw new IllegalStateException("order " + order + " cannot be processed");
 			}
 			this.processed.add(order);
 			acknowledgment.acknowledge();
