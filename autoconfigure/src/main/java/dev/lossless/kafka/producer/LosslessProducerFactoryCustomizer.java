@@ -1,5 +1,12 @@
 package dev.lossless.kafka.producer;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
@@ -21,6 +28,9 @@ public final class LosslessProducerFactoryCustomizer implements DefaultKafkaProd
 
 	private final Runnable appended;
 
+	private Consumer<Map<String, Object>> overridesJudge = (configs) -> {
+	};
+
 	/**
 	 * Create an instance.
 	 * @param stampSequences whether to stamp sequence numbers
@@ -34,6 +44,17 @@ public final class LosslessProducerFactoryCustomizer implements DefaultKafkaProd
 		this.appended = appended;
 	}
 
+	/**
+	 * Set what judges the configuration of a producer created by a copy of the factory
+	 * with configuration overrides made at run time (a {@code KafkaTemplate} built with
+	 * overrides); it throws to refuse the producer.
+	 * @param overridesJudge the judge
+	 * @since 0.2.0
+	 */
+	public void setOverridesJudge(Consumer<Map<String, Object>> overridesJudge) {
+		this.overridesJudge = overridesJudge;
+	}
+
 	@Override
 	public void customize(DefaultKafkaProducerFactory<?, ?> producerFactory) {
 		if (!this.stampSequences && this.journal == null) {
@@ -42,8 +63,22 @@ public final class LosslessProducerFactoryCustomizer implements DefaultKafkaProd
 		SendJournal journal = this.journal;
 		// a copy of the factory with other serializers journals with its own
 		new LosslessProducerPostProcessor(producerFactory, this.stampSequences, (serializers) -> (journal != null)
-				? new JournalingSendFallback(journal, serializers, this.appended) : null)
+				? new JournalingSendFallback(journal, serializers, this.appended) : null, this.overridesJudge)
 			.register();
+		List<Object> interceptors = new ArrayList<>();
+		Object configured = producerFactory.getConfigurationProperties().get(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG);
+		if (configured instanceof Collection<?> classes) {
+			interceptors.addAll(classes);
+		}
+		else if (configured instanceof String names) {
+			interceptors.addAll(
+					List.of(names.split(",")).stream().map(String::trim).filter((name) -> !name.isEmpty()).toList());
+		}
+		else if (configured != null) {
+			interceptors.add(configured);
+		}
+		interceptors.add(ProducerConfigCapture.class);
+		producerFactory.updateConfigs(Map.of(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, interceptors));
 	}
 
 }

@@ -134,6 +134,20 @@ public final class ReliabilityAudit {
 	}
 
 	/**
+	 * Evaluate the producer rules against one producer's settings.
+	 * @param settings the settings
+	 * @return the results
+	 * @since 0.2.0
+	 */
+	public List<RuleResult> auditProducer(ClientSettings settings) {
+		return this.rules.producerRules()
+			.stream()
+			.map((rule) -> evaluate(rule, settings, settings.name(),
+					(subject) -> this.origins.describe(subject, rule.getSetting())))
+			.toList();
+	}
+
+	/**
 	 * Evaluate the topic rules against every topic the application uses. Every broker
 	 * call is bounded by the inspector's timeout; when the brokers do not answer, each
 	 * rule's verdict is {@link Verdict#UNKNOWN}.
