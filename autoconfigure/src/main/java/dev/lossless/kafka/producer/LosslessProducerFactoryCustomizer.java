@@ -65,8 +65,13 @@ public final class LosslessProducerFactoryCustomizer implements DefaultKafkaProd
 		new LosslessProducerPostProcessor(producerFactory, this.stampSequences, (serializers) -> (journal != null)
 				? new JournalingSendFallback(journal, serializers, this.appended) : null, this.overridesJudge)
 			.register();
+		// the wrapper learns from it the configuration of a copy's producers
+		producerFactory.updateConfigs(Map.of(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, withConfigCapture(
+				producerFactory.getConfigurationProperties().get(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG))));
+	}
+
+	private static List<Object> withConfigCapture(@Nullable Object configured) {
 		List<Object> interceptors = new ArrayList<>();
-		Object configured = producerFactory.getConfigurationProperties().get(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG);
 		if (configured instanceof Collection<?> classes) {
 			interceptors.addAll(classes);
 		}
@@ -77,8 +82,11 @@ public final class LosslessProducerFactoryCustomizer implements DefaultKafkaProd
 		else if (configured != null) {
 			interceptors.add(configured);
 		}
-		interceptors.add(ProducerConfigCapture.class);
-		producerFactory.updateConfigs(Map.of(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, interceptors));
+		if (!interceptors.contains(ProducerConfigCapture.class)
+				&& !interceptors.contains(ProducerConfigCapture.class.getName())) {
+			interceptors.add(ProducerConfigCapture.class);
+		}
+		return interceptors;
 	}
 
 }
