@@ -28,6 +28,7 @@ import dev.lossless.kafka.producer.TransactionIdPrefixCustomizer;
 import dev.lossless.kafka.rules.AcceptedRisks;
 import dev.lossless.kafka.rules.ApplicationClients;
 import dev.lossless.kafka.rules.DurabilityRules;
+import dev.lossless.kafka.rules.ProducerOverridesJudge;
 import dev.lossless.kafka.rules.ReliabilityAudit;
 import dev.lossless.kafka.rules.SettingOrigins;
 import dev.lossless.kafka.rules.StartupEnforcer;
@@ -104,11 +105,17 @@ public final class LosslessKafkaAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	LosslessProducerFactoryCustomizer losslessProducerFactoryCustomizer(ObjectProvider<SendJournalStore> journalStore,
-			ObjectProvider<SendJournalReplayer> replayer, ObjectProvider<TopicExistenceChecker> topicExistence) {
+			ObjectProvider<SendJournalReplayer> replayer, ObjectProvider<TopicExistenceChecker> topicExistence,
+			ObjectProvider<ReliabilityAudit> audit) {
 		SendJournalStore store = journalStore.getIfAvailable();
-		return new LosslessProducerFactoryCustomizer(this.properties.getSequence().isEnabled(),
-				(store != null) ? store.journal() : null, () -> replayer.ifAvailable(SendJournalReplayer::wakeUp),
+		LosslessProducerFactoryCustomizer customizer = new LosslessProducerFactoryCustomizer(
+				this.properties.getSequence().isEnabled(), (store != null) ? store.journal() : null,
+				() -> replayer.ifAvailable(SendJournalReplayer::wakeUp),
 				SendJournalConfiguration.topicExistence(topicExistence));
+		customizer.setOverridesJudge((configs) -> audit
+			.ifAvailable((available) -> new ProducerOverridesJudge(() -> available, this.properties.getEnforcement())
+				.accept(configs)));
+		return customizer;
 	}
 
 	@Bean

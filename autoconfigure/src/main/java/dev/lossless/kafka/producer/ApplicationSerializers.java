@@ -32,9 +32,20 @@ public final class ApplicationSerializers {
 	 * @param factory the application's producer factory
 	 */
 	public ApplicationSerializers(ProducerFactory<?, ?> factory) {
-		this.key = SingletonSupplier.of(() -> resolve(factory, factory.getKeySerializerSupplier(),
+		this(factory, factory::getConfigurationProperties);
+	}
+
+	/**
+	 * Create an instance for producers a factory creates with the given configuration (a
+	 * copy of the factory with configuration overrides keeps its serializer instances).
+	 * @param factory the producer factory
+	 * @param configs the configuration of its producers
+	 * @since 0.2.0
+	 */
+	ApplicationSerializers(ProducerFactory<?, ?> factory, Supplier<Map<String, ?>> configs) {
+		this.key = SingletonSupplier.of(() -> resolve(configs, factory.getKeySerializerSupplier(),
 				ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, true));
-		this.value = SingletonSupplier.of(() -> resolve(factory, factory.getValueSerializerSupplier(),
+		this.value = SingletonSupplier.of(() -> resolve(configs, factory.getValueSerializerSupplier(),
 				ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, false));
 	}
 
@@ -55,13 +66,13 @@ public final class ApplicationSerializers {
 	}
 
 	@SuppressWarnings("unchecked")
-	private static Serializer<Object> resolve(ProducerFactory<?, ?> factory,
+	private static Serializer<Object> resolve(Supplier<Map<String, ?>> factoryConfigs,
 			Supplier<? extends @Nullable Serializer<?>> supplier, String property, boolean isKey) {
 		Serializer<?> instance = supplier.get();
 		if (instance != null) {
 			return (Serializer<Object>) instance;
 		}
-		Map<String, Object> configs = factory.getConfigurationProperties();
+		Map<String, ?> configs = factoryConfigs.get();
 		Object configured = configs.get(property);
 		Assert.state(configured != null, () -> "The producer factory has no " + property);
 		Class<?> type = (configured instanceof Class<?> configuredType) ? configuredType

@@ -1,5 +1,12 @@
 package dev.lossless.kafka.producer;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
@@ -22,6 +29,9 @@ public final class LosslessProducerFactoryCustomizer implements DefaultKafkaProd
 	private final Runnable appended;
 
 	private final TopicExistence topicExistence;
+
+	private Consumer<Map<String, Object>> overridesJudge = (configs) -> {
+	};
 
 	/**
 	 * Create an instance.
@@ -52,6 +62,17 @@ public final class LosslessProducerFactoryCustomizer implements DefaultKafkaProd
 		this.topicExistence = topicExistence;
 	}
 
+	/**
+	 * Set what judges the configuration of a producer created by a copy of the factory
+	 * with configuration overrides made at run time (a {@code KafkaTemplate} built with
+	 * overrides); it throws to refuse the producer.
+	 * @param overridesJudge the judge
+	 * @since 0.2.0
+	 */
+	public void setOverridesJudge(Consumer<Map<String, Object>> overridesJudge) {
+		this.overridesJudge = overridesJudge;
+	}
+
 	@Override
 	public void customize(DefaultKafkaProducerFactory<?, ?> producerFactory) {
 		if (!this.stampSequences && this.journal == null) {
@@ -61,8 +82,31 @@ public final class LosslessProducerFactoryCustomizer implements DefaultKafkaProd
 		// a copy of the factory with other serializers journals with its own
 		new LosslessProducerPostProcessor(producerFactory, this.stampSequences,
 				(serializers) -> (journal != null)
-						? new JournalingSendFallback(journal, serializers, this.appended, this.topicExistence) : null)
+						? new JournalingSendFallback(journal, serializers, this.appended, this.topicExistence) : null,
+				this.overridesJudge)
 			.register();
+		// the wrapper learns from it the configuration of a copy's producers
+		producerFactory.updateConfigs(Map.of(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, withConfigCapture(
+				producerFactory.getConfigurationProperties().get(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG))));
+	}
+
+	private static List<Object> withConfigCapture(@Nullable Object configured) {
+		List<Object> interceptors = new ArrayList<>();
+		if (configured instanceof Collection<?> classes) {
+			interceptors.addAll(classes);
+		}
+		else if (configured instanceof String names) {
+			interceptors.addAll(
+					List.of(names.split(",")).stream().map(String::trim).filter((name) -> !name.isEmpty()).toList());
+		}
+		else if (configured != null) {
+			interceptors.add(configured);
+		}
+		if (!interceptors.contains(ProducerConfigCapture.class)
+				&& !interceptors.contains(ProducerConfigCapture.class.getName())) {
+			interceptors.add(ProducerConfigCapture.class);
+		}
+		return interceptors;
 	}
 
 }

@@ -1,7 +1,12 @@
 package dev.lossless.kafka.producer;
 
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import dev.lossless.kafka.sequence.ProducerSequences;
@@ -25,6 +30,10 @@ import org.springframework.util.ClassUtils;
  */
 public final class LosslessProducerPostProcessor implements ProducerPostProcessor<Object, Object> {
 
+	// set for each producer by the factory that creates it
+	private static final Set<String> PER_PRODUCER = Set.of(ProducerConfig.CLIENT_ID_CONFIG,
+			ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+
 	private final DefaultKafkaProducerFactory<?, ?> factory;
 
 	private final boolean stamp;
@@ -35,11 +44,21 @@ public final class LosslessProducerPostProcessor implements ProducerPostProcesso
 
 	private final ApplicationSerializers serializers;
 
+	private final Consumer<Map<String, Object>> overridesJudge;
+
 	LosslessProducerPostProcessor(DefaultKafkaProducerFactory<?, ?> factory, boolean stamp,
 			Function<ApplicationSerializers, @Nullable SendFallback> fallbacks) {
+		this(factory, stamp, fallbacks, (configs) -> {
+		});
+	}
+
+	LosslessProducerPostProcessor(DefaultKafkaProducerFactory<?, ?> factory, boolean stamp,
+			Function<ApplicationSerializers, @Nullable SendFallback> fallbacks,
+			Consumer<Map<String, Object>> overridesJudge) {
 		this.factory = factory;
 		this.stamp = stamp;
 		this.fallbacks = fallbacks;
+		this.overridesJudge = overridesJudge;
 		this.serializers = new ApplicationSerializers(factory);
 		this.fallback = fallbacks.apply(this.serializers);
 	}
@@ -69,7 +88,8 @@ public final class LosslessProducerPostProcessor implements ProducerPostProcesso
 		for (Object postProcessor : List.copyOf(factory.getPostProcessors())) {
 			if (postProcessor instanceof LosslessProducerPostProcessor lossless && lossless.factory != factory) {
 				((DefaultKafkaProducerFactory) factory).removePostProcessor(lossless);
-				new LosslessProducerPostProcessor(factory, lossless.stamp, lossless.fallbacks).register();
+				new LosslessProducerPostProcessor(factory, lossless.stamp, lossless.fallbacks, lossless.overridesJudge)
+					.register();
 				bound = true;
 			}
 		}
@@ -86,14 +106,64 @@ public final class LosslessProducerPostProcessor implements ProducerPostProcesso
 
 	@Override
 	public Producer<Object, Object> apply(Producer<Object, Object> producer) {
-		Map<String, Object> configs = this.factory.getConfigurationProperties();
+		Map<String, Object> created = createdWithOverrides();
+		if (created == null) {
+			Map<String, Object> configs = this.factory.getConfigurationProperties();
+			// a transaction's failed records must not be written outside it later
+			return wrap(producer, configs, this.serializers, this.factory.transactionCapable() ? null : this.fallback);
+		}
+		// a copy of the factory with configuration overrides, made at run time (a bean
+		// is bound to its own factory): judged, and bound to its own settings
+		try {
+			this.overridesJudge.accept(created);
+		}
+		catch (RuntimeException ex) {
+			producer.close();
+			throw ex;
+		}
+		ApplicationSerializers serializers = new ApplicationSerializers(this.factory, () -> created);
+		boolean transactional = created.containsKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+		return wrap(producer, created, serializers, transactional ? null : this.fallbacks.apply(serializers));
+	}
+
+	private Producer<Object, Object> wrap(Producer<Object, Object> producer, Map<String, Object> configs,
+			ApplicationSerializers serializers, @Nullable SendFallback fallback) {
 		Partitioner partitioner = partitioner(configs);
-		// a transaction's failed records must not be written outside it later
-		SendFallback fallback = this.factory.transactionCapable() ? null : this.fallback;
-		return new LosslessProducer<>(producer, this.stamp ? ProducerSequences.create() : null,
-				new PartitionResolver(producer, this.serializers, partitioner, PartitionResolver.ignoresKeys(configs),
-						PartitionResolver.batchSize(configs)),
+		return new LosslessProducer<>(
+				producer, this.stamp ? ProducerSequences.create() : null, new PartitionResolver(producer, serializers,
+						partitioner, PartitionResolver.ignoresKeys(configs), PartitionResolver.batchSize(configs)),
 				partitioner, fallback);
+	}
+
+	/**
+	 * Return the configuration the producer being wrapped was created with, when it is
+	 * not that of this post-processor's factory.
+	 */
+	private @Nullable Map<String, Object> createdWithOverrides() {
+		Map<String, ?> captured = ProducerConfigCapture.take();
+		if (captured == null) {
+			return null;
+		}
+		Map<String, Object> created = new HashMap<>(captured);
+		Map<String, Object> own = this.factory.getConfigurationProperties();
+		Set<String> keys = new HashSet<>(created.keySet());
+		keys.addAll(own.keySet());
+		for (String key : keys) {
+			if (!PER_PRODUCER.contains(key) && !isSerializerInstance(key)
+					&& !Objects.equals(created.get(key), own.get(key))) {
+				return created;
+			}
+		}
+		return null;
+	}
+
+	// the producer gets the factory's serializer instances, named by class in its
+	// configuration
+	private boolean isSerializerInstance(String key) {
+		return (ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG.equals(key)
+				&& this.factory.getKeySerializerSupplier().get() != null)
+				|| (ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG.equals(key)
+						&& this.factory.getValueSerializerSupplier().get() != null);
 	}
 
 	private static @Nullable Partitioner partitioner(Map<String, Object> configs) {

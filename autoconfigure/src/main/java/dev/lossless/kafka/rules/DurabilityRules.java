@@ -33,6 +33,11 @@ import org.springframework.util.ClassUtils;
  */
 public final class DurabilityRules {
 
+	/**
+	 * The id of the rule on a dead-letter topic's retention.
+	 */
+	public static final String TOPIC_DLT_RETENTION = "topic.dlt-retention";
+
 	private static final String ACKS_ALL = "all";
 
 	/**
@@ -491,7 +496,7 @@ public final class DurabilityRules {
 	}
 
 	private static Rule<TopicState> topicDeadLetterRetention(String suffix, Duration minRetention) {
-		return new Rule<>("topic.dlt-retention", Stage.BROKER, TopicConfig.RETENTION_MS_CONFIG,
+		return new Rule<>(TOPIC_DLT_RETENTION, Stage.BROKER, TopicConfig.RETENTION_MS_CONFIG,
 				"retention.ms -1 or >= lossless.kafka.dlt.min-retention, retention.bytes -1",
 				"A dead-letter topic is where failed records wait for an operator; the broker's default retention "
 						+ "(7 days) or a size limit deletes them, unread and unredriven.",

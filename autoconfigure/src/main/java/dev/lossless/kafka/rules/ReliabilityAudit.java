@@ -185,6 +185,20 @@ public final class ReliabilityAudit {
 	}
 
 	/**
+	 * Evaluate the producer rules against one producer's settings.
+	 * @param settings the settings
+	 * @return the results
+	 * @since 0.2.0
+	 */
+	public List<RuleResult> auditProducer(ClientSettings settings) {
+		return this.rules.producerRules()
+			.stream()
+			.map((rule) -> evaluate(rule, settings, settings.name(),
+					(subject) -> this.origins.describe(subject, rule.getSetting())))
+			.toList();
+	}
+
+	/**
 	 * Evaluate the topic rules against every topic the application uses. Every broker
 	 * call is bounded by the inspector's timeout; when the brokers do not answer, each
 	 * rule's verdict is {@link Verdict#UNKNOWN}.
@@ -251,9 +265,12 @@ public final class ReliabilityAudit {
 				&& this.testCluster.get() != null;
 	}
 
+	// a test cluster lives for its tests: a dead-letter topic's retention of days never
+	// applies there
 	private boolean isRelaxedOnTestCluster(Rule<TopicState> rule, TopicsSnapshot snapshot) {
 		return rule == this.rules.topicReplicationFactor() || rule == this.rules.topicMinInsyncReplicas()
-				|| (rule == this.rules.topicExists() && snapshot.autoCreatesTopics());
+				|| (rule == this.rules.topicExists() && snapshot.autoCreatesTopics())
+				|| DurabilityRules.TOPIC_DLT_RETENTION.equals(rule.getId());
 	}
 
 	// one finding for a topic and its dead-letter topic when both break a rule alike

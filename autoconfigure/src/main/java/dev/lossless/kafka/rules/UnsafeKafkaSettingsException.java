@@ -28,6 +28,17 @@ public class UnsafeKafkaSettingsException extends RuntimeException {
 	}
 
 	/**
+	 * Create an instance with a message of its own.
+	 * @param message the message
+	 * @param violations the violations, at least one
+	 * @since 0.2.0
+	 */
+	public UnsafeKafkaSettingsException(String message, List<RuleResult> violations) {
+		super(message);
+		this.violations = List.copyOf(violations);
+	}
+
+	/**
 	 * Return the violations.
 	 * @return the violations
 	 */
