@@ -68,44 +68,14 @@ public final class ReliabilityAudit {
 	public ReliabilityAudit(DurabilityRules rules, AcceptedRisks acceptedRisks, SettingOrigins origins,
 			Supplier<List<ClientSettings>> clients, Supplier<Collection<MessageListenerContainer>> containers,
 			Supplier<Collection<String>> topics, TopicInspector inspector) {
-		this(rules, acceptedRisks, origins, clients, containers, topics, (topic) -> null, inspector, () -> null);
+		this(rules, acceptedRisks, origins, clients, containers, topics, (topic) -> null, inspector, () -> null,
+				(groups) -> List.of());
 	}
 
 	/**
 	 * Create an instance that folds the findings of a dead-letter topic into those of its
-	 * source and relaxes, on a test cluster, the topic rules its brokers cannot satisfy.
-	 * @param rules the catalogue
-	 * @param acceptedRisks the accepted risks
-	 * @param origins finds where client settings came from
-	 * @param clients the settings of the application's producer and consumer factories
-	 * @param containers the application's listener containers
-	 * @param topics the names of the topics the application uses
-	 * @param sourceOfDeadLetterTopic the source topic of a listener's dead-letter topic,
-	 * {@code null} for any other topic
-	 * @param inspector reads the topics' state from the brokers
-	 * @param testCluster what shows the brokers to be a test cluster, {@code null} when
-	 * nothing does
-	 * @since 0.2.0
-	 */
-	public ReliabilityAudit(DurabilityRules rules, AcceptedRisks acceptedRisks, SettingOrigins origins,
-			Supplier<List<ClientSettings>> clients, Supplier<Collection<MessageListenerContainer>> containers,
-			Supplier<Collection<String>> topics, Function<String, @Nullable String> sourceOfDeadLetterTopic,
-			TopicInspector inspector, Supplier<@Nullable String> testCluster) {
-		this.rules = rules;
-		this.acceptedRisks = acceptedRisks;
-		this.origins = origins;
-		this.clients = clients;
-		this.containers = containers;
-		this.topics = topics;
-		this.sourceOfDeadLetterTopic = sourceOfDeadLetterTopic;
-		this.inspector = inspector;
-		this.testCluster = testCluster;
-		this.shareGroups = (groups) -> List.of();
-	}
-
-	/**
-	 * Create an instance that also audits the group configs of the application's share
-	 * groups (KIP-932).
+	 * source, relaxes, on a test cluster, the topic rules its brokers cannot satisfy, and
+	 * audits the group configs of the application's share groups (KIP-932).
 	 * @param rules the catalogue
 	 * @param acceptedRisks the accepted risks
 	 * @param origins finds where client settings came from
