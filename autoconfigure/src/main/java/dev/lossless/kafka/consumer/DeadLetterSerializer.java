@@ -4,16 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.lossless.kafka.rules.DeadLetterSerializerNames;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.BeanUtils;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
-import org.springframework.util.ClassUtils;
 
 /**
  * Writes the key or the value of a dead letter whatever the application's producer
@@ -33,8 +32,6 @@ import org.springframework.util.ClassUtils;
  * @since 0.2.0
  */
 public final class DeadLetterSerializer implements Serializer<Object> {
-
-	private static final String DESERIALIZER = "Deserializer";
 
 	private final Serializer<byte[]> bytes = new ByteArraySerializer();
 
@@ -63,36 +60,13 @@ public final class DeadLetterSerializer implements Serializer<Object> {
 	@SuppressWarnings("unchecked")
 	public static @Nullable Serializer<Object> matching(@Nullable Object deserializer, @Nullable Object delegate,
 			Map<String, ?> configs, boolean isKey) {
-		String name = className(deserializer);
-		if (ErrorHandlingDeserializer.class.getName().equals(name)) {
-			name = className(delegate);
-		}
-		if (name == null || !name.endsWith(DESERIALIZER)) {
-			return null;
-		}
-		String serializerName = name.substring(0, name.length() - DESERIALIZER.length()) + "Serializer";
-		ClassLoader classLoader = DeadLetterSerializer.class.getClassLoader();
-		if (!ClassUtils.isPresent(serializerName, classLoader)) {
-			return null;
-		}
-		Class<?> type = ClassUtils.resolveClassName(serializerName, classLoader);
-		if (!Serializer.class.isAssignableFrom(type)) {
+		Class<?> type = DeadLetterSerializerNames.serializerFor(deserializer, delegate);
+		if (type == null) {
 			return null;
 		}
 		Serializer<Object> serializer = (Serializer<Object>) BeanUtils.instantiateClass(type);
 		serializer.configure(configs, isKey);
 		return serializer;
-	}
-
-	private static @Nullable String className(@Nullable Object deserializer) {
-		if (deserializer == null) {
-			return null;
-		}
-		if (deserializer instanceof Class<?> type) {
-			return type.getName();
-		}
-		return (deserializer instanceof Deserializer<?>) ? deserializer.getClass().getName()
-				: deserializer.toString().trim();
 	}
 
 	@Override

@@ -52,6 +52,8 @@ public final class DurabilityRules {
 
 	private static final Duration DEFAULT_MIN_DEAD_LETTER_RETENTION = Duration.ofDays(30);
 
+	private static final String NO_DEAD_LETTER_SERIALIZER = " (no matching serializer)";
+
 	private final List<Rule<ClientSettings>> producerRules;
 
 	private final List<Rule<ClientSettings>> consumerRules;
@@ -105,7 +107,7 @@ public final class DurabilityRules {
 			Duration minDeadLetterRetention) {
 		this.producerRules = List.of(producerAcks(), producerIdempotence(), producerRetries(), producerMaxInFlight());
 		this.consumerRules = List.of(consumerAutoCommit(), consumerAutoOffsetReset(), consumerIsolationLevel(),
-				consumerDeserializers());
+				consumerDeserializers(), consumerDeadLetterSerializers());
 		this.listenerRules = List.of(listenerErrorHandler(), listenerSyncCommits(), listenerExactlyOnce(exactlyOnce));
 		this.topicExists = topicExistsRule(minReplicationFactor);
 		this.minReplicationFactor = minReplicationFactor;
@@ -337,6 +339,39 @@ public final class DurabilityRules {
 					boolean safe = isErrorHandling(key) && isErrorHandling(value);
 					return new Reading(safe, "key=" + shortName(key) + ", value=" + shortName(value));
 				});
+	}
+
+	private static Rule<ClientSettings> consumerDeadLetterSerializers() {
+		return new Rule<>("consumer.dead-letter-serializer", Stage.CONSUMER, "key.deserializer, value.deserializer",
+				"a byte-array deserializer, or one with a matching serializer (FooDeserializer, FooSerializer)",
+				"A dead letter is written by the serializer matching the consumer's deserializer, else by the "
+						+ "producer's serializer; the starter cannot tell whether the producer's serializer writes "
+						+ "this type; a dead letter it cannot write stalls its partition (health DOWN).",
+				"Put a serializer named after the deserializer (com.example.FooSerializer for "
+						+ "com.example.FooDeserializer) on the class path, or make sure the producer's serializer "
+						+ "writes the consumed type; accept the risk "
+						+ "(lossless.kafka.accepted-risks=consumer.dead-letter-serializer) to silence this report.",
+				(settings) -> {
+					String key = deadLetterSerializer(settings, true);
+					String value = deadLetterSerializer(settings, false);
+					String actual = "key=" + key + ", value=" + value;
+					return (key.endsWith(NO_DEAD_LETTER_SERIALIZER) || value.endsWith(NO_DEAD_LETTER_SERIALIZER))
+							? Reading.unknown(actual + ": cannot tell whether the producer's serializer writes this "
+									+ "type; a dead letter it cannot write stalls its partition (health DOWN)")
+							: new Reading(true, actual);
+				});
+	}
+
+	// the deserializer that reads the bytes, and what writes its dead letters back
+	private static String deadLetterSerializer(ClientSettings settings, boolean isKey) {
+		String deserializer = settings
+			.get(isKey ? ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG : ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
+		String delegate = settings.get(isKey ? ErrorHandlingDeserializer.KEY_DESERIALIZER_CLASS
+				: ErrorHandlingDeserializer.VALUE_DESERIALIZER_CLASS);
+		String name = DeadLetterSerializerNames.deserializerName(deserializer, delegate);
+		Class<?> serializer = DeadLetterSerializerNames.serializerFor(deserializer, delegate);
+		return shortName(name)
+				+ ((serializer != null) ? " (" + ClassUtils.getShortName(serializer) + ")" : NO_DEAD_LETTER_SERIALIZER);
 	}
 
 	private static Rule<MessageListenerContainer> listenerErrorHandler() {

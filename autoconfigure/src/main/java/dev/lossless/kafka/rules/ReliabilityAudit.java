@@ -318,7 +318,11 @@ public final class ReliabilityAudit {
 		String impliedBy = reading.impliedBy();
 		boolean accepted = this.acceptedRisks.accepts(rule.getId(), name)
 				|| (impliedBy != null && this.acceptedRisks.accepts(impliedBy, name));
-		return accepted ? Verdict.ACCEPTED : Verdict.FAIL;
+		if (accepted) {
+			return Verdict.ACCEPTED;
+		}
+		// a rule that cannot tell reports it and never refuses startup
+		return reading.unknown() ? Verdict.UNKNOWN : Verdict.FAIL;
 	}
 
 	private RuleResult result(Rule<?> rule, String subject, Reading reading, Verdict verdict, String origin) {
