@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 
+import dev.lossless.kafka.support.ForwardingRebalanceListener;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -22,7 +23,6 @@ import org.apache.kafka.common.KafkaException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.kafka.listener.BatchInterceptor;
-import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.springframework.kafka.listener.RecordInterceptor;
 import org.springframework.util.Assert;
 
@@ -48,8 +48,8 @@ import org.springframework.util.Assert;
  * @author Lossless Kafka team
  * @since 0.2.0
  */
-public final class LostOffsetsDetector<K, V>
-		implements RecordInterceptor<K, V>, BatchInterceptor<K, V>, ConsumerAwareRebalanceListener {
+public final class LostOffsetsDetector<K, V> extends ForwardingRebalanceListener
+		implements RecordInterceptor<K, V>, BatchInterceptor<K, V> {
 
 	private static final Log logger = LogFactory.getLog(LostOffsetsDetector.class);
 
@@ -64,8 +64,6 @@ public final class LostOffsetsDetector<K, V>
 	private final LostOffsets lostOffsets;
 
 	private final String group;
-
-	private final @Nullable ConsumerRebalanceListener delegate;
 
 	private final Duration timeout;
 
@@ -83,21 +81,13 @@ public final class LostOffsetsDetector<K, V>
 	 */
 	public LostOffsetsDetector(LostOffsets lostOffsets, String group, @Nullable ConsumerRebalanceListener delegate,
 			Duration timeout) {
+		super(delegate);
 		Assert.notNull(lostOffsets, "'lostOffsets' cannot be null");
 		Assert.notNull(group, "'group' cannot be null");
 		Assert.isTrue(timeout != null && timeout.toMillis() > 0, "'timeout' must be positive");
 		this.lostOffsets = lostOffsets;
 		this.group = group;
-		this.delegate = delegate;
 		this.timeout = timeout;
-	}
-
-	/**
-	 * Return the wrapped rebalance listener.
-	 * @return the listener, or {@code null}
-	 */
-	public @Nullable ConsumerRebalanceListener getDelegate() {
-		return this.delegate;
 	}
 
 	@Override
@@ -190,55 +180,13 @@ public final class LostOffsetsDetector<K, V>
 	}
 
 	@Override
-	public void onPartitionsRevokedBeforeCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-		if (this.delegate instanceof ConsumerAwareRebalanceListener aware) {
-			aware.onPartitionsRevokedBeforeCommit(consumer, partitions);
-		}
-		else if (this.delegate != null) {
-			this.delegate.onPartitionsRevoked(partitions);
-		}
+	protected void released(Collection<TopicPartition> partitions) {
+		partitions.forEach((partition) -> expect(partition, -1));
 	}
 
 	@Override
-	public void onPartitionsRevokedAfterCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-		try {
-			if (this.delegate instanceof ConsumerAwareRebalanceListener aware) {
-				aware.onPartitionsRevokedAfterCommit(consumer, partitions);
-			}
-		}
-		finally {
-			partitions.forEach((partition) -> expect(partition, -1));
-		}
-	}
-
-	@Override
-	public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-		try {
-			if (this.delegate instanceof ConsumerAwareRebalanceListener aware) {
-				aware.onPartitionsLost(consumer, partitions);
-			}
-			else if (this.delegate != null) {
-				this.delegate.onPartitionsLost(partitions);
-			}
-		}
-		finally {
-			partitions.forEach((partition) -> expect(partition, -1));
-		}
-	}
-
-	@Override
-	public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-		try {
-			checkAssigned(consumer, partitions);
-		}
-		finally {
-			if (this.delegate instanceof ConsumerAwareRebalanceListener aware) {
-				aware.onPartitionsAssigned(consumer, partitions);
-			}
-			else if (this.delegate != null) {
-				this.delegate.onPartitionsAssigned(partitions);
-			}
-		}
+	protected void assigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+		checkAssigned(consumer, partitions);
 	}
 
 	private void checkAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {

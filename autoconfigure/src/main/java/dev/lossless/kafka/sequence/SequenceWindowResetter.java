@@ -2,12 +2,11 @@ package dev.lossless.kafka.sequence;
 
 import java.util.Collection;
 
+import dev.lossless.kafka.support.ForwardingRebalanceListener;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
-
-import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 
 /**
  * Wraps a listener container's rebalance listener so that the {@link SequenceChecker}
@@ -18,9 +17,7 @@ import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
  * @author Lossless Kafka team
  * @since 0.1.0
  */
-public final class SequenceWindowResetter implements ConsumerAwareRebalanceListener {
-
-	private final @Nullable ConsumerRebalanceListener delegate;
+public final class SequenceWindowResetter extends ForwardingRebalanceListener {
 
 	private final SequenceChecker checker;
 
@@ -33,65 +30,19 @@ public final class SequenceWindowResetter implements ConsumerAwareRebalanceListe
 	 * @param group the container's consumer group
 	 */
 	public SequenceWindowResetter(@Nullable ConsumerRebalanceListener delegate, SequenceChecker checker, String group) {
-		this.delegate = delegate;
+		super(delegate);
 		this.checker = checker;
 		this.group = group;
 	}
 
-	/**
-	 * Return the wrapped rebalance listener.
-	 * @return the listener, or {@code null}
-	 */
-	public @Nullable ConsumerRebalanceListener getDelegate() {
-		return this.delegate;
-	}
-
 	@Override
-	public void onPartitionsRevokedBeforeCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-		if (this.delegate instanceof ConsumerAwareRebalanceListener aware) {
-			aware.onPartitionsRevokedBeforeCommit(consumer, partitions);
-		}
-		else if (this.delegate != null) {
-			this.delegate.onPartitionsRevoked(partitions);
-		}
-	}
-
-	@Override
-	public void onPartitionsRevokedAfterCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-		try {
-			if (this.delegate instanceof ConsumerAwareRebalanceListener aware) {
-				aware.onPartitionsRevokedAfterCommit(consumer, partitions);
-			}
-		}
-		finally {
-			this.checker.forget(this.group, partitions);
-		}
-	}
-
-	@Override
-	public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-		try {
-			if (this.delegate instanceof ConsumerAwareRebalanceListener aware) {
-				aware.onPartitionsLost(consumer, partitions);
-			}
-			else if (this.delegate != null) {
-				this.delegate.onPartitionsLost(partitions);
-			}
-		}
-		finally {
-			this.checker.forget(this.group, partitions);
-		}
-	}
-
-	@Override
-	public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+	protected void assigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
 		this.checker.forget(this.group, partitions);
-		if (this.delegate instanceof ConsumerAwareRebalanceListener aware) {
-			aware.onPartitionsAssigned(consumer, partitions);
-		}
-		else if (this.delegate != null) {
-			this.delegate.onPartitionsAssigned(partitions);
-		}
+	}
+
+	@Override
+	protected void released(Collection<TopicPartition> partitions) {
+		this.checker.forget(this.group, partitions);
 	}
 
 }
