@@ -3,8 +3,10 @@ package dev.lossless.kafka.autoconfigure;
 import dev.lossless.kafka.consumer.ConsumerOffsetsMonitor;
 import dev.lossless.kafka.consumer.LostOffsets;
 import dev.lossless.kafka.consumer.OffsetsRetentionAudit;
+import dev.lossless.kafka.sequence.SequenceChecker;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -12,15 +14,23 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaAdmin;
 
 /**
- * Loss detection: the {@link LostOffsets} that the listener containers and the consumer
- * offsets monitor report to, and the audit of {@code offsets.retention.minutes} against
- * the consumed topics' retention.
+ * Loss detection: the {@link SequenceChecker} of the stamps on received records, the
+ * {@link LostOffsets} that the listener containers and the consumer offsets monitor
+ * report to, and the audit of {@code offsets.retention.minutes} against the consumed
+ * topics' retention.
  *
  * @author Lossless Kafka team
  * @since 0.2.0
  */
 @Configuration(proxyBeanMethods = false)
 class LosslessKafkaDetectionConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "lossless.kafka.sequence.enabled", matchIfMissing = true)
+	SequenceChecker losslessSequenceChecker() {
+		return new SequenceChecker();
+	}
 
 	@Bean
 	@ConditionalOnMissingBean

@@ -63,8 +63,8 @@ public final class LosslessKafkaHealthAutoConfiguration {
 		SendJournalStore journalStore = journal.getIfAvailable();
 		sendResults.ifAvailable((listener) -> contributors.put("producer", new ProducerHealthIndicator(listener,
 				(journalStore != null) ? journalStore.journal() : null, replayer.getIfAvailable())));
-		contributors.put("consumer", new ListenerContainersHealthIndicator(
-				LosslessKafkaAutoConfiguration.listenerContainers(registry), recovery.getIfAvailable()));
+		contributors.put("consumer",
+				new ListenerContainersHealthIndicator(ListenerContainers.of(registry), recovery.getIfAvailable()));
 		contributors.put("topics", new TopicsHealthIndicator(audit, inspector));
 		sequenceChecker.ifAvailable((checker) -> contributors.put("sequence", new SequenceHealthIndicator(checker)));
 		lagMonitor.ifAvailable((monitor) -> contributors.put("lag", new ConsumerLagHealthIndicator(monitor::snapshot,

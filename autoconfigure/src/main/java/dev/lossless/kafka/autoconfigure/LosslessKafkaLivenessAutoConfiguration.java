@@ -32,7 +32,7 @@ public final class LosslessKafkaLivenessAutoConfiguration {
 	@ConditionalOnMissingBean(name = "kafkaListenersHealthIndicator")
 	ListenerContainersLivenessIndicator kafkaListenersHealthIndicator(
 			ObjectProvider<KafkaListenerEndpointRegistry> registry) {
-		return new ListenerContainersLivenessIndicator(LosslessKafkaAutoConfiguration.listenerContainers(registry));
+		return new ListenerContainersLivenessIndicator(ListenerContainers.of(registry));
 	}
 
 }

@@ -3,6 +3,20 @@ package dev.lossless.kafka.autoconfigure;
 import org.springframework.test.util.ReflectionTestUtils;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import dev.lossless.kafka.consumer.LostOffsetsDetector;
+import dev.lossless.kafka.consumer.DeadLetterTemplates;
+import dev.lossless.kafka.consumer.DeadLetteredBatchRecords;
+import dev.lossless.kafka.consumer.DeadLetteringAfterRollbackProcessor;
+import dev.lossless.kafka.consumer.DeadLetteringErrorHandler;
+import dev.lossless.kafka.consumer.DurableConsumerCustomizer;
+import dev.lossless.kafka.consumer.LostOffsets;
+import dev.lossless.kafka.consumer.OffsetsRetentionAudit;
+import dev.lossless.kafka.producer.LosslessProducerFactoryCustomizer;
+import dev.lossless.kafka.producer.TransactionIdPrefixCustomizer;
+import dev.lossless.kafka.rules.AcceptedRisks;
+import dev.lossless.kafka.rules.DurabilityRules;
+import dev.lossless.kafka.topics.ApplicationTopics;
+import dev.lossless.kafka.topics.TopicExistenceChecker;
+import dev.lossless.kafka.topics.TopicInspector;
 import org.springframework.util.ClassUtils;
 import org.springframework.objenesis.ObjenesisStd;
 import org.springframework.kafka.listener.RecordInterceptor;
@@ -17,6 +31,7 @@ import dev.lossless.kafka.producer.LosslessProducerPostProcessor;
 import dev.lossless.kafka.consumer.ConsumerOffsetsMonitor;
 import dev.lossless.kafka.consumer.ConsumerOffsetsInspector;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import dev.lossless.kafka.consumer.DeadLetteringBatchInterceptor;
@@ -76,6 +91,24 @@ class LosslessKafkaAutoConfigurationTests {
 		.withPropertyValues("spring.kafka.bootstrap-servers=127.0.0.1:1", "spring.kafka.listener.auto-startup=false",
 				"lossless.kafka.topics.timeout=200ms", "lossless.kafka.dlt.auto-create=false",
 				KafkaTestSupport.JOURNAL_DIRECTORY + "=" + KafkaTestSupport.newJournalDirectory());
+
+	@Test
+	void everyDefaultBeanIsCreatedOnce() {
+		this.contextRunner.withPropertyValues("lossless.kafka.dlt.auto-create=true").run((context) -> {
+			for (Class<?> type : List.of(DurableProducerCustomizer.class, LosslessProducerFactoryCustomizer.class,
+					SendResultListener.class, SendJournalStore.class, SendJournalReplayer.class,
+					TopicExistenceChecker.class, SequenceChecker.class, DurableConsumerCustomizer.class,
+					DurableContainerCustomizer.class, DeadLetteredBatchRecords.class, RebalanceListener.class,
+					RecoveryListener.class, DeadLetterTemplates.class, DeadLetterPublishingRecoverer.class,
+					DeadLetteringErrorHandler.class, DeadLetteringAfterRollbackProcessor.class, DurabilityRules.class,
+					AcceptedRisks.class, TopicInspector.class, ApplicationTopics.class, ReliabilityAudit.class,
+					StartupEnforcer.class, DeadLetterTopicProvisioner.class, ConsumerOffsetsInspector.class,
+					ConsumerOffsetsMonitor.class, LostOffsets.class, OffsetsRetentionAudit.class)) {
+				assertThat(context).as(type.getSimpleName()).hasSingleBean(type);
+			}
+			assertThat(context).doesNotHaveBean(TransactionIdPrefixCustomizer.class);
+		});
+	}
 
 	@Test
 	void producerFactoryIsHardenedByDefault() {
