@@ -28,7 +28,6 @@ import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
 import org.springframework.kafka.listener.ListenerExecutionFailedException;
 import org.springframework.kafka.listener.ListenerUtils;
 import org.springframework.kafka.listener.MessageListenerContainer;
-import org.springframework.util.ExceptionTypeFilter;
 import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.BackOffExecution;
 
@@ -66,14 +65,6 @@ public final class DeadLetteringAfterRollbackProcessor extends DefaultAfterRollb
 		implements DeadLettering {
 
 	private static final int MAX_CAUSES = 16;
-
-	private static final ExceptionTypeFilter FENCED = causes(ProducerFencedException.class,
-			InvalidProducerEpochException.class);
-
-	// failures of the transaction or the commit, not of the listener: sought back, not
-	// counted as a delivery attempt
-	private static final ExceptionTypeFilter TRANSIENT = causes(RetriableException.class,
-			TransactionAbortableException.class, CommitFailedException.class, RebalanceInProgressException.class);
 
 	private final boolean deadLettering;
 
@@ -124,7 +115,7 @@ public final class DeadLetteringAfterRollbackProcessor extends DefaultAfterRollb
 	@Override
 	public void process(List<ConsumerRecord<Object, Object>> records, Consumer<Object, Object> consumer,
 			@Nullable MessageListenerContainer container, Exception exception, boolean recoverable, EOSMode eosMode) {
-		if (FENCED.match(exception, true)) {
+		if (hasCause(exception, ProducerFencedException.class, InvalidProducerEpochException.class)) {
 			seekBack(records, consumer);
 			this.logger.error(exception, () -> "Producer fenced; the records from " + first(records)
 					+ " on are sought back and the container is stopped");
@@ -135,7 +126,8 @@ public final class DeadLetteringAfterRollbackProcessor extends DefaultAfterRollb
 			return;
 		}
 		boolean transientOutsideListener = !(exception instanceof ListenerExecutionFailedException)
-				&& TRANSIENT.match(exception, true);
+				&& hasCause(exception, RetriableException.class, TransactionAbortableException.class,
+						CommitFailedException.class, RebalanceInProgressException.class);
 		super.process(records, consumer, container, exception, recoverable && !transientOutsideListener, eosMode);
 	}
 
@@ -146,7 +138,9 @@ public final class DeadLetteringAfterRollbackProcessor extends DefaultAfterRollb
 		BatchListenerFailedException named = namedFailure(exception);
 		ConsumerRecord<?, ?> failed = (named != null) ? failedRecord(named, recordList) : null;
 		boolean outsideListener = !(exception instanceof ListenerExecutionFailedException);
-		if (FENCED.match(exception, true) || (outsideListener && TRANSIENT.match(exception, true))) {
+		if (hasCause(exception, ProducerFencedException.class, InvalidProducerEpochException.class) || (outsideListener
+				&& hasCause(exception, RetriableException.class, TransactionAbortableException.class,
+						CommitFailedException.class, RebalanceInProgressException.class))) {
 			// sought back, fenced or not counted, as for a record listener
 			super.processBatch(records, recordList, consumer, container, exception, false, eosMode);
 			return;
@@ -208,9 +202,17 @@ public final class DeadLetteringAfterRollbackProcessor extends DefaultAfterRollb
 		return (index >= 0 && index < recordList.size()) ? recordList.get(index) : null;
 	}
 
-	@SafeVarargs
-	private static ExceptionTypeFilter causes(Class<? extends Throwable>... types) {
-		return new ExceptionTypeFilter(List.of(types), List.of(), false);
+	private static boolean hasCause(Throwable exception, Class<?>... types) {
+		Throwable cause = exception;
+		for (int depth = 0; cause != null && depth < MAX_CAUSES; depth++) {
+			for (Class<?> type : types) {
+				if (type.isInstance(cause)) {
+					return true;
+				}
+			}
+			cause = cause.getCause();
+		}
+		return false;
 	}
 
 	private static void seekBack(List<ConsumerRecord<Object, Object>> records, Consumer<Object, Object> consumer) {
