@@ -202,6 +202,8 @@ public final class DeadLetteringAfterRollbackProcessor extends DefaultAfterRollb
 		return (index >= 0 && index < recordList.size()) ? recordList.get(index) : null;
 	}
 
+	// bounded: Spring's ExceptionTypeFilter.match(exception, true) never returns on a
+	// cycle of causes (spring-core 7.0.9), and this runs on the consumer thread
 	private static boolean hasCause(Throwable exception, Class<?>... types) {
 		Throwable cause = exception;
 		for (int depth = 0; cause != null && depth < MAX_CAUSES; depth++) {
