@@ -4,21 +4,11 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -73,67 +63,42 @@ public final class SendJournal implements Closeable {
 
 	private static final Log logger = LogFactory.getLog(SendJournal.class);
 
-	static final String SEGMENT_SUFFIX = ".journal";
+	static final String SEGMENT_SUFFIX = JournalSegment.SUFFIX;
 
-	static final String LOCK_FILE_NAME = "journal.lock";
-
-	private static final Pattern SEGMENT_NAME = Pattern.compile("\\d{20}" + Pattern.quote(SEGMENT_SUFFIX));
-
-	private static final long NO_SEGMENT = -1;
+	static final String LOCK_FILE_NAME = JournalDirectoryLock.FILE_NAME;
 
 	private final Path directory;
 
 	private final long maxBytes;
 
-	private final long segmentBytes;
-
-	private final FileChannel lockChannel;
-
-	private final FileLock fileLock;
+	private final JournalDirectoryLock directoryLock;
 
 	private final JournalCheckpoint checkpoint;
 
 	private final ReentrantLock lock = new ReentrantLock();
 
-	private final TreeMap<Long, Segment> segments = new TreeMap<>();
+	private final JournalSegments segments;
 
-	private final List<Corruption> corruptions = new ArrayList<>();
+	private final JournalCursor cursor;
 
-	private @Nullable FileChannel appendChannel;
+	private final JournalBacklog backlog = new JournalBacklog();
+
+	private final JournalWriter writer;
 
 	private long nextSequence;
-
-	private long firstUnremoved;
-
-	private long cursorSegment = NO_SEGMENT;
-
-	private long cursorPosition;
-
-	private long backlogEntries;
-
-	private long backlogBytes;
-
-	private @Nullable Instant oldestJournaledAt;
-
-	private long sizeBytes;
-
-	private long appended;
-
-	private long removed;
-
-	private @Nullable IOException failure;
 
 	private boolean closed;
 
 	private volatile Statistics statistics;
 
-	private SendJournal(Path directory, long maxBytes, long segmentBytes, FileChannel lockChannel, FileLock fileLock) {
+	private SendJournal(Path directory, long maxBytes, long segmentBytes, JournalDirectoryLock directoryLock) {
 		this.directory = directory;
 		this.maxBytes = maxBytes;
-		this.segmentBytes = segmentBytes;
-		this.lockChannel = lockChannel;
-		this.fileLock = fileLock;
+		this.directoryLock = directoryLock;
 		this.checkpoint = new JournalCheckpoint(directory);
+		this.segments = new JournalSegments(directory);
+		this.cursor = new JournalCursor(this.segments);
+		this.writer = new JournalWriter(directory, segmentBytes, this.segments, this.cursor);
 		this.statistics = new Statistics(directory, 0, 0, null, 0, 0, 0, maxBytes, List.of());
 	}
 
@@ -154,17 +119,7 @@ public final class SendJournal implements Closeable {
 		Assert.isTrue(segmentBytes > 0, "'segmentBytes' must be positive");
 		Assert.isTrue(maxBytes >= segmentBytes, "'maxBytes' must be at least 'segmentBytes'");
 		Path absolute = directory.toAbsolutePath().normalize();
-		FileChannel lockChannel;
-		try {
-			Files.createDirectories(absolute);
-			lockChannel = FileChannel.open(absolute.resolve(LOCK_FILE_NAME), StandardOpenOption.CREATE,
-					StandardOpenOption.WRITE);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot open send journal directory " + absolute, ex);
-		}
-		FileLock fileLock = lock(absolute, lockChannel);
-		SendJournal journal = new SendJournal(absolute, maxBytes, segmentBytes, lockChannel, fileLock);
+		SendJournal journal = new SendJournal(absolute, maxBytes, segmentBytes, JournalDirectoryLock.acquire(absolute));
 		try {
 			journal.recover();
 			return journal;
@@ -177,28 +132,6 @@ public final class SendJournal implements Closeable {
 			journal.close();
 			throw ex;
 		}
-	}
-
-	private static FileLock lock(Path directory, FileChannel lockChannel) {
-		FileLock fileLock;
-		IOException failure = null;
-		try {
-			fileLock = lockChannel.tryLock();
-		}
-		catch (OverlappingFileLockException ex) {
-			fileLock = null;
-		}
-		catch (IOException ex) {
-			fileLock = null;
-			failure = ex;
-		}
-		if (fileLock == null) {
-			closeQuietly(lockChannel);
-			throw new IllegalStateException("Send journal directory " + directory
-					+ " is locked: another application (or another send journal of this one) uses it; "
-					+ "give every application instance its own journal directory", failure);
-		}
-		return fileLock;
 	}
 
 	/**
@@ -222,32 +155,19 @@ public final class SendJournal implements Closeable {
 		Assert.notNull(entry, "'entry' cannot be null");
 		this.lock.lock();
 		try {
-			checkWritable();
+			checkOpen();
+			this.writer.checkWritable();
 			ByteBuffer frame = JournalEntryCodec.encode(this.nextSequence, entry);
 			int frameBytes = frame.remaining();
-			if (this.sizeBytes + frameBytes > this.maxBytes) {
-				throw new SendJournalFullException(this.directory, this.sizeBytes, this.maxBytes, entry.topic(),
-						frameBytes);
+			long sizeBytes = this.segments.sizeBytes();
+			if (sizeBytes + frameBytes > this.maxBytes) {
+				throw new SendJournalFullException(this.directory, sizeBytes, this.maxBytes, entry.topic(), frameBytes);
 			}
-			boolean interrupted = Thread.interrupted();
-			try {
-				Segment segment = segmentFor(frameBytes);
-				write(segment, frame, entry);
-				segment.size += frameBytes;
+			this.writer.append(this.nextSequence, frame, entry);
+			if (this.backlog.isEmpty()) {
+				this.cursor.moveTo(this.cursor.position(), this.nextSequence);
 			}
-			finally {
-				if (interrupted) {
-					Thread.currentThread().interrupt();
-				}
-			}
-			this.sizeBytes += frameBytes;
-			this.appended++;
-			this.backlogEntries++;
-			this.backlogBytes += frameBytes;
-			if (this.oldestJournaledAt == null) {
-				this.oldestJournaledAt = entry.journaledAt();
-				this.firstUnremoved = this.nextSequence;
-			}
+			this.backlog.appended(entry.journaledAt(), frameBytes);
 			publishStatistics();
 			return this.nextSequence++;
 		}
@@ -284,45 +204,7 @@ public final class SendJournal implements Closeable {
 		this.lock.lock();
 		try {
 			checkOpen();
-			List<JournalEntry.Stored> entries = new ArrayList<>((int) Math.min(max, this.backlogEntries));
-			long base = this.cursorSegment;
-			long position = this.cursorPosition;
-			Map.Entry<Long, Segment> current = this.segments.ceilingEntry(base);
-			while (current != null && entries.size() < max) {
-				Segment segment = current.getValue();
-				if (segment.base != base) {
-					base = segment.base;
-					position = 0;
-				}
-				if (position >= segment.size) {
-					current = this.segments.higherEntry(segment.base);
-					continue;
-				}
-				try (FileChannel channel = FileChannel.open(segment.file, StandardOpenOption.READ)) {
-					while (position < segment.size && entries.size() < max) {
-						ByteBuffer header = ByteBuffer.allocate(JournalEntryCodec.FRAME_HEADER_BYTES);
-						readFully(channel, header, position);
-						int length = header.getInt(0);
-						checkFrame(segment, position, length);
-						ByteBuffer payload = ByteBuffer.allocate(length);
-						readFully(channel, payload, position + JournalEntryCodec.FRAME_HEADER_BYTES);
-						try {
-							JournalEntry.Stored stored = JournalEntryCodec.decode(header.getInt(4), payload.flip());
-							if (!skip.test(stored)) {
-								entries.add(stored);
-							}
-						}
-						catch (JournalEntryCodec.CorruptFrameException ex) {
-							throw corruptSinceOpen(segment, position, ex.getMessage());
-						}
-						position += JournalEntryCodec.FRAME_HEADER_BYTES + length;
-					}
-				}
-				catch (IOException ex) {
-					throw new UncheckedIOException("Cannot read send journal segment " + segment.file, ex);
-				}
-			}
-			return entries;
+			return this.cursor.peek(max, skip, this.backlog.entries());
 		}
 		finally {
 			this.lock.unlock();
@@ -341,59 +223,25 @@ public final class SendJournal implements Closeable {
 		this.lock.lock();
 		try {
 			checkOpen();
-			if (this.backlogEntries == 0 || upToSequenceInclusive < this.firstUnremoved) {
+			if (this.backlog.isEmpty() || upToSequenceInclusive < this.cursor.firstUnremoved()) {
 				return;
 			}
-			long base = this.cursorSegment;
-			long position = this.cursorPosition;
-			long count = 0;
-			long bytes = 0;
-			long newFirst = this.nextSequence;
-			Instant newOldest = null;
-			ByteBuffer prefix = ByteBuffer.allocate(JournalEntryCodec.PREFIX_BYTES);
-			Map.Entry<Long, Segment> current = this.segments.ceilingEntry(base);
-			walk: while (current != null) {
-				Segment segment = current.getValue();
-				if (segment.base != base) {
-					base = segment.base;
-					position = 0;
-				}
-				try (FileChannel channel = FileChannel.open(segment.file, StandardOpenOption.READ)) {
-					while (position < segment.size) {
-						JournalEntryCodec.Prefix read = readPrefix(channel, segment, position, prefix);
-						if (read.sequence() > upToSequenceInclusive) {
-							newFirst = read.sequence();
-							newOldest = read.journaledAt();
-							break walk;
-						}
-						count++;
-						bytes += read.frameBytes();
-						position += read.frameBytes();
-					}
-				}
-				catch (IOException ex) {
-					throw new UncheckedIOException("Cannot read send journal segment " + segment.file, ex);
-				}
-				current = this.segments.higherEntry(segment.base);
-			}
-			if (count == 0) {
+			JournalCursor.Removal removal = this.cursor.removal(upToSequenceInclusive, this.nextSequence);
+			if (removal == null) {
 				return;
 			}
 			try {
-				this.checkpoint.write(newFirst);
+				this.checkpoint.write(removal.firstUnremoved());
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException(
 						"Cannot write the checkpoint of send journal " + this.directory + "; no entry was removed", ex);
 			}
-			this.firstUnremoved = newFirst;
-			this.cursorSegment = base;
-			this.cursorPosition = position;
-			this.backlogEntries -= count;
-			this.backlogBytes -= bytes;
-			this.oldestJournaledAt = newOldest;
-			this.removed += count;
-			deleteRemovedSegments();
+			this.cursor.moveTo(removal.cursor(), removal.firstUnremoved());
+			this.backlog.removed(removal);
+			if (this.segments.deleteRemoved(removal.cursor().segment(), this.backlog.isEmpty(), this.writer::close)) {
+				this.cursor.clear();
+			}
 			publishStatistics();
 		}
 		finally {
@@ -421,14 +269,8 @@ public final class SendJournal implements Closeable {
 				return;
 			}
 			this.closed = true;
-			closeAppendChannel();
-			try {
-				this.fileLock.release();
-			}
-			catch (IOException ex) {
-				logger.debug("Could not release the lock of send journal " + this.directory, ex);
-			}
-			closeQuietly(this.lockChannel);
+			this.writer.close();
+			this.directoryLock.release();
 		}
 		finally {
 			this.lock.unlock();
@@ -436,312 +278,13 @@ public final class SendJournal implements Closeable {
 	}
 
 	private void recover() throws IOException {
-		long checkpointed = readCheckpoint();
-		List<Segment> found = findSegments();
-		List<Segment> kept = new ArrayList<>();
-		for (int i = 0; i < found.size(); i++) {
-			if (i + 1 < found.size() && found.get(i + 1).base <= checkpointed) {
-				Files.deleteIfExists(found.get(i).file);
-				logger.debug("Deleted fully removed send journal segment " + found.get(i).file);
-			}
-			else {
-				kept.add(found.get(i));
-			}
-		}
-		long next = 0;
-		for (int i = 0; i < kept.size(); i++) {
-			Segment segment = kept.get(i);
-			next = Math.max(scan(segment, checkpointed, next, i == kept.size() - 1), segment.base);
-			this.segments.put(segment.base, segment);
-			this.sizeBytes += segment.size;
-		}
-		this.nextSequence = Math.max(next, checkpointed);
-		if (this.backlogEntries == 0) {
-			this.firstUnremoved = next;
-			Map.Entry<Long, Segment> last = this.segments.lastEntry();
-			this.cursorSegment = (last != null) ? last.getKey() : NO_SEGMENT;
-			this.cursorPosition = (last != null) ? last.getValue().size : 0;
-		}
-		if (found.size() != kept.size()) {
-			JournalCheckpoint.forceDirectory(this.directory);
-		}
+		this.nextSequence = new JournalRecovery(this.directory, this.checkpoint, this.segments, this.cursor,
+				this.backlog)
+			.recover();
 		publishStatistics();
-		if (this.backlogEntries > 0) {
-			logger.info("Send journal " + this.directory + " holds " + this.backlogEntries
-					+ " entries to replay, the oldest journaled at " + this.oldestJournaledAt);
-		}
-	}
-
-	private long readCheckpoint() throws IOException {
-		try {
-			return this.checkpoint.read();
-		}
-		catch (JournalCheckpoint.CorruptCheckpointException ex) {
-			Path file = this.checkpoint.file();
-			long bytes = Files.size(file);
-			Path quarantine = quarantineFileFor(file);
-			Files.move(file, quarantine);
-			JournalCheckpoint.forceDirectory(this.directory);
-			Corruption corruption = new Corruption(file, 0, bytes, quarantine, "checkpoint " + ex.getMessage(),
-					Instant.now());
-			this.corruptions.add(corruption);
-			logger.warn("Send journal checkpoint " + file + " is corrupt (" + ex.getMessage() + "), moved to "
-					+ quarantine + ": every entry still on disk will be replayed, including entries already sent");
-			return 0;
-		}
-	}
-
-	private List<Segment> findSegments() throws IOException {
-		try (Stream<Path> files = Files.list(this.directory)) {
-			return files.filter((file) -> SEGMENT_NAME.matcher(file.getFileName().toString()).matches())
-				.filter(Files::isRegularFile)
-				.map((file) -> new Segment(baseOf(file), file))
-				.sorted((left, right) -> Long.compare(left.base, right.base))
-				.toList();
-		}
-	}
-
-	/**
-	 * Scan a segment, count its unremoved entries and quarantine a corrupt tail.
-	 * @return the sequence after the segment's last good entry
-	 */
-	private long scan(Segment segment, long checkpointed, long lowestSequence, boolean last) throws IOException {
-		try (FileChannel channel = FileChannel.open(segment.file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-			long fileSize = channel.size();
-			long position = 0;
-			long expected = segment.base;
-			String problem = (segment.base < lowestSequence) ? "segment starts at sequence " + segment.base
-					+ " but sequence " + (lowestSequence - 1) + " was already read" : null;
-			ByteBuffer header = ByteBuffer.allocate(JournalEntryCodec.FRAME_HEADER_BYTES);
-			while (problem == null && position < fileSize) {
-				if (fileSize - position < JournalEntryCodec.FRAME_HEADER_BYTES) {
-					problem = "incomplete entry header";
-					break;
-				}
-				readFully(channel, header.clear(), position);
-				int length = header.getInt(0);
-				if (!JournalEntryCodec.isPlausibleLength(length)) {
-					problem = "invalid entry length " + length;
-					break;
-				}
-				if (position + JournalEntryCodec.FRAME_HEADER_BYTES + length > fileSize) {
-					problem = "entry of " + length + " bytes runs past the end of the file";
-					break;
-				}
-				ByteBuffer payload = ByteBuffer.allocate(length);
-				readFully(channel, payload, position + JournalEntryCodec.FRAME_HEADER_BYTES);
-				JournalEntry.Stored stored;
-				try {
-					stored = JournalEntryCodec.decode(header.getInt(4), payload.flip());
-				}
-				catch (JournalEntryCodec.CorruptFrameException ex) {
-					problem = ex.getMessage();
-					break;
-				}
-				if (stored.sequence() != expected) {
-					problem = "sequence " + stored.sequence() + " where " + expected + " was expected";
-					break;
-				}
-				int frameBytes = JournalEntryCodec.FRAME_HEADER_BYTES + length;
-				if (stored.sequence() >= checkpointed) {
-					if (this.backlogEntries == 0) {
-						this.cursorSegment = segment.base;
-						this.cursorPosition = position;
-						this.firstUnremoved = stored.sequence();
-						this.oldestJournaledAt = stored.entry().journaledAt();
-					}
-					this.backlogEntries++;
-					this.backlogBytes += frameBytes;
-				}
-				expected++;
-				position += frameBytes;
-			}
-			if (problem != null) {
-				quarantine(segment, channel, position, fileSize, problem, last);
-			}
-			segment.size = position;
-			return expected;
-		}
-	}
-
-	private void quarantine(Segment segment, FileChannel channel, long position, long fileSize, String problem,
-			boolean last) throws IOException {
-		long bytes = fileSize - position;
-		Path quarantine = quarantineFileFor(segment.file);
-		try (FileChannel target = FileChannel.open(quarantine, StandardOpenOption.CREATE_NEW,
-				StandardOpenOption.WRITE)) {
-			long copied = 0;
-			while (copied < bytes) {
-				long transferred = channel.transferTo(position + copied, bytes - copied, target);
-				if (transferred <= 0) {
-					break;
-				}
-				copied += transferred;
-			}
-			target.force(true);
-		}
-		JournalCheckpoint.forceDirectory(this.directory);
-		channel.truncate(position);
-		channel.force(true);
-		this.corruptions.add(new Corruption(segment.file, position, bytes, quarantine, problem, Instant.now()));
-		logger.warn("Send journal segment " + segment.file + " is corrupt at position " + position + " (" + problem
-				+ "): " + bytes + " bytes moved to " + quarantine + " and the segment truncated; the entries before"
-				+ " are kept" + (last ? ""
-						: ", the entries after in this segment are not replayed (they stay in the quarantine file)"));
-	}
-
-	private Path quarantineFileFor(Path file) {
-		String name = file.getFileName() + ".corrupt-" + System.currentTimeMillis();
-		Path candidate = file.resolveSibling(name);
-		for (int i = 1; Files.exists(candidate); i++) {
-			candidate = file.resolveSibling(name + "-" + i);
-		}
-		return candidate;
-	}
-
-	private Segment segmentFor(int frameBytes) {
-		Map.Entry<Long, Segment> last = this.segments.lastEntry();
-		if (last != null && (last.getValue().size == 0 || last.getValue().size + frameBytes <= this.segmentBytes)) {
-			return last.getValue();
-		}
-		closeAppendChannel();
-		Path file = this.directory.resolve(segmentName(this.nextSequence));
-		Segment segment = new Segment(this.nextSequence, file);
-		try {
-			this.appendChannel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-			JournalCheckpoint.forceDirectory(this.directory);
-		}
-		catch (IOException ex) {
-			closeAppendChannel();
-			throw new UncheckedIOException("Cannot create send journal segment " + file, ex);
-		}
-		this.segments.put(segment.base, segment);
-		if (this.cursorSegment == NO_SEGMENT) {
-			this.cursorSegment = segment.base;
-			this.cursorPosition = 0;
-		}
-		return segment;
-	}
-
-	private void write(Segment segment, ByteBuffer frame, JournalEntry entry) {
-		long start = segment.size;
-		try {
-			FileChannel channel = appendChannel(segment);
-			long position = start;
-			while (frame.hasRemaining()) {
-				position += channel.write(frame, position);
-			}
-			channel.force(false);
-		}
-		catch (IOException ex) {
-			undoWrite(segment, start, ex);
-			throw new UncheckedIOException("Cannot write to send journal " + this.directory + "; the record for topic '"
-					+ entry.topic() + "' was not journaled", ex);
-		}
-	}
-
-	private void undoWrite(Segment segment, long start, IOException cause) {
-		// An interrupt during the write closed the channel: reopen it, uninterrupted
-		boolean interrupted = Thread.interrupted();
-		try {
-			FileChannel channel = appendChannel(segment);
-			channel.truncate(start);
-			channel.force(false);
-		}
-		catch (IOException ex) {
-			cause.addSuppressed(ex);
-			this.failure = ex;
-			logger.error("Send journal " + this.directory + " could not undo a failed write to " + segment.file
-					+ " and accepts no more entries until it is reopened", ex);
-		}
-		finally {
-			if (interrupted) {
-				Thread.currentThread().interrupt();
-			}
-		}
-	}
-
-	private FileChannel appendChannel(Segment segment) throws IOException {
-		FileChannel channel = this.appendChannel;
-		if (channel == null || !channel.isOpen()) {
-			channel = FileChannel.open(segment.file, StandardOpenOption.WRITE);
-			this.appendChannel = channel;
-		}
-		return channel;
-	}
-
-	private void closeAppendChannel() {
-		FileChannel channel = this.appendChannel;
-		this.appendChannel = null;
-		if (channel != null) {
-			closeQuietly(channel);
-		}
-	}
-
-	private void deleteRemovedSegments() {
-		boolean deleted = false;
-		while (!this.segments.isEmpty()) {
-			Segment first = this.segments.firstEntry().getValue();
-			boolean isLast = first == this.segments.lastEntry().getValue();
-			if (first.base >= this.cursorSegment && !(isLast && this.backlogEntries == 0)) {
-				break;
-			}
-			if (isLast) {
-				closeAppendChannel();
-			}
-			try {
-				Files.deleteIfExists(first.file);
-			}
-			catch (IOException ex) {
-				logger.warn("Cannot delete removed send journal segment " + first.file + "; trying again later", ex);
-				break;
-			}
-			this.segments.remove(first.base);
-			this.sizeBytes -= first.size;
-			deleted = true;
-		}
-		if (this.segments.isEmpty()) {
-			this.cursorSegment = NO_SEGMENT;
-			this.cursorPosition = 0;
-		}
-		if (deleted) {
-			try {
-				JournalCheckpoint.forceDirectory(this.directory);
-			}
-			catch (IOException ex) {
-				logger.debug("Cannot sync send journal directory " + this.directory, ex);
-			}
-		}
-	}
-
-	private JournalEntryCodec.Prefix readPrefix(FileChannel channel, Segment segment, long position, ByteBuffer prefix)
-			throws IOException {
-		readFully(channel, prefix.clear(), position);
-		checkFrame(segment, position, prefix.getInt(0));
-		return JournalEntryCodec.readPrefix(prefix);
-	}
-
-	private void checkFrame(Segment segment, long position, int length) {
-		if (!JournalEntryCodec.isPlausibleLength(length)
-				|| position + JournalEntryCodec.FRAME_HEADER_BYTES + length > segment.size) {
-			throw corruptSinceOpen(segment, position, "invalid entry length " + length);
-		}
-	}
-
-	private IllegalStateException corruptSinceOpen(Segment segment, long position, @Nullable String problem) {
-		return new IllegalStateException("Send journal segment " + segment.file + " changed on disk since it was "
-				+ "opened: corrupt entry at position " + position + " (" + problem + "); reopen the journal to "
-				+ "quarantine it");
-	}
-
-	private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
-		long offset = position;
-		while (buffer.hasRemaining()) {
-			int read = channel.read(buffer, offset);
-			if (read < 0) {
-				throw new IOException("Unexpected end of file at position " + offset);
-			}
-			offset += read;
+		if (!this.backlog.isEmpty()) {
+			logger.info("Send journal " + this.directory + " holds " + this.backlog.entries()
+					+ " entries to replay, the oldest journaled at " + this.backlog.oldestJournaledAt());
 		}
 	}
 
@@ -751,38 +294,8 @@ public final class SendJournal implements Closeable {
 		}
 	}
 
-	private void checkWritable() {
-		checkOpen();
-		IOException failure = this.failure;
-		if (failure != null) {
-			throw new UncheckedIOException(
-					"Send journal " + this.directory
-							+ " could not undo a failed write and accepts no more entries until it is reopened",
-					failure);
-		}
-	}
-
 	private void publishStatistics() {
-		this.statistics = new Statistics(this.directory, this.backlogEntries, this.backlogBytes, this.oldestJournaledAt,
-				this.appended, this.removed, this.sizeBytes, this.maxBytes, this.corruptions);
-	}
-
-	static String segmentName(long base) {
-		return String.format("%020d%s", base, SEGMENT_SUFFIX);
-	}
-
-	private static long baseOf(Path segment) {
-		String name = segment.getFileName().toString();
-		return Long.parseLong(name.substring(0, name.length() - SEGMENT_SUFFIX.length()));
-	}
-
-	private static void closeQuietly(Closeable closeable) {
-		try {
-			closeable.close();
-		}
-		catch (IOException ex) {
-			logger.debug("Failure while closing " + closeable, ex);
-		}
+		this.statistics = this.backlog.statistics(this.directory, this.segments.sizeBytes(), this.maxBytes);
 	}
 
 	/**
@@ -835,21 +348,6 @@ public final class SendJournal implements Closeable {
 	 */
 	public record Corruption(Path file, long position, long bytesQuarantined, Path quarantineFile, String problem,
 			Instant time) {
-
-	}
-
-	private static final class Segment {
-
-		private final long base;
-
-		private final Path file;
-
-		private long size;
-
-		Segment(long base, Path file) {
-			this.base = base;
-			this.file = file;
-		}
 
 	}
 

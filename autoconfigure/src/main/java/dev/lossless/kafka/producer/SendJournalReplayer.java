@@ -1,43 +1,22 @@
 package dev.lossless.kafka.producer;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 import dev.lossless.kafka.support.StartupPhases;
-import dev.lossless.kafka.worker.Acknowledgements;
 import dev.lossless.kafka.worker.BackgroundWorker;
 import dev.lossless.kafka.worker.Liveness;
 import dev.lossless.kafka.worker.WorkerLoop;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.jspecify.annotations.Nullable;
@@ -45,9 +24,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.util.Assert;
-import org.springframework.util.backoff.BackOff;
-import org.springframework.util.backoff.BackOffExecution;
-import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * Sends the entries of a {@link SendJournal} again, oldest first, until the journal is
@@ -117,47 +93,21 @@ public final class SendJournalReplayer implements SmartLifecycle, BackgroundWork
 
 	private static final Log logger = LogFactory.getLog(SendJournalReplayer.class);
 
-	private static final Set<Class<? extends Throwable>> REJECTED = Set.of(RecordTooLargeException.class,
-			RecordBatchTooLargeException.class, InvalidRecordException.class, InvalidTopicException.class,
-			InvalidTimestampException.class, TopicAuthorizationException.class, SerializationException.class);
-
 	private final SendJournal journal;
-
-	private final SendJournal rejectedJournal;
-
-	private final Supplier<Producer<byte[], byte[]>> producerFactory;
-
-	private final int batchSize;
-
-	private final Duration acknowledgementTimeout;
 
 	private final Duration initialBackOff;
 
 	private final Duration maxBackOff;
 
-	private final AtomicReference<@Nullable Producer<byte[], byte[]>> producer = new AtomicReference<>();
+	private final ReplayProducer producer;
 
-	private final LongAdder replayed = new LongAdder();
+	private final RejectedEntries rejected;
 
-	private final LongAdder rejected = new LongAdder();
+	private final ReplayCounters counters = new ReplayCounters();
 
-	private final LongAdder replayFailures = new LongAdder();
+	private final StuckLanes stuckLanes;
 
-	private final AtomicLong consecutiveFailures = new AtomicLong();
-
-	private final AtomicReference<@Nullable ReplayFailure> lastFailure = new AtomicReference<>();
-
-	private final TopicExistence topicExistence;
-
-	private final BackOff laneBackOff;
-
-	private final Map<Lane, StuckLane> stuckLanes = new ConcurrentHashMap<>();
-
-	/**
-	 * Entries past a stuck lane's first entry that are done: the journal removes only
-	 * from its head.
-	 */
-	private final DoneSequences done = new DoneSequences();
+	private final ReplayPass pass;
 
 	private final WorkerLoop loop;
 
@@ -209,19 +159,16 @@ public final class SendJournalReplayer implements SmartLifecycle, BackgroundWork
 		Assert.isTrue(isPositive(maxBackOff) && maxBackOff.compareTo(initialBackOff) >= 0,
 				"'maxBackOff' must be at least 'initialBackOff'");
 		this.journal = journal;
-		this.rejectedJournal = rejectedJournal;
-		this.producerFactory = producerFactory;
-		this.batchSize = batchSize;
-		this.acknowledgementTimeout = acknowledgementTimeout;
 		this.initialBackOff = initialBackOff;
 		this.maxBackOff = maxBackOff;
-		this.topicExistence = topicExistence;
-		ExponentialBackOff laneBackOff = new ExponentialBackOff(initialBackOff.toMillis(), 2);
-		laneBackOff.setMaxInterval(maxBackOff.toMillis());
-		this.laneBackOff = laneBackOff;
+		this.producer = new ReplayProducer(producerFactory);
+		this.rejected = new RejectedEntries(rejectedJournal);
+		this.stuckLanes = new StuckLanes(journal.directory(), initialBackOff, maxBackOff);
 		// a round may wait for metadata, then for its acknowledgements, then back off
 		this.loop = new WorkerLoop("send-journal-replayer", this::cycle, initialBackOff, maxBackOff,
-				maxBackOff.plus(acknowledgementTimeout).multipliedBy(3), this::closeProducer);
+				maxBackOff.plus(acknowledgementTimeout).multipliedBy(3), this.producer::close);
+		this.pass = new ReplayPass(journal, batchSize, acknowledgementTimeout, this.producer,
+				new ReplayErrors(topicExistence), this.stuckLanes, this.rejected, this.counters, this.loop::isActive);
 	}
 
 	private static boolean isPositive(@Nullable Duration duration) {
@@ -243,8 +190,7 @@ public final class SendJournalReplayer implements SmartLifecycle, BackgroundWork
 	 * @return the statistics
 	 */
 	public Statistics statistics() {
-		return new Statistics(this.replayed.sum(), this.rejected.sum(), this.replayFailures.sum(),
-				this.consecutiveFailures.get(), this.lastFailure.get());
+		return this.counters.statistics(this.rejected.count());
 	}
 
 	/**
@@ -255,11 +201,7 @@ public final class SendJournalReplayer implements SmartLifecycle, BackgroundWork
 	 * @since 0.2.0
 	 */
 	public List<Lane.Stuck> stuckLanes() {
-		return this.stuckLanes.values()
-			.stream()
-			.map(StuckLane::describe)
-			.sorted(Comparator.comparing(Lane.Stuck::oldestJournaledAt))
-			.toList();
+		return this.stuckLanes.describe();
 	}
 
 	/**
@@ -270,13 +212,7 @@ public final class SendJournalReplayer implements SmartLifecycle, BackgroundWork
 	 * @since 0.2.0
 	 */
 	public boolean retryLane(String topic, @Nullable Integer partition) {
-		StuckLane stuck = this.stuckLanes.get(new Lane(topic, partition));
-		if (stuck == null) {
-			return false;
-		}
-		stuck.nextAttemptNanos = System.nanoTime();
-		wakeUp();
-		return true;
+		return request(new Lane(topic, partition), false);
 	}
 
 	/**
@@ -289,12 +225,13 @@ public final class SendJournalReplayer implements SmartLifecycle, BackgroundWork
 	 * @since 0.2.0
 	 */
 	public boolean rejectLane(String topic, @Nullable Integer partition) {
-		StuckLane stuck = this.stuckLanes.get(new Lane(topic, partition));
-		if (stuck == null) {
+		return request(new Lane(topic, partition), true);
+	}
+
+	private boolean request(Lane lane, boolean reject) {
+		if (!this.stuckLanes.request(lane, reject)) {
 			return false;
 		}
-		stuck.rejectRequested = true;
-		stuck.nextAttemptNanos = System.nanoTime();
 		wakeUp();
 		return true;
 	}
@@ -307,7 +244,7 @@ public final class SendJournalReplayer implements SmartLifecycle, BackgroundWork
 	@Override
 	public void stop() {
 		this.loop.stop();
-		closeProducer();
+		this.producer.close();
 	}
 
 	@Override
@@ -330,21 +267,11 @@ public final class SendJournalReplayer implements SmartLifecycle, BackgroundWork
 		return PHASE;
 	}
 
-	private boolean active() {
-		return this.loop.isActive();
-	}
-
 	private WorkerLoop.Outcome cycle() {
-		Round round;
-		try {
-			round = replay();
-		}
-		catch (RuntimeException ex) {
-			round = new Round(false, false, failed(null, ex), Long.MAX_VALUE);
-		}
+		ReplayPass.Result round = this.pass.run();
 		ReplayFailure failure = round.failure();
 		if (failure != null) {
-			if (active()) {
+			if (this.loop.isActive()) {
 				logger.warn("Replay of send journal " + this.journal.directory() + " failed"
 						+ ((failure.topic() != null) ? " for topic '" + failure.topic() + "'" : "") + " ("
 						+ failure.error() + "); " + this.journal.statistics().backlogEntries()
@@ -354,300 +281,9 @@ public final class SendJournalReplayer implements SmartLifecycle, BackgroundWork
 			return WorkerLoop.Outcome.failed(round.progress());
 		}
 		if (round.idle()) {
-			return WorkerLoop.Outcome.idle(Math.min(this.maxBackOff.toNanos(), round.nextLaneAttemptNanos()));
+			return WorkerLoop.Outcome.idle(Math.min(this.maxBackOff.toNanos(), round.nanosToNextLaneAttempt()));
 		}
 		return WorkerLoop.Outcome.again();
-	}
-
-	/**
-	 * One round: the entries of the lanes that are not stuck (and of the stuck lanes due
-	 * for an attempt) are sent, the acknowledged ones are done, a lane that fails while
-	 * the cluster answers is stuck and passed over until its own back-off ends, and the
-	 * journal is removed up to its first entry that is not done.
-	 */
-	private Round replay() {
-		long now = System.nanoTime();
-		Map<Lane, Long> held = new HashMap<>();
-		long[] lastRead = { -1 };
-		List<JournalEntry.Stored> batch = this.journal.peek(this.batchSize, (stored) -> {
-			lastRead[0] = stored.sequence();
-			if (this.done.contains(stored.sequence())) {
-				return true;
-			}
-			Lane lane = Lane.of(stored.entry());
-			StuckLane stuck = this.stuckLanes.get(lane);
-			if (stuck != null && !stuck.due(now)) {
-				held.merge(lane, 1L, Long::sum);
-				return true;
-			}
-			return false;
-		});
-		boolean walkedToTheEnd = batch.size() < this.batchSize;
-		if (batch.isEmpty()) {
-			countHeld(held, walkedToTheEnd);
-			removeDone(lastRead[0]);
-			return new Round(true, false, null, nextLaneAttempt(now));
-		}
-		Producer<byte[], byte[]> producer;
-		try {
-			producer = producer();
-		}
-		catch (RuntimeException ex) {
-			return new Round(false, false, failed(batch.get(0), ex), Long.MAX_VALUE);
-		}
-		Map<Lane, LaneFailure> failedLanes = new LinkedHashMap<>();
-		List<Sent> sent = new ArrayList<>(batch.size());
-		long rejectedBefore = this.rejected.sum();
-		for (JournalEntry.Stored stored : batch) {
-			if (!active()) {
-				break;
-			}
-			Lane lane = Lane.of(stored.entry());
-			if (failedLanes.containsKey(lane)) {
-				continue;
-			}
-			StuckLane stuck = this.stuckLanes.get(lane);
-			if (stuck != null && stuck.rejectRequested) {
-				try {
-					reject(stored, "moved to the rejected journal by an operator");
-					this.done.add(stored.sequence());
-				}
-				catch (RuntimeException ex) {
-					failedLanes.put(lane, new LaneFailure(stored, ex, false));
-				}
-				continue;
-			}
-			Future<RecordMetadata> future;
-			try {
-				future = producer.send(stored.entry().toProducerRecord());
-			}
-			catch (RuntimeException ex) {
-				future = CompletableFuture.failedFuture(ex);
-			}
-			Throwable error = Acknowledgements.failureIfDone(future);
-			if (error != null && rejection(error) == null) {
-				JournalEntry entry = stored.entry();
-				if (TopicExistence.isMetadataTimeout(error)
-						&& this.topicExistence.confirmedMissing(entry.topic(), entry.partition())) {
-					failedLanes.put(lane, new LaneFailure(stored, error, true));
-					continue;
-				}
-				// the cluster may be unreachable: send nothing more this round
-				sent.add(new Sent(stored, future));
-				break;
-			}
-			sent.add(new Sent(stored, future));
-		}
-		long deadline = System.nanoTime() + this.acknowledgementTimeout.toNanos();
-		int acknowledged = 0;
-		Set<Lane> delivered = new HashSet<>();
-		ReplayFailure failure = null;
-		for (Sent one : sent) {
-			JournalEntry.Stored stored = one.stored();
-			Lane lane = Lane.of(stored.entry());
-			if (failedLanes.containsKey(lane)) {
-				// a lane keeps its order: what follows a failed entry is sent again after
-				// it
-				continue;
-			}
-			Throwable sendError = Acknowledgements.await(one.future(), deadline, this.acknowledgementTimeout,
-					this::active);
-			if (Acknowledgements.isStopped(sendError)) {
-				break;
-			}
-			if (sendError == null) {
-				acknowledged++;
-				this.done.add(stored.sequence());
-				delivered.add(lane);
-				continue;
-			}
-			Throwable rejection = rejection(sendError);
-			if (rejection != null) {
-				try {
-					reject(stored, "Rejected on replay: " + rejection);
-					this.done.add(stored.sequence());
-					continue;
-				}
-				catch (RuntimeException ex) {
-					sendError = ex;
-				}
-			}
-			if (!(sendError instanceof RetriableException)) {
-				// the producer is closed: the entries not acknowledged yet are sent again
-				failure = failed(stored, sendError);
-				break;
-			}
-			failedLanes.put(lane, new LaneFailure(stored, sendError, false));
-		}
-		this.replayed.add(acknowledged);
-		boolean othersWork = acknowledged > 0 || this.rejected.sum() > rejectedBefore;
-		for (Map.Entry<Lane, LaneFailure> failed : failedLanes.entrySet()) {
-			LaneFailure laneFailure = failed.getValue();
-			if (laneFailure.missing() || othersWork) {
-				stuck(failed.getKey(), laneFailure, now);
-			}
-			else if (failure == null) {
-				failure = failed(laneFailure.stored(), laneFailure.error());
-			}
-		}
-		for (Lane lane : delivered) {
-			if (!failedLanes.containsKey(lane) && this.stuckLanes.remove(lane) != null) {
-				logger.info("Replay of send journal " + this.journal.directory() + " delivers to " + lane + " again");
-			}
-		}
-		if (!failedLanes.isEmpty() && failure == null) {
-			this.replayFailures.increment();
-		}
-		Set<Lane> inBatch = new HashSet<>();
-		for (JournalEntry.Stored stored : batch) {
-			if (!this.done.contains(stored.sequence())) {
-				Lane lane = Lane.of(stored.entry());
-				inBatch.add(lane);
-				if (this.stuckLanes.containsKey(lane)) {
-					held.merge(lane, 1L, Long::sum);
-				}
-			}
-		}
-		countHeld(held, walkedToTheEnd);
-		long firstNotDone = batch.stream()
-			.mapToLong(JournalEntry.Stored::sequence)
-			.filter((sequence) -> !this.done.contains(sequence))
-			.min()
-			.orElse(lastRead[0] + 1);
-		boolean progress = acknowledged > 0 || this.rejected.sum() > rejectedBefore;
-		try {
-			removeDone(Math.min(firstNotDone, lastRead[0] + 1) - 1);
-		}
-		catch (RuntimeException ex) {
-			if (failure == null) {
-				failure = failed(batch.get(0), ex);
-			}
-			progress = false;
-		}
-		if (progress) {
-			this.consecutiveFailures.set(0);
-		}
-		return new Round(false, progress, failure, nextLaneAttempt(now));
-	}
-
-	private void stuck(Lane lane, LaneFailure failure, long now) {
-		JournalEntry.Stored stored = failure.stored();
-		StuckLane stuck = this.stuckLanes.get(lane);
-		if (stuck == null) {
-			stuck = new StuckLane(lane, this.laneBackOff.start(), Instant.now());
-			this.stuckLanes.put(lane, stuck);
-			logger.error("Replay of send journal " + this.journal.directory() + " cannot deliver to " + lane + " ("
-					+ (failure.missing() ? "the brokers confirm it does not exist: " : "") + failure.error()
-					+ "); its entries wait, the other lanes are replayed. Create the topic or partition and retry "
-					+ "the lane, or move it to the rejected journal (endpoint kafkareliability)");
-		}
-		stuck.failed(stored, failure.error().toString(), now);
-		this.lastFailure.set(new ReplayFailure(lane.topic(), failure.error().toString(), Instant.now()));
-		if (!(failure.error() instanceof RetriableException)) {
-			closeProducer();
-		}
-	}
-
-	private void countHeld(Map<Lane, Long> held, boolean walkedToTheEnd) {
-		for (StuckLane stuck : this.stuckLanes.values()) {
-			long entries = held.getOrDefault(stuck.lane, 0L);
-			if (walkedToTheEnd && entries == 0 && stuck.rejectRequested) {
-				this.stuckLanes.remove(stuck.lane);
-				logger.warn("Every entry for " + stuck.lane + " was moved to " + this.rejectedJournal.directory());
-			}
-			else if (walkedToTheEnd || entries > stuck.entries) {
-				stuck.entries = entries;
-			}
-		}
-	}
-
-	private void removeDone(long upToSequence) {
-		long removeUpTo = upToSequence;
-		for (StuckLane stuck : this.stuckLanes.values()) {
-			removeUpTo = Math.min(removeUpTo, stuck.firstSequence - 1);
-		}
-		if (removeUpTo >= 0) {
-			this.journal.remove(removeUpTo);
-			this.done.removeUpTo(removeUpTo);
-		}
-	}
-
-	private long nextLaneAttempt(long now) {
-		long next = Long.MAX_VALUE;
-		for (StuckLane stuck : this.stuckLanes.values()) {
-			next = Math.min(next, Math.max(0, stuck.nextAttemptNanos - now));
-		}
-		return next;
-	}
-
-	private static @Nullable Throwable rejection(Throwable error) {
-		Throwable candidate = error;
-		for (int depth = 0; candidate != null && depth < 5; depth++) {
-			for (Class<? extends Throwable> type : REJECTED) {
-				if (type.isInstance(candidate)) {
-					return candidate;
-				}
-			}
-			candidate = candidate.getCause();
-		}
-		return null;
-	}
-
-	private void reject(JournalEntry.Stored stored, String why) {
-		JournalEntry entry = stored.entry();
-		String reason = why + " (journaled at " + entry.journaledAt() + ": " + entry.reason() + ")";
-		this.rejectedJournal.append(new JournalEntry(entry.topic(), entry.partition(), entry.key(), entry.value(),
-				entry.headers(), Instant.now(), reason));
-		this.rejected.increment();
-		logger.error("Journaled record for topic '" + entry.topic() + "' (partition "
-				+ ((entry.partition() != null) ? entry.partition() : "any") + ", key " + describe(entry.key())
-				+ ") moved to " + this.rejectedJournal.directory() + ": " + why);
-	}
-
-	private ReplayFailure failed(JournalEntry.@Nullable Stored stored, Throwable error) {
-		if (!(error instanceof RetriableException)) {
-			closeProducer();
-		}
-		this.replayFailures.increment();
-		this.consecutiveFailures.incrementAndGet();
-		ReplayFailure failure = new ReplayFailure((stored != null) ? stored.entry().topic() : null, error.toString(),
-				Instant.now());
-		this.lastFailure.set(failure);
-		logger.debug("Replay failure", error);
-		return failure;
-	}
-
-	private Producer<byte[], byte[]> producer() {
-		Producer<byte[], byte[]> producer = this.producer.get();
-		if (producer == null) {
-			producer = this.producerFactory.get();
-			Assert.state(producer != null, "The producer factory returned null");
-			this.producer.set(producer);
-		}
-		return producer;
-	}
-
-	private void closeProducer() {
-		Producer<byte[], byte[]> producer = this.producer.getAndSet(null);
-		if (producer != null) {
-			try {
-				producer.close(Duration.ZERO);
-			}
-			catch (RuntimeException ex) {
-				logger.debug("Failure while closing the replay producer", ex);
-			}
-		}
-	}
-
-	private static String describe(byte @Nullable [] key) {
-		if (key == null) {
-			return "null";
-		}
-		byte[] shown = Arrays.copyOf(key, Math.min(key.length, 32));
-		String more = (key.length > shown.length) ? "... (" + key.length + " bytes)" : "";
-		String text = new String(shown, StandardCharsets.UTF_8);
-		boolean printable = text.chars().allMatch((c) -> c != '\uFFFD' && !Character.isISOControl(c));
-		return printable ? "'" + text + more + "'" : "0x" + HexFormat.of().formatHex(shown) + more;
 	}
 
 	/**
@@ -714,103 +350,6 @@ public final class SendJournalReplayer implements SmartLifecycle, BackgroundWork
 				String error, Instant stuckSince, long attempts, boolean rejectRequested) {
 
 		}
-
-	}
-
-	private static final class StuckLane {
-
-		private final Lane lane;
-
-		private final BackOffExecution backOff;
-
-		private final Instant since;
-
-		private volatile long firstSequence;
-
-		private volatile Instant oldestJournaledAt = Instant.EPOCH;
-
-		private volatile String error = "";
-
-		private volatile long attempts;
-
-		private volatile long entries;
-
-		private volatile long nextAttemptNanos;
-
-		private volatile boolean rejectRequested;
-
-		StuckLane(Lane lane, BackOffExecution backOff, Instant since) {
-			this.lane = lane;
-			this.backOff = backOff;
-			this.since = since;
-		}
-
-		void failed(JournalEntry.Stored stored, String error, long now) {
-			this.firstSequence = stored.sequence();
-			this.oldestJournaledAt = stored.entry().journaledAt();
-			this.error = error;
-			this.attempts++;
-			this.entries = Math.max(this.entries, 1);
-			long wait = this.backOff.nextBackOff();
-			this.nextAttemptNanos = now + TimeUnit.MILLISECONDS.toNanos((wait != BackOffExecution.STOP) ? wait : 0);
-		}
-
-		boolean due(long now) {
-			return this.rejectRequested || now - this.nextAttemptNanos >= 0;
-		}
-
-		Lane.Stuck describe() {
-			return new Lane.Stuck(this.lane.topic(), this.lane.partition(), this.entries, this.oldestJournaledAt,
-					this.error, this.since, this.attempts, this.rejectRequested);
-		}
-
-	}
-
-	/**
-	 * Sequences of entries done, as ranges.
-	 */
-	private static final class DoneSequences {
-
-		private final TreeMap<Long, Long> ranges = new TreeMap<>();
-
-		boolean contains(long sequence) {
-			Map.Entry<Long, Long> range = this.ranges.floorEntry(sequence);
-			return range != null && sequence <= range.getValue();
-		}
-
-		void add(long sequence) {
-			if (contains(sequence)) {
-				return;
-			}
-			Map.Entry<Long, Long> before = this.ranges.floorEntry(sequence);
-			long from = (before != null && before.getValue() == sequence - 1) ? before.getKey() : sequence;
-			Long after = this.ranges.get(sequence + 1);
-			long to = (after != null) ? after : sequence;
-			if (after != null) {
-				this.ranges.remove(sequence + 1);
-			}
-			this.ranges.put(from, to);
-		}
-
-		void removeUpTo(long sequence) {
-			Map.Entry<Long, Long> straddling = this.ranges.floorEntry(sequence);
-			this.ranges.headMap(sequence, true).clear();
-			if (straddling != null && straddling.getValue() > sequence) {
-				this.ranges.put(sequence + 1, straddling.getValue());
-			}
-		}
-
-	}
-
-	private record Round(boolean idle, boolean progress, @Nullable ReplayFailure failure, long nextLaneAttemptNanos) {
-
-	}
-
-	private record Sent(JournalEntry.Stored stored, Future<RecordMetadata> future) {
-
-	}
-
-	private record LaneFailure(JournalEntry.Stored stored, Throwable error, boolean missing) {
 
 	}
 
