@@ -12,10 +12,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
 
+import dev.lossless.kafka.outbox.OutboxMonitor.Failure;
 import dev.lossless.kafka.support.StartupPhases;
 import dev.lossless.kafka.worker.Acknowledgements;
 import dev.lossless.kafka.worker.BackgroundWorker;
@@ -60,6 +58,9 @@ import org.springframework.util.Assert;
  * <b>Cleanup.</b> Every {@code cleanupInterval}, rows sent more than
  * {@code cleanupRetention} ago are deleted, in chunks.
  * <p>
+ * <b>Monitoring.</b> The relay records its rounds in an {@link OutboxBacklogMonitor},
+ * which the health and the metrics read.
+ * <p>
  * <b>Lifecycle.</b> Starts in {@link #PHASE}, after the startup audit and before the web
  * server and the listener containers; stops after them. {@link #stop()} returns within a
  * few seconds.
@@ -67,7 +68,7 @@ import org.springframework.util.Assert;
  * @author Lossless Kafka team
  * @since 0.1.0
  */
-public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, DisposableBean, BackgroundWorker {
+public final class OutboxRelay implements SmartLifecycle, DisposableBean, BackgroundWorker {
 
 	/**
 	 * The phase of the relay (see {@link StartupPhases}).
@@ -77,8 +78,6 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 	private static final Log logger = LogFactory.getLog(OutboxRelay.class);
 
 	private static final int CLEANUP_CHUNK = 1000;
-
-	private static final Duration BACKLOG_CACHE = Duration.ofSeconds(1);
 
 	private final OutboxStore store;
 
@@ -94,17 +93,7 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 
 	private Instant nextCleanup = Instant.MIN;
 
-	private final LongAdder published = new LongAdder();
-
-	private final LongAdder failures = new LongAdder();
-
-	private final AtomicLong consecutiveFailures = new AtomicLong();
-
-	private final AtomicReference<@Nullable Failure> lastFailure = new AtomicReference<>();
-
-	private final Object backlogMonitor = new Object();
-
-	private @Nullable CachedBacklog backlog;
+	private final OutboxBacklogMonitor monitor;
 
 	private final WorkerLoop loop;
 
@@ -115,12 +104,27 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 	 * @param settings the relay's settings
 	 */
 	public OutboxRelay(OutboxStore store, ProducerFactory<byte[], byte[]> producerFactory, Settings settings) {
+		this(store, producerFactory, settings, new OutboxBacklogMonitor(store));
+	}
+
+	/**
+	 * Create an instance.
+	 * @param store the outbox table
+	 * @param producerFactory the relay's producer factory (byte arrays, not journaled)
+	 * @param settings the relay's settings
+	 * @param monitor where the relay records its rounds
+	 * @since 0.2.0
+	 */
+	public OutboxRelay(OutboxStore store, ProducerFactory<byte[], byte[]> producerFactory, Settings settings,
+			OutboxBacklogMonitor monitor) {
 		Assert.notNull(store, "'store' cannot be null");
 		Assert.notNull(producerFactory, "'producerFactory' cannot be null");
 		Assert.notNull(settings, "'settings' cannot be null");
+		Assert.notNull(monitor, "'monitor' cannot be null");
 		this.store = store;
 		this.producerFactory = producerFactory;
 		this.settings = settings;
+		this.monitor = monitor;
 		this.lanesPerRound = Math.max(1, (settings.lanes() + 1) / 2);
 		// a round may wait for its acknowledgements, then back off or poll
 		this.loop = new WorkerLoop("lossless-outbox-relay", this::cycle, settings.backOff(), settings.maxBackOff(),
@@ -140,42 +144,13 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 		this.loop.wakeUp();
 	}
 
-	@Override
-	public Statistics statistics() {
-		CachedBacklog cached;
-		synchronized (this.backlogMonitor) {
-			cached = this.backlog;
-			Instant now = this.clock.instant();
-			if (cached == null || cached.readAt().plus(BACKLOG_CACHE).isBefore(now)) {
-				cached = readBacklog(now);
-				this.backlog = cached;
-			}
-		}
-		OutboxStore.Backlog read = cached.backlog();
-		Duration oldestAge = (read != null && read.oldestCreatedAt() != null)
-				? Duration.between(read.oldestCreatedAt(), cached.readAt()) : null;
-		return new Statistics((read != null) ? read.pending() : -1, (read != null) ? read.failing() : -1,
-				(oldestAge != null && oldestAge.isNegative()) ? Duration.ZERO : oldestAge, this.published.sum(),
-				this.failures.sum(), this.consecutiveFailures.get(), this.lastFailure.get(), cached.error());
-	}
-
-	@Override
-	public long published() {
-		return this.published.sum();
-	}
-
-	@Override
-	public long failures() {
-		return this.failures.sum();
-	}
-
-	private CachedBacklog readBacklog(Instant now) {
-		try {
-			return new CachedBacklog(this.store.backlog(PENDING_COUNT_LIMIT), null, now);
-		}
-		catch (RuntimeException ex) {
-			return new CachedBacklog(null, ex.toString(), now);
-		}
+	/**
+	 * Return where the relay records its rounds.
+	 * @return the monitor
+	 * @since 0.2.0
+	 */
+	public OutboxBacklogMonitor monitor() {
+		return this.monitor;
 	}
 
 	@Override
@@ -218,11 +193,6 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 	}
 
 	@Override
-	public boolean isActive() {
-		return this.store.missingTables() == null;
-	}
-
-	@Override
 	public int getPhase() {
 		return PHASE;
 	}
@@ -248,12 +218,11 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 		}
 		boolean progress = round.published() > 0;
 		if (progress) {
-			this.published.add(round.published());
-			this.consecutiveFailures.set(0);
+			this.monitor.roundPublished(round.published());
 		}
 		Failure failure = round.failure();
 		if (failure != null) {
-			this.consecutiveFailures.incrementAndGet();
+			this.monitor.roundFailed();
 			if (active()) {
 				logger.warn("Outbox relay round failed"
 						+ ((failure.rowId() != null)
@@ -408,9 +377,7 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 	}
 
 	private Failure failed(@Nullable Long rowId, @Nullable String topic, Throwable error) {
-		this.failures.increment();
-		Failure failure = new Failure(rowId, topic, error.toString(), this.clock.instant());
-		this.lastFailure.set(failure);
+		Failure failure = this.monitor.failed(rowId, topic, error);
 		logger.debug("Outbox relay failure", error);
 		return failure;
 	}
@@ -479,10 +446,6 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 	}
 
 	private record Round(int read, int published, @Nullable Failure failure) {
-
-	}
-
-	private record CachedBacklog(OutboxStore.@Nullable Backlog backlog, @Nullable String error, Instant readAt) {
 
 	}
 

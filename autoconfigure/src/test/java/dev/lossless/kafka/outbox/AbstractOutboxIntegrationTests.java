@@ -199,7 +199,7 @@ abstract class AbstractOutboxIntegrationTests {
 					ids.add(orders.place(topic, "order-" + i, "placed-" + i));
 				}
 				// the records reach the topic, but the round that sent them cannot commit
-				await().atMost(WAIT).until(() -> endOffsets(topic) >= 3 && relay.statistics().failures() > 0);
+				await().atMost(WAIT).until(() -> endOffsets(topic) >= 3 && relay.monitor().statistics().failures() > 0);
 				assertThat(ids).allSatisfy((id) -> assertThat(sentAt(id)).isNull());
 			}
 			finally {
@@ -243,7 +243,9 @@ abstract class AbstractOutboxIntegrationTests {
 					rows);
 			OutboxRelay relay1 = first.getBean(OutboxRelay.class);
 			OutboxRelay relay2 = second.getBean(OutboxRelay.class);
-			await().atMost(WAIT).until(() -> relay1.statistics().published() + relay2.statistics().published() == rows);
+			await().atMost(WAIT)
+				.until(() -> relay1.monitor().statistics().published()
+						+ relay2.monitor().statistics().published() == rows);
 			assertThat(endOffsets(topic)).isEqualTo(rows);
 			assertThat(records).hasSize(rows);
 			Set<String> messageIds = new HashSet<>();
@@ -279,7 +281,7 @@ abstract class AbstractOutboxIntegrationTests {
 				Health down = health(application);
 				assertThat(down.getDetails()).containsEntry("pending", 5L)
 					.containsKeys("oldestPendingAge", "lastFailure", "reason");
-				assertThat(relay.statistics().failures()).isPositive();
+				assertThat(relay.monitor().statistics().failures()).isPositive();
 				assertThat(ids).allSatisfy((id) -> assertThat(sentAt(id)).isNull());
 			}
 			finally {
