@@ -14,6 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 
 import dev.lossless.kafka.outbox.OutboxMonitor.Failure;
+import dev.lossless.kafka.producer.StampKeepingRecord;
+import dev.lossless.kafka.sequence.SequenceStamp;
 import dev.lossless.kafka.support.StartupPhases;
 import dev.lossless.kafka.worker.Acknowledgements;
 import dev.lossless.kafka.worker.BackgroundWorker;
@@ -22,7 +24,6 @@ import dev.lossless.kafka.worker.WorkerLoop;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RetriableException;
 import org.jspecify.annotations.Nullable;
@@ -53,7 +54,11 @@ import org.springframework.util.Assert;
  * {@code backOff} doubling up to {@code maxBackOff}. No row is ever dropped.
  * <p>
  * <b>Delivery.</b> At least once: a row acknowledged but not marked sent (the process
- * died, the commit failed) is sent again, with the same message id.
+ * died, the commit failed) is sent again, with the same message id. A row whose send
+ * failed after the producer took it (no acknowledgement within the delivery timeout: it
+ * may have been written) keeps the sequence stamp and partition of that attempt, and is
+ * sent again with them, so that the consumers' sequence check counts a copy as a
+ * duplicate or a late fill, never as a gap.
  * <p>
  * <b>Cleanup.</b> Every {@code cleanupInterval}, rows sent more than
  * {@code cleanupRetention} ago are deleted, in chunks.
@@ -250,15 +255,18 @@ public final class OutboxRelay implements SmartLifecycle, DisposableBean, Backgr
 		Set<Integer> failedLanes = ConcurrentHashMap.newKeySet();
 		Set<String> unreachableTopics = new HashSet<>();
 		List<@Nullable Future<RecordMetadata>> futures = new ArrayList<>(toSend.size());
+		List<@Nullable StampKeepingRecord<byte[], byte[]>> records = new ArrayList<>(toSend.size());
 		for (OutboxRow row : toSend) {
 			if (!active() || failedLanes.contains(row.lane()) || unreachableTopics.contains(row.topic())) {
 				futures.add(null);
+				records.add(null);
 				continue;
 			}
-			ProducerRecord<byte[], byte[]> record = decode(row);
+			StampKeepingRecord<byte[], byte[]> record = decode(row);
 			if (record == null) {
 				failedLanes.add(row.lane());
 				futures.add(null);
+				records.add(null);
 				continue;
 			}
 			Future<RecordMetadata> future;
@@ -274,6 +282,9 @@ public final class OutboxRelay implements SmartLifecycle, DisposableBean, Backgr
 			}
 			futures.add(future);
 			Throwable immediate = Acknowledgements.failureIfDone(future);
+			// a send that failed at once gave its number back: the record is never
+			// written with it
+			records.add((immediate != null) ? null : record);
 			if (immediate != null) {
 				// this row holds up its lane; a record Kafka refuses (too large, not
 				// authorized) holds up nothing else, but a topic without metadata within
@@ -301,7 +312,11 @@ public final class OutboxRelay implements SmartLifecycle, DisposableBean, Backgr
 			}
 			else if (!Acknowledgements.isStopped(error)) {
 				failure = failed(row.id(), row.topic(), error);
-				this.store.recordFailure(row.id(), error.toString());
+				StampKeepingRecord<byte[], byte[]> record = records.get(i);
+				// the first stamped attempt's stamp is kept for every later one
+				SequenceStamp stamp = (record != null && row.stamp() == null) ? record.stamp() : null;
+				this.store.recordFailure(row.id(), error.toString(), (stamp != null) ? record.stampPartition() : null,
+						stamp);
 				resetProducer |= !(error instanceof RetriableException);
 			}
 		}
@@ -360,7 +375,7 @@ public final class OutboxRelay implements SmartLifecycle, DisposableBean, Backgr
 	 * lane (rows of a key are never sent past an earlier one) but not the relay, and is
 	 * not a failed round (no back-off for the other lanes).
 	 */
-	private @Nullable ProducerRecord<byte[], byte[]> decode(OutboxRow row) {
+	private @Nullable StampKeepingRecord<byte[], byte[]> decode(OutboxRow row) {
 		try {
 			return row.toProducerRecord();
 		}

@@ -398,20 +398,20 @@ abstract class AbstractOutboxIntegrationTests {
 				topic, lane);
 	}
 
-	private Object sentAt(UUID messageId) {
+	Object sentAt(UUID messageId) {
 		List<Object> sentAt = jdbc().query("SELECT sent_at FROM lossless_outbox WHERE message_id = ?",
 				(rs, rowNum) -> rs.getObject(1), messageId.toString());
 		assertThat(sentAt).hasSize(1);
 		return sentAt.get(0);
 	}
 
-	private static String createTopic(int partitions) {
+	static String createTopic(int partitions) {
 		String topic = KafkaTestSupport.unique("outbox");
 		cluster.createTopic(topic, partitions, (short) 1, Map.of());
 		return topic;
 	}
 
-	private static long endOffsets(String topic) throws Exception {
+	static long endOffsets(String topic) throws Exception {
 		try (Admin admin = cluster.createAdmin()) {
 			int partitions = admin.describeTopics(List.of(topic))
 				.allTopicNames()
