@@ -18,6 +18,7 @@ import javax.sql.DataSource;
 import dev.lossless.kafka.KafkaTestSupport;
 import dev.lossless.kafka.autoconfigure.OutboxSchemaProperties;
 import dev.lossless.kafka.jdbc.NamedTableSchemaInitializer;
+import dev.lossless.kafka.sequence.SequenceStamp;
 import dev.lossless.kafka.testcluster.EmbeddedKafkaCluster;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -108,14 +109,7 @@ abstract class AbstractOutboxIntegrationTests {
 
 	@Test
 	void lanesAreLockedWithSkipLockedSoThatTwoRelaysNeverHoldTheSameLane() {
-		String table = "lanes_" + UUID.randomUUID().toString().substring(0, 8);
-		OutboxSchemaProperties schema = new OutboxSchemaProperties();
-		schema.setInitializeSchema(DatabaseInitializationMode.ALWAYS);
-		NamedTableSchemaInitializer initializer = new NamedTableSchemaInitializer(dataSource(), schema,
-				OutboxStore.DEFAULT_TABLE_NAME, table);
-		initializer.setResourceLoader(new DefaultResourceLoader());
-		assertThat(initializer.initializeDatabase()).isTrue();
-		OutboxStore store = new OutboxStore(dataSource(), table, WAIT);
+		OutboxStore store = new OutboxStore(dataSource(), createTable(), WAIT);
 		store.prepare(4);
 		assertThat(store.lanes()).containsExactly(0, 1, 2, 3);
 		store.inTransaction(() -> {
@@ -127,6 +121,55 @@ abstract class AbstractOutboxIntegrationTests {
 		});
 		// committed: the locks are released
 		assertThat(store.inTransaction(() -> store.lockLanes(List.of(0, 1, 2, 3)))).containsExactly(0, 1, 2, 3);
+	}
+
+	@Test
+	void stampOfAFailedAttemptIsKeptForTheNextOnes() {
+		OutboxStore store = new OutboxStore(dataSource(), createTable(), WAIT);
+		assertThat(store.prepare(4)).isTrue();
+		long id = insertRow(store);
+		store.recordFailure(id, "expired", 2, new SequenceStamp(7, 41));
+		store.recordFailure(id, "expired again");
+		OutboxRow row = store.inTransaction(() -> store.pending(List.of(0), 10)).get(0);
+		assertThat(row.attempts()).isEqualTo(2);
+		assertThat(row.stamp()).isEqualTo(new SequenceStamp(7, 41));
+		ProducerRecord<byte[], byte[]> again = row.toProducerRecord();
+		assertThat(again.partition()).isEqualTo(2);
+		assertThat(SequenceStamp.from(again.headers())).isEqualTo(new SequenceStamp(7, 41));
+		assertThat(again.headers().lastHeader(SequenceStamp.REPLAYED_HEADER)).isNotNull();
+	}
+
+	@Test
+	void tableWithoutTheStampColumnsOfOlderVersionsStillWorks() {
+		String table = createTable();
+		for (String column : List.of("stamp_partition", "stamp_producer_id", "stamp_sequence")) {
+			jdbc().execute("ALTER TABLE " + table + " DROP COLUMN " + column);
+		}
+		OutboxStore store = new OutboxStore(dataSource(), table, WAIT);
+		assertThat(store.prepare(4)).isTrue();
+		long id = insertRow(store);
+		store.recordFailure(id, "expired", 2, new SequenceStamp(7, 41));
+		OutboxRow row = store.inTransaction(() -> store.pending(List.of(0), 10)).get(0);
+		assertThat(row.attempts()).isOne();
+		assertThat(row.stamp()).isNull();
+		assertThat(row.toProducerRecord().partition()).isNull();
+	}
+
+	private String createTable() {
+		String table = "outbox_" + UUID.randomUUID().toString().substring(0, 8);
+		OutboxSchemaProperties schema = new OutboxSchemaProperties();
+		schema.setInitializeSchema(DatabaseInitializationMode.ALWAYS);
+		NamedTableSchemaInitializer initializer = new NamedTableSchemaInitializer(dataSource(), schema,
+				OutboxStore.DEFAULT_TABLE_NAME, table);
+		initializer.setResourceLoader(new DefaultResourceLoader());
+		assertThat(initializer.initializeDatabase()).isTrue();
+		return table;
+	}
+
+	private long insertRow(OutboxStore store) {
+		jdbc().update("INSERT INTO " + store.tableName() + " (message_id, lane, topic, created_at, attempts) "
+				+ "VALUES (?, 0, 'orders', CURRENT_TIMESTAMP, 0)", UUID.randomUUID().toString());
+		return jdbc().queryForObject("SELECT MAX(id) FROM " + store.tableName(), Long.class);
 	}
 
 	@Test
