@@ -7,6 +7,7 @@ import javax.sql.DataSource;
 import dev.lossless.kafka.actuate.OutboxMeterBinder;
 import dev.lossless.kafka.jdbc.NamedTableSchemaInitializer;
 import dev.lossless.kafka.outbox.JdbcOutboxPublisher;
+import dev.lossless.kafka.outbox.OutboxBacklogMonitor;
 import dev.lossless.kafka.outbox.OutboxMonitor;
 import dev.lossless.kafka.outbox.OutboxPublisher;
 import dev.lossless.kafka.outbox.OutboxRelay;
@@ -82,7 +83,14 @@ public final class LosslessKafkaOutboxAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	OutboxRelay losslessOutboxRelay(OutboxStore store, ProducerFactory<?, ?> producerFactory, Environment environment) {
+	OutboxBacklogMonitor losslessOutboxMonitor(OutboxStore store) {
+		return new OutboxBacklogMonitor(store);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OutboxRelay losslessOutboxRelay(OutboxStore store, ProducerFactory<?, ?> producerFactory, Environment environment,
+			OutboxBacklogMonitor monitor) {
 		DefaultKafkaProducerFactory<byte[], byte[]> relayProducers = OutboxRelayProducerFactory.create(producerFactory,
 				environment.getProperty("lossless.kafka.sequence.enabled", Boolean.class, true));
 		LosslessKafkaOutboxProperties.Cleanup cleanup = this.properties.getCleanup();
@@ -90,7 +98,8 @@ public final class LosslessKafkaOutboxAutoConfiguration {
 				new OutboxRelay.Settings(this.properties.getLanes(), this.properties.getBatchSize(),
 						this.properties.getPollInterval(),
 						OutboxRelayProducerFactory.acknowledgementTimeout(relayProducers), this.properties.getBackOff(),
-						this.properties.getMaxBackOff(), cleanup.getRetention(), cleanup.getInterval()));
+						this.properties.getMaxBackOff(), cleanup.getRetention(), cleanup.getInterval()),
+				monitor);
 	}
 
 	@Bean

@@ -12,10 +12,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
 
+import dev.lossless.kafka.outbox.OutboxMonitor.Failure;
+import dev.lossless.kafka.producer.StampKeepingRecord;
+import dev.lossless.kafka.sequence.SequenceStamp;
 import dev.lossless.kafka.support.StartupPhases;
 import dev.lossless.kafka.worker.Acknowledgements;
 import dev.lossless.kafka.worker.BackgroundWorker;
@@ -24,7 +24,6 @@ import dev.lossless.kafka.worker.WorkerLoop;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RetriableException;
 import org.jspecify.annotations.Nullable;
@@ -55,10 +54,17 @@ import org.springframework.util.Assert;
  * {@code backOff} doubling up to {@code maxBackOff}. No row is ever dropped.
  * <p>
  * <b>Delivery.</b> At least once: a row acknowledged but not marked sent (the process
- * died, the commit failed) is sent again, with the same message id.
+ * died, the commit failed) is sent again, with the same message id. A row whose send
+ * failed after the producer took it (no acknowledgement within the delivery timeout: it
+ * may have been written) keeps the sequence stamp and partition of that attempt, and is
+ * sent again with them, so that the consumers' sequence check counts a copy as a
+ * duplicate or a late fill, never as a gap.
  * <p>
  * <b>Cleanup.</b> Every {@code cleanupInterval}, rows sent more than
  * {@code cleanupRetention} ago are deleted, in chunks.
+ * <p>
+ * <b>Monitoring.</b> The relay records its rounds in an {@link OutboxBacklogMonitor},
+ * which the health and the metrics read.
  * <p>
  * <b>Lifecycle.</b> Starts in {@link #PHASE}, after the startup audit and before the web
  * server and the listener containers; stops after them. {@link #stop()} returns within a
@@ -67,7 +73,7 @@ import org.springframework.util.Assert;
  * @author Lossless Kafka team
  * @since 0.1.0
  */
-public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, DisposableBean, BackgroundWorker {
+public final class OutboxRelay implements SmartLifecycle, DisposableBean, BackgroundWorker {
 
 	/**
 	 * The phase of the relay (see {@link StartupPhases}).
@@ -77,8 +83,6 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 	private static final Log logger = LogFactory.getLog(OutboxRelay.class);
 
 	private static final int CLEANUP_CHUNK = 1000;
-
-	private static final Duration BACKLOG_CACHE = Duration.ofSeconds(1);
 
 	private final OutboxStore store;
 
@@ -94,17 +98,7 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 
 	private Instant nextCleanup = Instant.MIN;
 
-	private final LongAdder published = new LongAdder();
-
-	private final LongAdder failures = new LongAdder();
-
-	private final AtomicLong consecutiveFailures = new AtomicLong();
-
-	private final AtomicReference<@Nullable Failure> lastFailure = new AtomicReference<>();
-
-	private final Object backlogMonitor = new Object();
-
-	private @Nullable CachedBacklog backlog;
+	private final OutboxBacklogMonitor monitor;
 
 	private final WorkerLoop loop;
 
@@ -115,12 +109,27 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 	 * @param settings the relay's settings
 	 */
 	public OutboxRelay(OutboxStore store, ProducerFactory<byte[], byte[]> producerFactory, Settings settings) {
+		this(store, producerFactory, settings, new OutboxBacklogMonitor(store));
+	}
+
+	/**
+	 * Create an instance.
+	 * @param store the outbox table
+	 * @param producerFactory the relay's producer factory (byte arrays, not journaled)
+	 * @param settings the relay's settings
+	 * @param monitor where the relay records its rounds
+	 * @since 0.2.0
+	 */
+	public OutboxRelay(OutboxStore store, ProducerFactory<byte[], byte[]> producerFactory, Settings settings,
+			OutboxBacklogMonitor monitor) {
 		Assert.notNull(store, "'store' cannot be null");
 		Assert.notNull(producerFactory, "'producerFactory' cannot be null");
 		Assert.notNull(settings, "'settings' cannot be null");
+		Assert.notNull(monitor, "'monitor' cannot be null");
 		this.store = store;
 		this.producerFactory = producerFactory;
 		this.settings = settings;
+		this.monitor = monitor;
 		this.lanesPerRound = Math.max(1, (settings.lanes() + 1) / 2);
 		// a round may wait for its acknowledgements, then back off or poll
 		this.loop = new WorkerLoop("lossless-outbox-relay", this::cycle, settings.backOff(), settings.maxBackOff(),
@@ -140,42 +149,13 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 		this.loop.wakeUp();
 	}
 
-	@Override
-	public Statistics statistics() {
-		CachedBacklog cached;
-		synchronized (this.backlogMonitor) {
-			cached = this.backlog;
-			Instant now = this.clock.instant();
-			if (cached == null || cached.readAt().plus(BACKLOG_CACHE).isBefore(now)) {
-				cached = readBacklog(now);
-				this.backlog = cached;
-			}
-		}
-		OutboxStore.Backlog read = cached.backlog();
-		Duration oldestAge = (read != null && read.oldestCreatedAt() != null)
-				? Duration.between(read.oldestCreatedAt(), cached.readAt()) : null;
-		return new Statistics((read != null) ? read.pending() : -1, (read != null) ? read.failing() : -1,
-				(oldestAge != null && oldestAge.isNegative()) ? Duration.ZERO : oldestAge, this.published.sum(),
-				this.failures.sum(), this.consecutiveFailures.get(), this.lastFailure.get(), cached.error());
-	}
-
-	@Override
-	public long published() {
-		return this.published.sum();
-	}
-
-	@Override
-	public long failures() {
-		return this.failures.sum();
-	}
-
-	private CachedBacklog readBacklog(Instant now) {
-		try {
-			return new CachedBacklog(this.store.backlog(PENDING_COUNT_LIMIT), null, now);
-		}
-		catch (RuntimeException ex) {
-			return new CachedBacklog(null, ex.toString(), now);
-		}
+	/**
+	 * Return where the relay records its rounds.
+	 * @return the monitor
+	 * @since 0.2.0
+	 */
+	public OutboxBacklogMonitor monitor() {
+		return this.monitor;
 	}
 
 	@Override
@@ -218,11 +198,6 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 	}
 
 	@Override
-	public boolean isActive() {
-		return this.store.missingTables() == null;
-	}
-
-	@Override
 	public int getPhase() {
 		return PHASE;
 	}
@@ -248,12 +223,11 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 		}
 		boolean progress = round.published() > 0;
 		if (progress) {
-			this.published.add(round.published());
-			this.consecutiveFailures.set(0);
+			this.monitor.roundPublished(round.published());
 		}
 		Failure failure = round.failure();
 		if (failure != null) {
-			this.consecutiveFailures.incrementAndGet();
+			this.monitor.roundFailed();
 			if (active()) {
 				logger.warn("Outbox relay round failed"
 						+ ((failure.rowId() != null)
@@ -281,15 +255,18 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 		Set<Integer> failedLanes = ConcurrentHashMap.newKeySet();
 		Set<String> unreachableTopics = new HashSet<>();
 		List<@Nullable Future<RecordMetadata>> futures = new ArrayList<>(toSend.size());
+		List<@Nullable StampKeepingRecord<byte[], byte[]>> records = new ArrayList<>(toSend.size());
 		for (OutboxRow row : toSend) {
 			if (!active() || failedLanes.contains(row.lane()) || unreachableTopics.contains(row.topic())) {
 				futures.add(null);
+				records.add(null);
 				continue;
 			}
-			ProducerRecord<byte[], byte[]> record = decode(row);
+			StampKeepingRecord<byte[], byte[]> record = decode(row);
 			if (record == null) {
 				failedLanes.add(row.lane());
 				futures.add(null);
+				records.add(null);
 				continue;
 			}
 			Future<RecordMetadata> future;
@@ -305,6 +282,9 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 			}
 			futures.add(future);
 			Throwable immediate = Acknowledgements.failureIfDone(future);
+			// a send that failed at once gave its number back: the record is never
+			// written with it
+			records.add((immediate != null) ? null : record);
 			if (immediate != null) {
 				// this row holds up its lane; a record Kafka refuses (too large, not
 				// authorized) holds up nothing else, but a topic without metadata within
@@ -332,7 +312,11 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 			}
 			else if (!Acknowledgements.isStopped(error)) {
 				failure = failed(row.id(), row.topic(), error);
-				this.store.recordFailure(row.id(), error.toString());
+				StampKeepingRecord<byte[], byte[]> record = records.get(i);
+				// the first stamped attempt's stamp is kept for every later one
+				SequenceStamp stamp = (record != null && row.stamp() == null) ? record.stamp() : null;
+				this.store.recordFailure(row.id(), error.toString(), (stamp != null) ? record.stampPartition() : null,
+						stamp);
 				resetProducer |= !(error instanceof RetriableException);
 			}
 		}
@@ -391,7 +375,7 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 	 * lane (rows of a key are never sent past an earlier one) but not the relay, and is
 	 * not a failed round (no back-off for the other lanes).
 	 */
-	private @Nullable ProducerRecord<byte[], byte[]> decode(OutboxRow row) {
+	private @Nullable StampKeepingRecord<byte[], byte[]> decode(OutboxRow row) {
 		try {
 			return row.toProducerRecord();
 		}
@@ -408,9 +392,7 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 	}
 
 	private Failure failed(@Nullable Long rowId, @Nullable String topic, Throwable error) {
-		this.failures.increment();
-		Failure failure = new Failure(rowId, topic, error.toString(), this.clock.instant());
-		this.lastFailure.set(failure);
+		Failure failure = this.monitor.failed(rowId, topic, error);
 		logger.debug("Outbox relay failure", error);
 		return failure;
 	}
@@ -479,10 +461,6 @@ public final class OutboxRelay implements SmartLifecycle, OutboxMonitor, Disposa
 	}
 
 	private record Round(int read, int published, @Nullable Failure failure) {
-
-	}
-
-	private record CachedBacklog(OutboxStore.@Nullable Backlog backlog, @Nullable String error, Instant readAt) {
 
 	}
 

@@ -4,7 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 
-import org.apache.kafka.clients.producer.ProducerRecord;
+import dev.lossless.kafka.producer.StampKeepingRecord;
+import dev.lossless.kafka.sequence.SequenceStamp;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.jspecify.annotations.Nullable;
@@ -23,18 +24,32 @@ import org.jspecify.annotations.Nullable;
  * @param headers the encoded headers
  * @param createdAt when the row was written
  * @param attempts failed sends of the row so far
+ * @param stampPartition the partition of the first attempt whose stamp the row keeps, or
+ * {@code null}
+ * @param stamp the sequence stamp of the first attempt that failed after the client took
+ * it, or {@code null}
  * @author Lossless Kafka team
  */
 record OutboxRow(long id, String messageId, int lane, String topic, @Nullable Integer partition,
 		@Nullable Long timestamp, byte @Nullable [] key, byte @Nullable [] value, byte @Nullable [] headers,
-		Instant createdAt, int attempts) {
+		Instant createdAt, int attempts, @Nullable Integer stampPartition, @Nullable SequenceStamp stamp) {
 
-	ProducerRecord<byte[], byte[]> toProducerRecord() {
+	StampKeepingRecord<byte[], byte[]> toProducerRecord() {
 		List<Header> recordHeaders = OutboxHeaders.decode(this.headers);
-		recordHeaders.removeIf((header) -> OutboxMessage.MESSAGE_ID_HEADER.equals(header.key()));
+		// a stamp among the application's headers was another record's (a forwarded one)
+		recordHeaders.removeIf((header) -> OutboxMessage.MESSAGE_ID_HEADER.equals(header.key())
+				|| SequenceStamp.HEADER.equals(header.key()) || SequenceStamp.REPLAYED_HEADER.equals(header.key()));
 		recordHeaders
 			.add(new RecordHeader(OutboxMessage.MESSAGE_ID_HEADER, this.messageId.getBytes(StandardCharsets.UTF_8)));
-		return new ProducerRecord<>(this.topic, this.partition, this.timestamp, this.key, this.value, recordHeaders);
+		Integer partition = this.partition;
+		if (this.stamp != null && this.stampPartition != null) {
+			// sent again as the same message: the stamp and partition of its first
+			// attempt
+			recordHeaders.add(new RecordHeader(SequenceStamp.HEADER, this.stamp.toBytes()));
+			recordHeaders.add(new RecordHeader(SequenceStamp.REPLAYED_HEADER, new byte[0]));
+			partition = this.stampPartition;
+		}
+		return new StampKeepingRecord<>(this.topic, partition, this.timestamp, this.key, this.value, recordHeaders);
 	}
 
 }

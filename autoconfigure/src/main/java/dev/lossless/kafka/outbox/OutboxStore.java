@@ -1,6 +1,6 @@
 package dev.lossless.kafka.outbox;
 
-import java.sql.PreparedStatement;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -16,14 +16,18 @@ import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 import dev.lossless.kafka.jdbc.TableNames;
+import dev.lossless.kafka.sequence.SequenceStamp;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.SqlParameterValue;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.transaction.IllegalTransactionStateException;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -51,6 +55,8 @@ public final class OutboxStore {
 	 */
 	public static final String DEFAULT_TABLE_NAME = "lossless_outbox";
 
+	private static final Log logger = LogFactory.getLog(OutboxStore.class);
+
 	private static final int MAX_ERROR_LENGTH = 1000;
 
 	private static final int MARK_CHUNK = 500;
@@ -58,17 +64,21 @@ public final class OutboxStore {
 	private static final String COLUMNS = "id, message_id, lane, topic, kafka_partition, record_timestamp, "
 			+ "record_key, record_value, headers, created_at, attempts";
 
+	private static final String STAMP_COLUMNS = "stamp_partition, stamp_producer_id, stamp_sequence";
+
 	private final String table;
 
 	private final String laneTable;
 
 	private final DataSource dataSource;
 
-	private final JdbcTemplate jdbc;
+	private final JdbcClient jdbc;
 
 	private volatile @Nullable OutboxTableMissingException missing;
 
-	private final JdbcTemplate monitoringJdbc;
+	private volatile boolean keepsStamps;
+
+	private final JdbcClient monitoringJdbc;
 
 	private final TransactionTemplate transactions;
 
@@ -85,9 +95,10 @@ public final class OutboxStore {
 		this.table = tableName;
 		this.laneTable = tableName + "_lane";
 		this.dataSource = dataSource;
-		this.jdbc = new JdbcTemplate(dataSource);
-		this.monitoringJdbc = new JdbcTemplate(dataSource);
-		this.monitoringJdbc.setQueryTimeout((int) Math.max(1, monitoringTimeout.toSeconds()));
+		this.jdbc = JdbcClient.create(dataSource);
+		JdbcTemplate monitoring = new JdbcTemplate(dataSource);
+		monitoring.setQueryTimeout((int) Math.max(1, monitoringTimeout.toSeconds()));
+		this.monitoringJdbc = JdbcClient.create(monitoring);
 		DataSourceTransactionManager transactionManager = new DataSourceTransactionManager(dataSource);
 		this.transactions = new TransactionTemplate(transactionManager);
 		this.transactions.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
@@ -122,17 +133,21 @@ public final class OutboxStore {
 	 */
 	public boolean prepare(int lanes) {
 		try {
-			this.jdbc.query("SELECT id, message_id, lane, topic, kafka_partition, record_timestamp, record_key, "
-					+ "record_value, headers, created_at, sent_at, attempts, last_error FROM " + this.table
-					+ " WHERE 1 = 0", (ResultSet rs) -> null);
-			this.jdbc.query("SELECT lane FROM " + this.laneTable + " WHERE 1 = 0", (ResultSet rs) -> null);
+			this.jdbc
+				.sql("SELECT id, message_id, lane, topic, kafka_partition, record_timestamp, record_key, "
+						+ "record_value, headers, created_at, sent_at, attempts, last_error FROM " + this.table
+						+ " WHERE 1 = 0")
+				.query()
+				.listOfRows();
+			this.jdbc.sql("SELECT lane FROM " + this.laneTable + " WHERE 1 = 0").query().listOfRows();
 		}
 		catch (DataAccessException ex) {
 			this.missing = new OutboxTableMissingException(this.table, ex);
 			return false;
 		}
 		this.missing = null;
-		List<Integer> existing = this.jdbc.queryForList("SELECT lane FROM " + this.laneTable, Integer.class);
+		this.keepsStamps = hasStampColumns();
+		List<Integer> existing = this.jdbc.sql("SELECT lane FROM " + this.laneTable).query(Integer.class).list();
 		if (!existing.isEmpty() && (existing.size() != lanes || existing.stream().anyMatch((lane) -> lane >= lanes))) {
 			throw new IllegalStateException("The outbox lane table '" + this.laneTable + "' holds " + existing.size()
 					+ " lanes, but lossless.kafka.outbox.lanes is " + lanes + ". Every instance must use the same "
@@ -143,7 +158,7 @@ public final class OutboxStore {
 		for (int lane = 0; lane < lanes; lane++) {
 			if (!existing.contains(lane)) {
 				try {
-					this.jdbc.update("INSERT INTO " + this.laneTable + " (lane) VALUES (?)", lane);
+					this.jdbc.sql("INSERT INTO " + this.laneTable + " (lane) VALUES (?)").param(lane).update();
 				}
 				catch (DuplicateKeyException ex) {
 					// another instance was first
@@ -151,6 +166,21 @@ public final class OutboxStore {
 			}
 		}
 		return true;
+	}
+
+	private boolean hasStampColumns() {
+		try {
+			this.jdbc.sql("SELECT " + STAMP_COLUMNS + " FROM " + this.table + " WHERE 1 = 0").query().listOfRows();
+			return true;
+		}
+		catch (DataAccessException ex) {
+			logger.warn("The outbox table '" + this.table + "' has no columns " + STAMP_COLUMNS + " (added in 0.2.0): "
+					+ "a row sent again after an ambiguous failure gets a new sequence stamp, which the consumers' "
+					+ "sequence check may report as a gap. Add them: ALTER TABLE " + this.table
+					+ " ADD COLUMN stamp_partition INTEGER, ADD COLUMN stamp_producer_id BIGINT, "
+					+ "ADD COLUMN stamp_sequence BIGINT");
+			return false;
+		}
 	}
 
 	/**
@@ -187,37 +217,32 @@ public final class OutboxStore {
 		if (missing != null) {
 			throw new OutboxTableMissingException(this.table, missing.getCause());
 		}
-		this.jdbc.execute((ConnectionCallback<Void>) (connection) -> {
-			if (connection.getAutoCommit()) {
-				throw new IllegalTransactionStateException("The connection to the outbox table '" + this.table
-						+ "' is in auto-commit mode: the current transaction is not one of this DataSource, so the "
-						+ "message would be written whether the business change commits or not");
-			}
-			try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + this.table
-					+ " (message_id, lane, topic, kafka_partition, record_timestamp, record_key, record_value, "
-					+ "headers, created_at, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)")) {
-				insert.setString(1, messageId);
-				insert.setInt(2, lane);
-				insert.setString(3, topic);
-				setNullable(insert, 4, partition, Types.INTEGER);
-				setNullable(insert, 5, timestamp, Types.BIGINT);
-				insert.setBytes(6, key);
-				insert.setBytes(7, value);
-				insert.setBytes(8, headers);
-				insert.setObject(9, OffsetDateTime.now(ZoneOffset.UTC));
-				insert.executeUpdate();
-			}
-			return null;
-		});
+		if (autoCommit()) {
+			throw new IllegalTransactionStateException("The connection to the outbox table '" + this.table
+					+ "' is in auto-commit mode: the current transaction is not one of this DataSource, so the "
+					+ "message would be written whether the business change commits or not");
+		}
+		this.jdbc
+			.sql("INSERT INTO " + this.table + " (message_id, lane, topic, kafka_partition, record_timestamp, "
+					+ "record_key, record_value, headers, created_at, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)")
+			.params(messageId, lane, topic, new SqlParameterValue(Types.INTEGER, partition),
+					new SqlParameterValue(Types.BIGINT, timestamp), new SqlParameterValue(Types.VARBINARY, key),
+					new SqlParameterValue(Types.VARBINARY, value), new SqlParameterValue(Types.VARBINARY, headers),
+					OffsetDateTime.now(ZoneOffset.UTC))
+			.update();
 	}
 
-	private static void setNullable(PreparedStatement statement, int index, @Nullable Object value, int type)
-			throws SQLException {
-		if (value != null) {
-			statement.setObject(index, value, type);
+	private boolean autoCommit() {
+		// the connection of the current transaction, the one the insert runs on
+		Connection connection = DataSourceUtils.getConnection(this.dataSource);
+		try {
+			return connection.getAutoCommit();
 		}
-		else {
-			statement.setNull(index, type);
+		catch (SQLException ex) {
+			throw new IllegalStateException("Cannot read the auto-commit mode of the outbox's connection", ex);
+		}
+		finally {
+			DataSourceUtils.releaseConnection(connection, this.dataSource);
 		}
 	}
 
@@ -236,7 +261,7 @@ public final class OutboxStore {
 	 * @return the lanes, in order
 	 */
 	List<Integer> lanes() {
-		return this.jdbc.queryForList("SELECT lane FROM " + this.laneTable + " ORDER BY lane", Integer.class);
+		return this.jdbc.sql("SELECT lane FROM " + this.laneTable + " ORDER BY lane").query(Integer.class).list();
 	}
 
 	/**
@@ -250,9 +275,12 @@ public final class OutboxStore {
 		if (candidates.isEmpty()) {
 			return Collections.emptyList();
 		}
-		return this.jdbc.queryForList("SELECT lane FROM " + this.laneTable + " WHERE lane IN ("
-				+ placeholders(candidates.size()) + ") ORDER BY lane FOR UPDATE SKIP LOCKED", Integer.class,
-				candidates.toArray());
+		return this.jdbc
+			.sql("SELECT lane FROM " + this.laneTable + " WHERE lane IN (" + placeholders(candidates.size())
+					+ ") ORDER BY lane FOR UPDATE SKIP LOCKED")
+			.params(candidates)
+			.query(Integer.class)
+			.list();
 	}
 
 	private static String placeholders(int count) {
@@ -269,9 +297,14 @@ public final class OutboxStore {
 		if (lanes.isEmpty()) {
 			return Collections.emptyList();
 		}
-		String in = String.join(", ", Collections.nCopies(lanes.size(), "?"));
-		return this.jdbc.query("SELECT " + COLUMNS + " FROM " + this.table + " WHERE sent_at IS NULL AND lane IN (" + in
-				+ ") ORDER BY id FETCH FIRST " + limit + " ROWS ONLY", ROW_MAPPER, lanes.toArray());
+		boolean stamps = this.keepsStamps;
+		return this.jdbc
+			.sql("SELECT " + COLUMNS + (stamps ? ", " + STAMP_COLUMNS : "") + " FROM " + this.table
+					+ " WHERE sent_at IS NULL AND lane IN (" + placeholders(lanes.size()) + ") ORDER BY id FETCH FIRST "
+					+ limit + " ROWS ONLY")
+			.params(lanes)
+			.query((rs, rowNum) -> row(rs, stamps))
+			.list();
 	}
 
 	/**
@@ -285,9 +318,9 @@ public final class OutboxStore {
 			List<Object> arguments = new ArrayList<>(chunk.size() + 1);
 			arguments.add(now);
 			arguments.addAll(chunk);
-			this.jdbc.update(
-					"UPDATE " + this.table + " SET sent_at = ? WHERE id IN (" + placeholders(chunk.size()) + ")",
-					arguments.toArray());
+			this.jdbc.sql("UPDATE " + this.table + " SET sent_at = ? WHERE id IN (" + placeholders(chunk.size()) + ")")
+				.params(arguments)
+				.update();
 		}
 	}
 
@@ -297,9 +330,30 @@ public final class OutboxStore {
 	 * @param error the error
 	 */
 	void recordFailure(long id, String error) {
+		recordFailure(id, error, null, null);
+	}
+
+	/**
+	 * Count a failed send of a row, keep its error and, when the table has the columns
+	 * for it, the stamp its send was given, for the next attempts.
+	 * @param id the id of the row
+	 * @param error the error
+	 * @param partition the partition of the stamped send, or {@code null}
+	 * @param stamp the stamp of a send the client took, or {@code null}
+	 */
+	void recordFailure(long id, String error, @Nullable Integer partition, @Nullable SequenceStamp stamp) {
 		String kept = (error.length() > MAX_ERROR_LENGTH) ? error.substring(0, MAX_ERROR_LENGTH) : error;
-		this.jdbc.update("UPDATE " + this.table + " SET attempts = attempts + 1, last_error = ? WHERE id = ?", kept,
-				id);
+		if (partition != null && stamp != null && this.keepsStamps) {
+			this.jdbc
+				.sql("UPDATE " + this.table + " SET attempts = attempts + 1, last_error = ?, stamp_partition = ?, "
+						+ "stamp_producer_id = ?, stamp_sequence = ? WHERE id = ?")
+				.params(kept, partition, stamp.producerId(), stamp.sequence(), id)
+				.update();
+			return;
+		}
+		this.jdbc.sql("UPDATE " + this.table + " SET attempts = attempts + 1, last_error = ? WHERE id = ?")
+			.params(kept, id)
+			.update();
 	}
 
 	/**
@@ -309,8 +363,11 @@ public final class OutboxStore {
 	 * @return the number of rows deleted
 	 */
 	int deleteSentBefore(Instant before, int limit) {
-		return this.jdbc.update("DELETE FROM " + this.table + " WHERE id IN (SELECT id FROM " + this.table
-				+ " WHERE sent_at < ? FETCH FIRST " + limit + " ROWS ONLY)", before.atOffset(ZoneOffset.UTC));
+		return this.jdbc
+			.sql("DELETE FROM " + this.table + " WHERE id IN (SELECT id FROM " + this.table
+					+ " WHERE sent_at < ? FETCH FIRST " + limit + " ROWS ONLY)")
+			.param(before.atOffset(ZoneOffset.UTC))
+			.update();
 	}
 
 	/**
@@ -319,29 +376,35 @@ public final class OutboxStore {
 	 * @return the backlog
 	 */
 	Backlog backlog(int countLimit) {
-		Long count = this.monitoringJdbc.queryForObject("SELECT COUNT(*) FROM (SELECT id FROM " + this.table
-				+ " WHERE sent_at IS NULL FETCH FIRST " + countLimit + " ROWS ONLY) pending", Long.class);
-		Long failing = this.monitoringJdbc.queryForObject(
-				"SELECT COUNT(*) FROM (SELECT id FROM " + this.table
-						+ " WHERE sent_at IS NULL AND attempts > 0 FETCH FIRST " + countLimit + " ROWS ONLY) failing",
-				Long.class);
-		List<OffsetDateTime> oldest = this.monitoringJdbc.query(
-				"SELECT created_at FROM " + this.table + " WHERE sent_at IS NULL ORDER BY id FETCH FIRST 1 ROWS ONLY",
-				(rs, rowNum) -> rs.getObject(1, OffsetDateTime.class));
-		return new Backlog((count != null) ? count : 0, (failing != null) ? failing : 0,
-				oldest.isEmpty() ? null : oldest.get(0).toInstant());
+		long count = this.monitoringJdbc
+			.sql("SELECT COUNT(*) FROM (SELECT id FROM " + this.table + " WHERE sent_at IS NULL FETCH FIRST "
+					+ countLimit + " ROWS ONLY) pending")
+			.query(Long.class)
+			.single();
+		long failing = this.monitoringJdbc
+			.sql("SELECT COUNT(*) FROM (SELECT id FROM " + this.table
+					+ " WHERE sent_at IS NULL AND attempts > 0 FETCH FIRST " + countLimit + " ROWS ONLY) failing")
+			.query(Long.class)
+			.single();
+		Instant oldest = this.monitoringJdbc
+			.sql("SELECT created_at FROM " + this.table + " WHERE sent_at IS NULL ORDER BY id FETCH FIRST 1 ROWS ONLY")
+			.query((rs, rowNum) -> rs.getObject(1, OffsetDateTime.class).toInstant())
+			.optional()
+			.orElse(null);
+		return new Backlog(count, failing, oldest);
 	}
 
-	private static final RowMapper<OutboxRow> ROW_MAPPER = (rs, rowNum) -> {
-		int partition = rs.getInt("kafka_partition");
-		Integer partitionOrNull = rs.wasNull() ? null : partition;
-		long timestamp = rs.getLong("record_timestamp");
-		Long timestampOrNull = rs.wasNull() ? null : timestamp;
+	private static OutboxRow row(ResultSet rs, boolean stamps) throws SQLException {
+		Integer stampPartition = stamps ? rs.getObject("stamp_partition", Integer.class) : null;
+		Long producerId = stamps ? rs.getObject("stamp_producer_id", Long.class) : null;
+		Long sequence = stamps ? rs.getObject("stamp_sequence", Long.class) : null;
+		SequenceStamp stamp = (producerId != null && sequence != null) ? new SequenceStamp(producerId, sequence) : null;
 		return new OutboxRow(rs.getLong("id"), rs.getString("message_id"), rs.getInt("lane"), rs.getString("topic"),
-				partitionOrNull, timestampOrNull, rs.getBytes("record_key"), rs.getBytes("record_value"),
-				rs.getBytes("headers"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-				rs.getInt("attempts"));
-	};
+				rs.getObject("kafka_partition", Integer.class), rs.getObject("record_timestamp", Long.class),
+				rs.getBytes("record_key"), rs.getBytes("record_value"), rs.getBytes("headers"),
+				rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getInt("attempts"), stampPartition,
+				stamp);
+	}
 
 	/**
 	 * The pending rows.

@@ -90,6 +90,11 @@ final class LosslessProducer<K, V> implements Producer<K, V> {
 			return (this.fallback != null) ? new ObservedSend(callback).send(record)
 					: this.delegate.send(record, callback);
 		}
+		if (record instanceof StampKeepingRecord && record.partition() != null
+				&& SequenceStamp.from(record.headers()) != null) {
+			// the same message sent again: it keeps the number of its first attempt
+			return new ObservedSend(callback).send(record);
+		}
 		int partition;
 		try {
 			partition = this.partitions.partition(record);
@@ -328,6 +333,9 @@ final class LosslessProducer<K, V> implements Producer<K, V> {
 				}
 			}
 			headers.add(SequenceStamp.HEADER, SequenceStamp.toBytes(producerId, sequence));
+			if (record instanceof StampKeepingRecord<K, V> keeping) {
+				keeping.stamped(this.partition, new SequenceStamp(producerId, sequence));
+			}
 			return send(stamped);
 		}
 

@@ -14,7 +14,10 @@ CREATE TABLE IF NOT EXISTS lossless_outbox (
 	created_at TIMESTAMP WITH TIME ZONE NOT NULL,
 	sent_at TIMESTAMP WITH TIME ZONE,
 	attempts INTEGER DEFAULT 0 NOT NULL,
-	last_error VARCHAR(1000)
+	last_error VARCHAR(1000),
+	stamp_partition INTEGER,
+	stamp_producer_id BIGINT,
+	stamp_sequence BIGINT
 );
 
 CREATE INDEX IF NOT EXISTS lossless_outbox_pending ON lossless_outbox (id) WHERE sent_at IS NULL;

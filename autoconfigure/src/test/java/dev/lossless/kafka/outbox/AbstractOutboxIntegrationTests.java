@@ -18,6 +18,7 @@ import javax.sql.DataSource;
 import dev.lossless.kafka.KafkaTestSupport;
 import dev.lossless.kafka.autoconfigure.OutboxSchemaProperties;
 import dev.lossless.kafka.jdbc.NamedTableSchemaInitializer;
+import dev.lossless.kafka.sequence.SequenceStamp;
 import dev.lossless.kafka.testcluster.EmbeddedKafkaCluster;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -108,14 +109,7 @@ abstract class AbstractOutboxIntegrationTests {
 
 	@Test
 	void lanesAreLockedWithSkipLockedSoThatTwoRelaysNeverHoldTheSameLane() {
-		String table = "lanes_" + UUID.randomUUID().toString().substring(0, 8);
-		OutboxSchemaProperties schema = new OutboxSchemaProperties();
-		schema.setInitializeSchema(DatabaseInitializationMode.ALWAYS);
-		NamedTableSchemaInitializer initializer = new NamedTableSchemaInitializer(dataSource(), schema,
-				OutboxStore.DEFAULT_TABLE_NAME, table);
-		initializer.setResourceLoader(new DefaultResourceLoader());
-		assertThat(initializer.initializeDatabase()).isTrue();
-		OutboxStore store = new OutboxStore(dataSource(), table, WAIT);
+		OutboxStore store = new OutboxStore(dataSource(), createTable(), WAIT);
 		store.prepare(4);
 		assertThat(store.lanes()).containsExactly(0, 1, 2, 3);
 		store.inTransaction(() -> {
@@ -127,6 +121,55 @@ abstract class AbstractOutboxIntegrationTests {
 		});
 		// committed: the locks are released
 		assertThat(store.inTransaction(() -> store.lockLanes(List.of(0, 1, 2, 3)))).containsExactly(0, 1, 2, 3);
+	}
+
+	@Test
+	void stampOfAFailedAttemptIsKeptForTheNextOnes() {
+		OutboxStore store = new OutboxStore(dataSource(), createTable(), WAIT);
+		assertThat(store.prepare(4)).isTrue();
+		long id = insertRow(store);
+		store.recordFailure(id, "expired", 2, new SequenceStamp(7, 41));
+		store.recordFailure(id, "expired again");
+		OutboxRow row = store.inTransaction(() -> store.pending(List.of(0), 10)).get(0);
+		assertThat(row.attempts()).isEqualTo(2);
+		assertThat(row.stamp()).isEqualTo(new SequenceStamp(7, 41));
+		ProducerRecord<byte[], byte[]> again = row.toProducerRecord();
+		assertThat(again.partition()).isEqualTo(2);
+		assertThat(SequenceStamp.from(again.headers())).isEqualTo(new SequenceStamp(7, 41));
+		assertThat(again.headers().lastHeader(SequenceStamp.REPLAYED_HEADER)).isNotNull();
+	}
+
+	@Test
+	void tableWithoutTheStampColumnsOfOlderVersionsStillWorks() {
+		String table = createTable();
+		for (String column : List.of("stamp_partition", "stamp_producer_id", "stamp_sequence")) {
+			jdbc().execute("ALTER TABLE " + table + " DROP COLUMN " + column);
+		}
+		OutboxStore store = new OutboxStore(dataSource(), table, WAIT);
+		assertThat(store.prepare(4)).isTrue();
+		long id = insertRow(store);
+		store.recordFailure(id, "expired", 2, new SequenceStamp(7, 41));
+		OutboxRow row = store.inTransaction(() -> store.pending(List.of(0), 10)).get(0);
+		assertThat(row.attempts()).isOne();
+		assertThat(row.stamp()).isNull();
+		assertThat(row.toProducerRecord().partition()).isNull();
+	}
+
+	private String createTable() {
+		String table = "outbox_" + UUID.randomUUID().toString().substring(0, 8);
+		OutboxSchemaProperties schema = new OutboxSchemaProperties();
+		schema.setInitializeSchema(DatabaseInitializationMode.ALWAYS);
+		NamedTableSchemaInitializer initializer = new NamedTableSchemaInitializer(dataSource(), schema,
+				OutboxStore.DEFAULT_TABLE_NAME, table);
+		initializer.setResourceLoader(new DefaultResourceLoader());
+		assertThat(initializer.initializeDatabase()).isTrue();
+		return table;
+	}
+
+	private long insertRow(OutboxStore store) {
+		jdbc().update("INSERT INTO " + store.tableName() + " (message_id, lane, topic, created_at, attempts) "
+				+ "VALUES (?, 0, 'orders', CURRENT_TIMESTAMP, 0)", UUID.randomUUID().toString());
+		return jdbc().queryForObject("SELECT MAX(id) FROM " + store.tableName(), Long.class);
 	}
 
 	@Test
@@ -199,7 +242,7 @@ abstract class AbstractOutboxIntegrationTests {
 					ids.add(orders.place(topic, "order-" + i, "placed-" + i));
 				}
 				// the records reach the topic, but the round that sent them cannot commit
-				await().atMost(WAIT).until(() -> endOffsets(topic) >= 3 && relay.statistics().failures() > 0);
+				await().atMost(WAIT).until(() -> endOffsets(topic) >= 3 && relay.monitor().statistics().failures() > 0);
 				assertThat(ids).allSatisfy((id) -> assertThat(sentAt(id)).isNull());
 			}
 			finally {
@@ -243,7 +286,9 @@ abstract class AbstractOutboxIntegrationTests {
 					rows);
 			OutboxRelay relay1 = first.getBean(OutboxRelay.class);
 			OutboxRelay relay2 = second.getBean(OutboxRelay.class);
-			await().atMost(WAIT).until(() -> relay1.statistics().published() + relay2.statistics().published() == rows);
+			await().atMost(WAIT)
+				.until(() -> relay1.monitor().statistics().published()
+						+ relay2.monitor().statistics().published() == rows);
 			assertThat(endOffsets(topic)).isEqualTo(rows);
 			assertThat(records).hasSize(rows);
 			Set<String> messageIds = new HashSet<>();
@@ -279,7 +324,7 @@ abstract class AbstractOutboxIntegrationTests {
 				Health down = health(application);
 				assertThat(down.getDetails()).containsEntry("pending", 5L)
 					.containsKeys("oldestPendingAge", "lastFailure", "reason");
-				assertThat(relay.statistics().failures()).isPositive();
+				assertThat(relay.monitor().statistics().failures()).isPositive();
 				assertThat(ids).allSatisfy((id) -> assertThat(sentAt(id)).isNull());
 			}
 			finally {
@@ -396,20 +441,20 @@ abstract class AbstractOutboxIntegrationTests {
 				topic, lane);
 	}
 
-	private Object sentAt(UUID messageId) {
+	Object sentAt(UUID messageId) {
 		List<Object> sentAt = jdbc().query("SELECT sent_at FROM lossless_outbox WHERE message_id = ?",
 				(rs, rowNum) -> rs.getObject(1), messageId.toString());
 		assertThat(sentAt).hasSize(1);
 		return sentAt.get(0);
 	}
 
-	private static String createTopic(int partitions) {
+	static String createTopic(int partitions) {
 		String topic = KafkaTestSupport.unique("outbox");
 		cluster.createTopic(topic, partitions, (short) 1, Map.of());
 		return topic;
 	}
 
-	private static long endOffsets(String topic) throws Exception {
+	static long endOffsets(String topic) throws Exception {
 		try (Admin admin = cluster.createAdmin()) {
 			int partitions = admin.describeTopics(List.of(topic))
 				.allTopicNames()

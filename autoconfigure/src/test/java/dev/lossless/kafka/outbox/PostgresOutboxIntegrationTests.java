@@ -1,15 +1,31 @@
 package dev.lossless.kafka.outbox;
 
+import java.util.List;
+import java.util.UUID;
+
 import javax.sql.DataSource;
 
+import dev.lossless.kafka.KafkaTestSupport;
+import dev.lossless.kafka.sequence.SequenceChecker;
 import dev.lossless.kafka.testcluster.PostgresServer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import static dev.lossless.kafka.KafkaTestSupport.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 /**
- * The transactional outbox on a real PostgreSQL server.
+ * The transactional outbox on a real PostgreSQL server, and a row sent again after an
+ * ambiguous failure keeping the sequence stamp of its first attempt.
  */
 class PostgresOutboxIntegrationTests extends AbstractOutboxIntegrationTests {
 
@@ -53,6 +69,45 @@ class PostgresOutboxIntegrationTests extends AbstractOutboxIntegrationTests {
 	@Override
 	void allowUpdates(JdbcTemplate jdbc) {
 		jdbc.execute("DROP TRIGGER outbox_test_fail_update ON lossless_outbox");
+	}
+
+	@Test
+	void rowSentAgainAfterADeliveryTimeoutKeepsTheStampOfItsFirstAttempt() throws Exception {
+		String topic = createTopic(1);
+		int broker = cluster.brokerIds().iterator().next();
+		try (ConfigurableApplicationContext application = run()) {
+			OrderService orders = application.getBean(OrderService.class);
+			// the relay's producer learns the partition of the topic: the next send is
+			// accepted and numbered even with the broker down
+			UUID first = orders.place(topic, "order-1", "placed-1");
+			await().atMost(WAIT).until(() -> sentAt(first) != null);
+			UUID second;
+			cluster.stopBroker(broker);
+			try {
+				second = orders.place(topic, "order-2", "placed-2");
+				// numbered, then no acknowledgement within the delivery timeout
+				await().atMost(WAIT)
+					.until(() -> jdbc().queryForObject("SELECT attempts FROM lossless_outbox WHERE message_id = ?",
+							Integer.class, second.toString()) > 0);
+			}
+			finally {
+				cluster.startBroker(broker);
+			}
+			await().atMost(WAIT).until(() -> sentAt(second) != null);
+			List<ConsumerRecord<byte[], byte[]>> records = KafkaTestSupport.readAll(cluster.bootstrapServers(), topic,
+					(int) endOffsets(topic));
+			assertThat(records).extracting((record) -> OutboxMessage.messageId(record.headers()))
+				.containsSubsequence(first.toString(), second.toString());
+			SequenceChecker checker = application.getBean(SequenceChecker.class);
+			String group = KafkaTestSupport.unique("stamps");
+			records.forEach((record) -> checker.check(group, record));
+			assertThat(checker.statistics().checked()).isEqualTo(records.size());
+			assertThat(checker.statistics().unresolvedRecords()).isZero();
+			HealthIndicator sequence = (HealthIndicator) application
+				.getBean("kafkaReliabilityHealthContributor", CompositeHealthContributor.class)
+				.getContributor("sequence");
+			assertThat(sequence.health().getStatus()).isEqualTo(Status.UP);
+		}
 	}
 
 }

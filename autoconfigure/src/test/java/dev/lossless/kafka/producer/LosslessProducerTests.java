@@ -22,6 +22,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
@@ -87,19 +88,9 @@ class LosslessProducerTests {
 
 	@Test
 	void stampedRecordKeepsTheApplicationsHeadersAndCarriesOneStampOfItsPartition() {
-		Node broker = new Node(1, "localhost", 9092);
-		List<PartitionInfo> partitions = List.of(
-				new PartitionInfo("orders", 0, broker, new Node[] { broker }, new Node[] { broker }),
-				new PartitionInfo("orders", 1, broker, new Node[] { broker }, new Node[] { broker }));
-		MockProducer<String, String> client = new MockProducer<>(
-				new Cluster("cluster", List.of(broker), partitions, Set.of(), Set.of()), true, null,
-				new StringSerializer(), new StringSerializer());
+		MockProducer<String, String> client = twoPartitionClient();
 		ProducerSequences sequences = ProducerSequences.create();
-		LosslessProducer<String, String> producer = new LosslessProducer<>(client, sequences,
-				new PartitionResolver(client, new ApplicationSerializers(
-						new DefaultKafkaProducerFactory<>(Map.of(), new StringSerializer(), new StringSerializer())),
-						null, false, 16384),
-				null, this.fallback);
+		LosslessProducer<String, String> producer = stamping(client, sequences);
 		ProducerRecord<String, String> forwarded = new ProducerRecord<>("orders", 1, "key", "order-1");
 		forwarded.headers().add("trace", new byte[] { 7 });
 		forwarded.headers().add(SequenceStamp.HEADER, new SequenceStamp(5, 9).toBytes());
@@ -113,6 +104,49 @@ class LosslessProducerTests {
 		assertThat(client.history()).extracting((record) -> SequenceStamp.from(record.headers()))
 			.containsExactly(new SequenceStamp(sequences.producerId(), 0), new SequenceStamp(sequences.producerId(), 1),
 					new SequenceStamp(sequences.producerId(), 0));
+	}
+
+	@Test
+	void recordThatKeepsItsStampLearnsItAndIsSentAgainWithItWithoutANewNumber() {
+		MockProducer<String, String> client = twoPartitionClient();
+		ProducerSequences sequences = ProducerSequences.create();
+		LosslessProducer<String, String> producer = stamping(client, sequences);
+		StampKeepingRecord<String, String> first = new StampKeepingRecord<>("orders", null, null, "key",
+				"first attempt", List.of());
+		producer.send(first);
+		SequenceStamp stamp = new SequenceStamp(sequences.producerId(), 0);
+		assertThat(first.stamp()).isEqualTo(stamp);
+		StampKeepingRecord<String, String> again = new StampKeepingRecord<>("orders", first.stampPartition(), null,
+				"key", "sent again", List.of(new RecordHeader(SequenceStamp.HEADER, stamp.toBytes()),
+						new RecordHeader(SequenceStamp.REPLAYED_HEADER, new byte[0])));
+		producer.send(again);
+		StampKeepingRecord<String, String> next = new StampKeepingRecord<>("orders", first.stampPartition(), null,
+				"key", "next", List.of());
+		producer.send(next);
+		assertThat(again.stamp()).isNull();
+		assertThat(next.stamp()).isEqualTo(new SequenceStamp(sequences.producerId(), 1));
+		assertThat(client.history()).extracting(ProducerRecord::partition).containsOnly(first.stampPartition());
+		assertThat(client.history()).extracting((record) -> SequenceStamp.from(record.headers()))
+			.containsExactly(stamp, stamp, new SequenceStamp(sequences.producerId(), 1));
+		assertThat(client.history().get(1).headers().lastHeader(SequenceStamp.REPLAYED_HEADER)).isNotNull();
+	}
+
+	private static MockProducer<String, String> twoPartitionClient() {
+		Node broker = new Node(1, "localhost", 9092);
+		List<PartitionInfo> partitions = List.of(
+				new PartitionInfo("orders", 0, broker, new Node[] { broker }, new Node[] { broker }),
+				new PartitionInfo("orders", 1, broker, new Node[] { broker }, new Node[] { broker }));
+		return new MockProducer<>(new Cluster("cluster", List.of(broker), partitions, Set.of(), Set.of()), true, null,
+				new StringSerializer(), new StringSerializer());
+	}
+
+	private LosslessProducer<String, String> stamping(MockProducer<String, String> client,
+			ProducerSequences sequences) {
+		return new LosslessProducer<>(client, sequences,
+				new PartitionResolver(client, new ApplicationSerializers(
+						new DefaultKafkaProducerFactory<>(Map.of(), new StringSerializer(), new StringSerializer())),
+						null, false, 16384),
+				null, this.fallback);
 	}
 
 	static final class RecordingFallback implements SendFallback {
