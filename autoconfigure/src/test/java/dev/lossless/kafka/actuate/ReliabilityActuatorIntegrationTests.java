@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.lossless.kafka.KafkaTestSupport;
+import dev.lossless.kafka.SharedKafkaCluster;
 import dev.lossless.kafka.producer.JournalEntry;
 import dev.lossless.kafka.producer.SendJournalReplayer;
 import dev.lossless.kafka.producer.SendJournalStore;
@@ -60,7 +61,7 @@ class ReliabilityActuatorIntegrationTests {
 
 	@BeforeAll
 	static void start() {
-		cluster = EmbeddedKafkaCluster.builder().brokers(1).start();
+		cluster = SharedKafkaCluster.get();
 		topic = KafkaTestSupport.unique("orders");
 		group = KafkaTestSupport.unique("group");
 		cluster.createTopic(topic, 2, (short) 1, Map.of());
@@ -79,7 +80,6 @@ class ReliabilityActuatorIntegrationTests {
 		if (application != null) {
 			application.close();
 		}
-		cluster.close();
 	}
 
 	@Test

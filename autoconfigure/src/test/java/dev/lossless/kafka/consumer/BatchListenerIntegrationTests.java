@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.lossless.kafka.KafkaTestSupport;
+import dev.lossless.kafka.SharedKafkaCluster;
 import dev.lossless.kafka.testcluster.EmbeddedKafkaCluster;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
@@ -18,7 +19,6 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.IntegerSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -50,13 +50,8 @@ class BatchListenerIntegrationTests {
 
 	@BeforeAll
 	static void startCluster() {
-		cluster = EmbeddedKafkaCluster.builder().brokers(1).start();
+		cluster = SharedKafkaCluster.get();
 		KafkaTestSupport.createTransactionStateLog(cluster.bootstrapServers());
-	}
-
-	@AfterAll
-	static void stopCluster() {
-		cluster.close();
 	}
 
 	@Test

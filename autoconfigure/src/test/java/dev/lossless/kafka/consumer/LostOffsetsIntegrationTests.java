@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import dev.lossless.kafka.KafkaTestSupport;
+import dev.lossless.kafka.SharedKafkaCluster;
 import dev.lossless.kafka.testcluster.EmbeddedKafkaCluster;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.RecordsToDelete;
@@ -15,7 +16,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -49,12 +49,7 @@ class LostOffsetsIntegrationTests {
 
 	@BeforeAll
 	static void startCluster() {
-		cluster = EmbeddedKafkaCluster.builder().brokers(1).start();
-	}
-
-	@AfterAll
-	static void stopCluster() {
-		cluster.close();
+		cluster = SharedKafkaCluster.get();
 	}
 
 	@Test

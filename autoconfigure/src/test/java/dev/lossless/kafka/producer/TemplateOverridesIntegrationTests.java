@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.lossless.kafka.KafkaTestSupport;
+import dev.lossless.kafka.SharedKafkaCluster;
 import dev.lossless.kafka.rules.RuleResult;
 import dev.lossless.kafka.rules.UnsafeKafkaSettingsException;
 import dev.lossless.kafka.sequence.SequenceStamp;
@@ -14,7 +15,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.IntegerSerializer;
 import org.apache.kafka.common.utils.Utils;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -45,12 +45,7 @@ class TemplateOverridesIntegrationTests {
 
 	@BeforeAll
 	static void startCluster() {
-		cluster = EmbeddedKafkaCluster.builder().brokers(1).start();
-	}
-
-	@AfterAll
-	static void stopCluster() {
-		cluster.close();
+		cluster = SharedKafkaCluster.get();
 	}
 
 	@Test

@@ -6,13 +6,13 @@ import java.util.List;
 import java.util.Map;
 
 import dev.lossless.kafka.KafkaTestSupport;
+import dev.lossless.kafka.SharedKafkaCluster;
 import dev.lossless.kafka.testcluster.EmbeddedKafkaCluster;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +32,7 @@ class TransactionalSendIntegrationTests {
 
 	@BeforeAll
 	static void startCluster() {
-		cluster = EmbeddedKafkaCluster.builder().brokers(1).start();
+		cluster = SharedKafkaCluster.get();
 		// create the transaction state log before the producers whose waits are bounded
 		try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
 				Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
@@ -41,11 +41,6 @@ class TransactionalSendIntegrationTests {
 						ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
 			producer.initTransactions();
 		}
-	}
-
-	@AfterAll
-	static void stopCluster() {
-		cluster.close();
 	}
 
 	@Test
