@@ -135,7 +135,7 @@ final class Footprint {
 		return network;
 	}
 
-	private static long allocated(List<Thread> network) {
+	static long allocated(List<Thread> network) {
 		long bytes = 0;
 		for (Thread thread : network) {
 			bytes += threads.getThreadAllocatedBytes(thread.getId());

@@ -398,11 +398,11 @@ public final class LosslessKafkaBenchmarks {
 		}
 	}
 
-	private static int scaled(int records, double scale) {
+	static int scaled(int records, double scale) {
 		return Math.max(1000, (int) Math.round(records * scale));
 	}
 
-	private static void log(String format, Object... args) {
+	static void log(String format, Object... args) {
 		System.out.printf("[bench %tT] %s%n", System.currentTimeMillis(), String.format(format, args));
 	}
 

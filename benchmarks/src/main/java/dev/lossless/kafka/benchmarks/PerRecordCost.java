@@ -109,8 +109,10 @@ final class PerRecordCost {
 	private void producers(KafkaProcessCluster cluster, double scale, Map<String, String> topicConfigs)
 			throws Exception {
 		String bootstrapServers = cluster.bootstrapServers();
-		this.producerRecords.put(LosslessKafkaBenchmarks.SMALL, scaled(PRODUCER_RECORDS_SMALL, scale));
-		this.producerRecords.put(LosslessKafkaBenchmarks.KIB, scaled(PRODUCER_RECORDS_KIB, scale));
+		this.producerRecords.put(LosslessKafkaBenchmarks.SMALL,
+				LosslessKafkaBenchmarks.scaled(PRODUCER_RECORDS_SMALL, scale));
+		this.producerRecords.put(LosslessKafkaBenchmarks.KIB,
+				LosslessKafkaBenchmarks.scaled(PRODUCER_RECORDS_KIB, scale));
 		List<String> topics = new ArrayList<>();
 		for (int size : this.producerRecords.keySet()) {
 			String topic = topic(size);
@@ -139,11 +141,12 @@ final class PerRecordCost {
 					for (int i = 0; i < names.size(); i++) {
 						String name = names.get(Math.floorMod(i + round, names.size()));
 						ProducerCost cost = cases.get(name).run(topic(size), this.producerRecords.get(size), size);
-						log("cost producer %d B %s %s: sender %.0f ns, network %.0f ns, process %.0f ns, %.0f B "
-								+ "allocated, %.1f B of batches per record, %.0f records/s (load %s)", size,
-								(round < 1) ? "warm-up" : "round " + round, name, cost.senderCpu(), cost.networkCpu(),
-								cost.processCpu(), cost.allocated(), cost.wireBytes(), cost.recordsPerSecond(),
-								MachineInfo.loadAverage());
+						LosslessKafkaBenchmarks.log(
+								"cost producer %d B %s %s: sender %.0f ns, network %.0f ns, process %.0f ns, %.0f B "
+										+ "allocated, %.1f B of batches per record, %.0f records/s (load %s)",
+								size, (round < 1) ? "warm-up" : "round " + round, name, cost.senderCpu(),
+								cost.networkCpu(), cost.processCpu(), cost.allocated(), cost.wireBytes(),
+								cost.recordsPerSecond(), MachineInfo.loadAverage());
 						if (round >= 1) {
 							this.producers.computeIfAbsent(size, (key) -> new LinkedHashMap<>())
 								.computeIfAbsent(name, (key) -> new ArrayList<>())
@@ -159,7 +162,7 @@ final class PerRecordCost {
 			throws Exception {
 		String bootstrapServers = cluster.bootstrapServers();
 		String topic = "bench-cost-consumer";
-		int records = scaled(CONSUMER_RECORDS, scale);
+		int records = LosslessKafkaBenchmarks.scaled(CONSUMER_RECORDS, scale);
 		this.consumerRecords = records;
 		cluster.createTopic(topic, 3, (short) 3, topicConfigs);
 		try (ConfigurableApplicationContext filler = BenchmarkApplications.producer(bootstrapServers, true, 5,
@@ -184,7 +187,8 @@ final class PerRecordCost {
 				Run run = cases.get(name).run(probe);
 				ConsumerCost cost = new ConsumerCost(probe.cpuPerRecord(), probe.allocatedPerRecord(),
 						run.recordsPerSecond());
-				log("cost consumer %s %s: %.0f ns CPU, %.0f B allocated per record, %.0f records/s (load %s)",
+				LosslessKafkaBenchmarks.log(
+						"cost consumer %s %s: %.0f ns CPU, %.0f B allocated per record, %.0f records/s (load %s)",
 						(round < 1) ? "warm-up" : "round " + round, name, cost.cpu(), cost.allocated(),
 						cost.recordsPerSecond(), MachineInfo.loadAverage());
 				if (round >= 1) {
@@ -297,7 +301,7 @@ final class PerRecordCost {
 		double sentBefore = Footprint.metric(metrics, "producer-metrics", "record-send-total");
 		long processCpu = os.getProcessCpuTime();
 		long networkCpu = cpu(network);
-		long networkAllocated = allocated(network);
+		long networkAllocated = Footprint.allocated(network);
 		long senderAllocated = Footprint.allocatedByThisThread();
 		long senderCpu = threads.getCurrentThreadCpuTime();
 		long start = System.nanoTime();
@@ -306,7 +310,7 @@ final class PerRecordCost {
 		senderCpu = threads.getCurrentThreadCpuTime() - senderCpu;
 		senderAllocated = Footprint.allocatedByThisThread() - senderAllocated;
 		networkCpu = cpu(network) - networkCpu;
-		networkAllocated = allocated(network) - networkAllocated;
+		networkAllocated = Footprint.allocated(network) - networkAllocated;
 		processCpu = os.getProcessCpuTime() - processCpu;
 		double errors = Footprint.metric(metrics, "producer-metrics", "record-error-total") - errorsBefore
 				+ failed.getAndSet(0);
@@ -337,22 +341,6 @@ final class PerRecordCost {
 			nanos += threads.getThreadCpuTime(thread.getId());
 		}
 		return nanos;
-	}
-
-	private static long allocated(List<Thread> network) {
-		long bytes = 0;
-		for (Thread thread : network) {
-			bytes += threads.getThreadAllocatedBytes(thread.getId());
-		}
-		return bytes;
-	}
-
-	private static int scaled(int records, double scale) {
-		return Math.max(1000, (int) Math.round(records * scale));
-	}
-
-	private static void log(String format, Object... args) {
-		System.out.printf("[bench %tT] %s%n", System.currentTimeMillis(), String.format(format, args));
 	}
 
 	interface ProducerCase {
