@@ -78,9 +78,10 @@ final class ReportChart {
 	private static void costs(Graphics2D g, PerRecordCost costs) {
 		g.setColor(Color.BLACK);
 		g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
-		g.drawString("Lossless Kafka: CPU time per record of the client's threads (ns). Bars: median of "
-				+ costs.producerRounds + " (consumers " + costs.consumerRounds
-				+ ") interleaved rounds; whiskers: 95 % CI of the median", 20, 28);
+		g.drawString(
+				"Lossless Kafka: CPU ns per record of the client's threads. Bars: median of " + costs.producerRounds
+						+ " (consumers " + costs.consumerRounds + ") rounds; whiskers: 95 % CI of the median",
+				20, 28);
 		int panelWidth = WIDTH / 2;
 		int panelHeight = (HEIGHT - 40) / 2;
 		int panel = 0;
