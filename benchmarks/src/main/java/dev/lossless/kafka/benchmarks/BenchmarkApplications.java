@@ -64,11 +64,13 @@ final class BenchmarkApplications {
 	 * @param sequence whether sequence stamping is on
 	 * @param lingerMs the producer's {@code linger.ms}
 	 * @param topics the topics it sends to, audited at startup
+	 * @param extraProperties more application properties
 	 * @return the running application
 	 */
 	static ConfigurableApplicationContext producer(String bootstrapServers, boolean sequence, int lingerMs,
-			List<String> topics) {
+			List<String> topics, String... extraProperties) {
 		List<String> properties = common(bootstrapServers, sequence, lingerMs);
+		properties.addAll(List.of(extraProperties));
 		properties.add("lossless.kafka.topics.verify=" + String.join(",", topics));
 		return start(ProducerApplication.class, properties, null);
 	}
@@ -183,6 +185,10 @@ final class BenchmarkApplications {
 
 		private long lastAllocated;
 
+		private long firstCpu;
+
+		private long lastCpu;
+
 		ConsumptionProbe(long expected) {
 			this.expected = expected;
 		}
@@ -195,12 +201,14 @@ final class BenchmarkApplications {
 			if (this.count == 0) {
 				this.first = System.nanoTime();
 				this.firstAllocated = Footprint.allocatedByThisThread();
+				this.firstCpu = Footprint.cpuOfThisThread();
 			}
 			this.count++;
 			this.bytes += value.length;
 			if (this.count == this.expected) {
 				this.last = System.nanoTime();
 				this.lastAllocated = Footprint.allocatedByThisThread();
+				this.lastCpu = Footprint.cpuOfThisThread();
 				this.done.countDown();
 			}
 		}
@@ -220,6 +228,15 @@ final class BenchmarkApplications {
 		 */
 		double allocatedPerRecord() {
 			return (double) (this.lastAllocated - this.firstAllocated) / Math.max(1, this.count - 1);
+		}
+
+		/**
+		 * Return the CPU time of the consuming thread per record, from the first record
+		 * to the last, in nanoseconds.
+		 * @return the nanoseconds per record
+		 */
+		double cpuPerRecord() {
+			return (double) (this.lastCpu - this.firstCpu) / Math.max(1, this.count - 1);
 		}
 
 	}

@@ -62,7 +62,7 @@ final class ConsumerCases {
 		Map<String, Object> settings = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
 				ConsumerConfig.GROUP_ID_CONFIG, newGroup("bench-raw"), ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
 				"false", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-				"read_committed");
+				"read_committed", ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
 		long deadline = System.nanoTime() + Duration.ofSeconds(TIMEOUT_SECONDS).toNanos();
 		try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(),
 				new ByteArrayDeserializer())) {

@@ -112,7 +112,7 @@ final class Footprint {
 				batchBytes / batchSize, metric(metrics, "producer-metrics", "records-per-request-avg"));
 	}
 
-	private static String clientId(Map<MetricName, ? extends Metric> metrics) {
+	static String clientId(Map<MetricName, ? extends Metric> metrics) {
 		for (MetricName name : metrics.keySet()) {
 			String clientId = name.tags().get("client-id");
 			if ("producer-metrics".equals(name.group()) && clientId != null) {
@@ -122,7 +122,7 @@ final class Footprint {
 		throw new IllegalStateException("No client-id in the producer's metrics");
 	}
 
-	private static List<Thread> networkThreads(String clientId) {
+	static List<Thread> networkThreads(String clientId) {
 		List<Thread> network = new ArrayList<>();
 		for (Thread thread : Thread.getAllStackTraces().keySet()) {
 			if (thread.getName().equals(NETWORK_THREAD + clientId)) {
@@ -135,7 +135,7 @@ final class Footprint {
 		return network;
 	}
 
-	private static long allocated(List<Thread> network) {
+	static long allocated(List<Thread> network) {
 		long bytes = 0;
 		for (Thread thread : network) {
 			bytes += threads.getThreadAllocatedBytes(thread.getId());
@@ -151,7 +151,15 @@ final class Footprint {
 		return threads.getThreadAllocatedBytes(Thread.currentThread().getId());
 	}
 
-	private static double metric(Map<MetricName, ? extends Metric> metrics, String group, String name) {
+	/**
+	 * Return the CPU time the current thread used so far.
+	 * @return the nanoseconds
+	 */
+	static long cpuOfThisThread() {
+		return threads.getCurrentThreadCpuTime();
+	}
+
+	static double metric(Map<MetricName, ? extends Metric> metrics, String group, String name) {
 		double sum = 0;
 		boolean found = false;
 		for (Map.Entry<MetricName, ? extends Metric> entry : metrics.entrySet()) {

@@ -77,9 +77,10 @@ public final class LosslessKafkaBenchmarks {
 		Files.createDirectories(outputDirectory);
 		double scale = Double.parseDouble(System.getProperty("bench.scale", "1.0"));
 		int rounds = Integer.getInteger("bench.rounds", 3);
-		// for development: a subset of producer,consumer,durability,footprint,profile
+		// for development: a subset of
+		// cost,producer,consumer,durability,outbox,footprint,profile
 		List<String> sections = List
-			.of(System.getProperty("bench.sections", "producer,consumer,durability,outbox,footprint,profile")
+			.of(System.getProperty("bench.sections", "cost,producer,consumer,durability,outbox,footprint,profile")
 				.split(","));
 		Instant started = Instant.now();
 		Results results = new Results();
@@ -96,11 +97,16 @@ public final class LosslessKafkaBenchmarks {
 		results.facts.put("broker JVMs",
 				"3 processes, each -Xms256m -Xmx512m -XX:+UseSerialGC then " + String.join(" ", BROKER_JVM_OPTIONS));
 		results.facts.put("scale", Double.toString(scale));
+		results.facts.put("sections run", String.join(",", sections));
 		log("Starting a 3-broker cluster (load average %s)", MachineInfo.loadAverage());
 		KafkaProcessCluster.Builder builder = KafkaProcessCluster.builder().brokers(3);
 		BROKER_JVM_OPTIONS.forEach(builder::jvmOption);
 		try (KafkaProcessCluster cluster = builder.start()) {
 			String bootstrapServers = cluster.bootstrapServers();
+			if (sections.contains("cost")) {
+				results.costs.run(cluster, scale, Integer.getInteger("bench.cost.rounds", 15),
+						Integer.getInteger("bench.cost.consumer-rounds", 11), TOPIC_CONFIGS);
+			}
 			if (sections.contains("producer")) {
 				producers(cluster, scale, rounds, results);
 			}
@@ -392,11 +398,11 @@ public final class LosslessKafkaBenchmarks {
 		}
 	}
 
-	private static int scaled(int records, double scale) {
+	static int scaled(int records, double scale) {
 		return Math.max(1000, (int) Math.round(records * scale));
 	}
 
-	private static void log(String format, Object... args) {
+	static void log(String format, Object... args) {
 		System.out.printf("[bench %tT] %s%n", System.currentTimeMillis(), String.format(format, args));
 	}
 

@@ -41,6 +41,13 @@ final class ReportChart {
 		g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
 		g.setColor(Color.WHITE);
 		g.fillRect(0, 0, WIDTH, HEIGHT);
+		if (results.producers.isEmpty() && results.consumers.isEmpty() && results.costs.hasProducers()) {
+			// only the per-record cost section ran
+			costs(g, results.costs);
+			g.dispose();
+			ImageIO.write(image, "png", file.toFile());
+			return;
+		}
 		g.setColor(Color.BLACK);
 		g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
 		g.drawString("Lossless Kafka: 3 brokers (RF 3, min ISR 2) and clients on one " + MachineInfo.processors()
@@ -66,6 +73,53 @@ final class ReportChart {
 				"Consumer throughput, 1 KiB records (records/s)", results.consumers);
 		g.dispose();
 		ImageIO.write(image, "png", file.toFile());
+	}
+
+	private static void costs(Graphics2D g, PerRecordCost costs) {
+		g.setColor(Color.BLACK);
+		g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
+		g.drawString(
+				"Lossless Kafka: CPU ns per record of the client's threads. Bars: median of " + costs.producerRounds
+						+ " (consumers " + costs.consumerRounds + ") rounds; whiskers: 95 % CI of the median",
+				20, 28);
+		int panelWidth = WIDTH / 2;
+		int panelHeight = (HEIGHT - 40) / 2;
+		int panel = 0;
+		for (int size : costs.producers.keySet()) {
+			String label = (size == LosslessKafkaBenchmarks.KIB) ? "1 KiB" : size + " B";
+			List<String> names = new ArrayList<>(costs.producers.get(size).keySet());
+			List<MedianInterval> intervals = new ArrayList<>();
+			for (String name : names) {
+				intervals.add(costs.producer(size, name, PerRecordCost.ProducerCost::clientCpu));
+			}
+			intervals(g, (panel % 2) * panelWidth, 40 + (panel / 2) * panelHeight, panelWidth, panelHeight,
+					"Producer, " + label + ": sending + network thread CPU ns/record", names, intervals);
+			panel++;
+		}
+		if (costs.hasConsumers()) {
+			List<String> names = new ArrayList<>(costs.consumers.keySet());
+			List<MedianInterval> intervals = new ArrayList<>();
+			for (String name : names) {
+				intervals.add(costs.consumer(name, PerRecordCost.ConsumerCost::cpu));
+			}
+			intervals(g, (panel % 2) * panelWidth, 40 + (panel / 2) * panelHeight, panelWidth, panelHeight,
+					"Consumer, 1 KiB: consuming thread CPU ns/record", names, intervals);
+		}
+	}
+
+	private static void intervals(Graphics2D g, int x, int y, int width, int height, String title, List<String> names,
+			List<MedianInterval> intervals) {
+		double max = 0;
+		for (MedianInterval interval : intervals) {
+			max = Math.max(max, interval.high());
+		}
+		Frame frame = frame(g, x, y, width, height, title, niceMax(max), names.size());
+		for (int i = 0; i < names.size(); i++) {
+			MedianInterval interval = intervals.get(i);
+			bar(g, frame, i, 0, 1, interval.median(), interval.low(), interval.high(), COLORS[i % COLORS.length],
+					String.format("%,.0f", interval.median()));
+			caseLabel(g, frame, i, names.get(i));
+		}
 	}
 
 	private static void throughput(Graphics2D g, int x, int y, int width, int height, String title,

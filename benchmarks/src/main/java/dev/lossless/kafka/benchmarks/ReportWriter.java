@@ -34,21 +34,48 @@ final class ReportWriter {
 		out.append("Issue #6: what `acks=all` plus idempotence costs, and what the starter adds on top of the Kafka "
 				+ "client. Every number below comes from one run of `./mvnw -B -pl benchmarks -am verify -Pbench`: "
 				+ "one JVM, one real three-broker cluster.\n\n");
+		CostReport.write(out, results.costs, results.facts.get("load average before (1, 5, 15 min)") + " before, "
+				+ results.facts.get("load average after (1, 5, 15 min)") + " after the suite");
 		out.append("![Throughput and latency per case](").append(chartFile).append(")\n\n");
 		machine(out, results);
-		method(out, results);
-		producers(out, results);
-		consumers(out, results);
-		durability(out, results);
-		outbox(out, results);
-		footprint(out, results);
-		targets(out, results);
-		profiles(out, results);
+		// sections that did not run (bench.sections) are left out
+		if (!results.producers.isEmpty() || !results.consumers.isEmpty()) {
+			method(out, results);
+		}
+		if (!results.producers.isEmpty()) {
+			producers(out, results);
+		}
+		if (!results.consumers.isEmpty()) {
+			consumers(out, results);
+		}
+		if (!results.durability.isEmpty()) {
+			durability(out, results);
+		}
+		if (!results.outbox.isEmpty()) {
+			outbox(out, results);
+		}
+		if (!results.footprints.isEmpty() || !results.consumerFootprint.isEmpty()) {
+			footprint(out, results);
+		}
+		if (!results.producers.isEmpty() && !results.consumers.isEmpty()) {
+			targets(out, results);
+		}
+		if (!results.profiles.isEmpty()) {
+			profiles(out, results);
+		}
 		out.append("## Machine-readable summary (medians; ratios for 1 KiB records)\n\n");
 		out.append("```\n");
-		out.append(String.format("producer_ratio=%.3f%n", results.producerRatio(LosslessKafkaBenchmarks.KIB)));
-		out.append(String.format("consumer_ratio=%.3f%n", results.consumerRatio(Results.RECORD_LISTENER)));
-		out.append(String.format("stamping_overhead=%.3f%n", results.stampingOverhead(LosslessKafkaBenchmarks.KIB)));
+		CostReport.summary(out, results.costs);
+		if (!results.producers.isEmpty()) {
+			out.append(String.format("producer_ratio=%.3f%n", results.producerRatio(LosslessKafkaBenchmarks.KIB)));
+		}
+		if (!results.consumers.isEmpty()) {
+			out.append(String.format("consumer_ratio=%.3f%n", results.consumerRatio(Results.RECORD_LISTENER)));
+		}
+		if (!results.producers.isEmpty()) {
+			out.append(
+					String.format("stamping_overhead=%.3f%n", results.stampingOverhead(LosslessKafkaBenchmarks.KIB)));
+		}
 		Map<String, Footprint.Cases> small = results.footprints.get(LosslessKafkaBenchmarks.SMALL);
 		if (small != null && small.containsKey(Results.STARTER_PRODUCER)
 				&& small.containsKey(Results.STARTER_PRODUCER_NO_SEQUENCE)) {

@@ -77,6 +77,9 @@ final class Results {
 
 	final Map<Integer, Integer> producerRecords = new LinkedHashMap<>();
 
+	/** What the client spends per record (CPU, allocations, wire bytes). */
+	final PerRecordCost costs = new PerRecordCost();
+
 	Samples producer(int recordSize, String name) {
 		return this.producers.computeIfAbsent(recordSize, (size) -> new LinkedHashMap<>())
 			.computeIfAbsent(name, Samples::new);
