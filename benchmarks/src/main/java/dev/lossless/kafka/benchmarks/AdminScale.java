@@ -12,10 +12,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import dev.lossless.kafka.actuate.ConsumerLagHealthIndicator;
+import dev.lossless.kafka.actuate.TopicsHealthIndicator;
 import dev.lossless.kafka.consumer.ConsumerOffsetsInspector;
 import dev.lossless.kafka.consumer.ConsumerOffsetsSnapshot;
 import dev.lossless.kafka.rules.ReliabilityAudit;
 import dev.lossless.kafka.testcluster.EmbeddedKafkaCluster;
+import dev.lossless.kafka.topics.TopicInspector;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -175,6 +177,10 @@ final class AdminScale {
 				ratio, small.healthMillis(), full.healthMillis(), "ms");
 		report.bounded("topics health", "Admin requests per health request (mean of " + HEALTH_REQUESTS + ")",
 				smallSize, fullSize, small.healthRequests(), full.healthRequests(), "");
+		report.total("topics health", "time to live 0 (an audit per request, as before #17)", smallSize, fullSize,
+				ratio, small.uncachedMillis(), full.uncachedMillis(), "ms");
+		report.bounded("topics health", "time to live 0: Admin requests per health request", smallSize, fullSize,
+				small.uncachedRequests(), full.uncachedRequests(), "");
 		report.note("startup audit: requests of one audit at 1/10 " + small.auditRequests() + ", at full size "
 				+ full.auditRequests() + "; topics health, " + HEALTH_REQUESTS + " requests in a row at full size: "
 				+ full.healthRequestsByApi() + ", status " + full.healthStatus());
@@ -202,9 +208,20 @@ final class AdminScale {
 			}
 			double healthMillis = (System.nanoTime() - healthStart) / 1e6 / HEALTH_REQUESTS;
 			Map<String, Long> healthRequests = BrokerRequests.since(before);
+			// the same health auditing the topics on every request, as it did before it
+			// kept its audit
+			HealthIndicator uncached = new TopicsHealthIndicator(audit, application.getBean(TopicInspector.class),
+					Duration.ZERO);
+			before = BrokerRequests.snapshot();
+			healthStart = System.nanoTime();
+			for (int i = 0; i < HEALTH_REQUESTS; i++) {
+				uncached.health();
+			}
+			double uncachedMillis = (System.nanoTime() - healthStart) / 1e6 / HEALTH_REQUESTS;
+			double uncachedRequests = (double) BrokerRequests.total(BrokerRequests.since(before)) / HEALTH_REQUESTS;
 			return new Audit(startMillis, auditMillis, auditRequests, healthMillis,
 					(double) BrokerRequests.total(healthRequests) / HEALTH_REQUESTS, healthRequests,
-					String.valueOf(last.getStatus()));
+					String.valueOf(last.getStatus()), uncachedMillis, uncachedRequests);
 		}
 	}
 
@@ -222,7 +239,8 @@ final class AdminScale {
 	}
 
 	private record Audit(double startMillis, double auditMillis, Map<String, Long> auditRequests, double healthMillis,
-			double healthRequests, Map<String, Long> healthRequestsByApi, String healthStatus) {
+			double healthRequests, Map<String, Long> healthRequestsByApi, String healthStatus, double uncachedMillis,
+			double uncachedRequests) {
 	}
 
 }

@@ -21,9 +21,13 @@ final class BrokerRequests {
 
 	private static final String REQUESTS = "kafka.network:type=RequestMetrics,name=RequestsPerSec,*";
 
-	/** What the brokers and the controller say to each other, not the client's calls. */
-	private static final Set<String> INTERNAL = Set.of("BrokerHeartbeat", "BrokerRegistration", "Fetch", "Vote",
-			"BeginQuorumEpoch", "EndQuorumEpoch", "FetchSnapshot", "Produce", "ControllerRegistration",
+	/**
+	 * What the brokers and the controller say to each other, and a client's connection
+	 * handshake (ApiVersions, again after an idle connection was closed): not the
+	 * client's calls.
+	 */
+	private static final Set<String> INTERNAL = Set.of("ApiVersions", "BrokerHeartbeat", "BrokerRegistration", "Fetch",
+			"Vote", "BeginQuorumEpoch", "EndQuorumEpoch", "FetchSnapshot", "Produce", "ControllerRegistration",
 			"AlterPartition", "UpdateRaftVoter", "AddRaftVoter", "RemoveRaftVoter");
 
 	private BrokerRequests() {
