@@ -1,5 +1,10 @@
 package dev.lossless.kafka.benchmarks;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,7 +75,7 @@ final class OutboxScale {
 					fill(applications.get(0), fullRows);
 					jdbc.sql("ANALYZE").update();
 					if (!planned) {
-						plans(jdbc, smallStatements.keySet(), report);
+						plans(postgres, smallStatements.keySet(), report);
 						planned = true;
 					}
 					resetStatements(jdbc);
@@ -218,20 +223,31 @@ final class OutboxScale {
 		return statements;
 	}
 
-	private static void plans(JdbcClient jdbc, Iterable<String> statements, ScaleReport report) {
-		for (String statement : statements) {
-			String upper = statement.stripLeading().toUpperCase(Locale.ROOT);
-			if (!(upper.startsWith("SELECT") || upper.startsWith("UPDATE") || upper.startsWith("DELETE")
-					|| upper.startsWith("INSERT") || upper.startsWith("WITH"))) {
-				continue;
-			}
-			String runnable = EXAMPLES.get(statement);
-			try {
-				List<String> plan = jdbc.sql("EXPLAIN (GENERIC_PLAN) " + runnable).query(String.class).list();
-				report.plan(statement, String.join("\n", plan));
-			}
-			catch (RuntimeException ex) {
-				report.plan(statement, "(no plan: " + ex.getMessage() + ")");
+	/**
+	 * Explain each statement as PostgreSQL saw it, its parameters left as {@code $n}:
+	 * sent through the simple query protocol, which does not bind them.
+	 */
+	private static void plans(PostgresServer postgres, Iterable<String> statements, ScaleReport report)
+			throws SQLException {
+		String url = postgres.jdbcUrl() + (postgres.jdbcUrl().contains("?") ? "&" : "?") + "preferQueryMode=simple";
+		try (Connection connection = DriverManager.getConnection(url, PostgresServer.USER, "");
+				Statement explain = connection.createStatement()) {
+			for (String statement : statements) {
+				String upper = statement.stripLeading().toUpperCase(Locale.ROOT);
+				if (!(upper.startsWith("SELECT") || upper.startsWith("UPDATE") || upper.startsWith("DELETE")
+						|| upper.startsWith("INSERT") || upper.startsWith("WITH"))) {
+					continue;
+				}
+				List<String> plan = new ArrayList<>();
+				try (ResultSet rows = explain.executeQuery("EXPLAIN (GENERIC_PLAN) " + EXAMPLES.get(statement))) {
+					while (rows.next()) {
+						plan.add(rows.getString(1));
+					}
+					report.plan(statement, String.join("\n", plan));
+				}
+				catch (SQLException ex) {
+					report.plan(statement, "(no plan: " + ex.getMessage() + ")");
+				}
 			}
 		}
 	}
