@@ -58,14 +58,15 @@ public final class LosslessKafkaHealthAutoConfiguration {
 			ObjectProvider<SequenceChecker> sequenceChecker, ObjectProvider<ConsumerOffsetsMonitor> lagMonitor,
 			ObjectProvider<OutboxMonitor> outbox, ReliabilityAudit audit, TopicInspector inspector,
 			ObjectProvider<DeadLetters> deadLetters, ObjectProvider<LostOffsets> lostOffsets,
-			ObjectProvider<BackgroundWorker> workers) {
+			ObjectProvider<BackgroundWorker> workers, LosslessKafkaProperties properties) {
 		Map<String, HealthContributor> contributors = new LinkedHashMap<>();
 		SendJournalStore journalStore = journal.getIfAvailable();
 		sendResults.ifAvailable((listener) -> contributors.put("producer", new ProducerHealthIndicator(listener,
 				(journalStore != null) ? journalStore.journal() : null, replayer.getIfAvailable())));
 		contributors.put("consumer",
 				new ListenerContainersHealthIndicator(ListenerContainers.of(registry), recovery.getIfAvailable()));
-		contributors.put("topics", new TopicsHealthIndicator(audit, inspector));
+		contributors.put("topics",
+				new TopicsHealthIndicator(audit, inspector, properties.getTopics().getHealthCacheTimeToLive()));
 		sequenceChecker.ifAvailable((checker) -> contributors.put("sequence", new SequenceHealthIndicator(checker)));
 		lagMonitor.ifAvailable((monitor) -> contributors.put("lag", new ConsumerLagHealthIndicator(monitor::snapshot,
 				ConsumerLagHealthIndicator.DEFAULT_MAX_LISTED_PARTITIONS, lostOffsets.getIfAvailable())));

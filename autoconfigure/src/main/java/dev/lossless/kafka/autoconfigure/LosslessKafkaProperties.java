@@ -547,6 +547,12 @@ public class LosslessKafkaProperties {
 		 */
 		private Duration timeout = Duration.ofSeconds(5);
 
+		/**
+		 * How long the topics health keeps its audit of the topics before it describes
+		 * them again; zero describes them on every health request.
+		 */
+		private Duration healthCacheTimeToLive = Duration.ofSeconds(30);
+
 		public int getMinReplicationFactor() {
 			return this.minReplicationFactor;
 		}
@@ -569,6 +575,14 @@ public class LosslessKafkaProperties {
 
 		public void setTimeout(Duration timeout) {
 			this.timeout = timeout;
+		}
+
+		public Duration getHealthCacheTimeToLive() {
+			return this.healthCacheTimeToLive;
+		}
+
+		public void setHealthCacheTimeToLive(Duration healthCacheTimeToLive) {
+			this.healthCacheTimeToLive = healthCacheTimeToLive;
 		}
 
 	}

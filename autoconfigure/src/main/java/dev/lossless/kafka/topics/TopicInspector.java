@@ -104,6 +104,29 @@ public final class TopicInspector implements DisposableBean {
 	}
 
 	/**
+	 * Check that the brokers answer, within the timeout, with one call whose answer does
+	 * not grow with the topics.
+	 * @return why the brokers could not be asked, or {@code null} when they answered
+	 * @since 0.2.0
+	 */
+	public @Nullable String brokerError() {
+		try {
+			long deadline = this.client.deadline();
+			admin().describeCluster(new DescribeClusterOptions().timeoutMs(BoundedAdmin.remainingMillis(deadline)))
+				.nodes()
+				.get(BoundedAdmin.remainingMillis(deadline), TimeUnit.MILLISECONDS);
+			return null;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return "interrupted";
+		}
+		catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException ex) {
+			return this.client.describeFailure(ex);
+		}
+	}
+
+	/**
 	 * Create the given topics; a topic that already exists is not an error.
 	 * @param topics the topics
 	 * @return the error of each topic that could not be created, by name

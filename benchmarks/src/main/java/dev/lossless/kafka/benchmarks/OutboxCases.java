@@ -51,13 +51,13 @@ final class OutboxCases {
 				}
 			});
 		}
-		long before = relay.published();
+		long before = relay.monitor().published();
 		long start = System.nanoTime();
 		relay.start();
 		try {
-			while (relay.published() - before < records) {
+			while (relay.monitor().published() - before < records) {
 				if (System.nanoTime() - start > TIMEOUT_NANOS) {
-					throw new IllegalStateException("The relay published " + (relay.published() - before) + " of "
+					throw new IllegalStateException("The relay published " + (relay.monitor().published() - before) + " of "
 							+ records + " rows in 10 minutes");
 				}
 				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
