@@ -25,12 +25,16 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.kafka.config.ContainerCustomizer;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
@@ -108,6 +112,44 @@ class SequenceWindowsIntegrationTests {
 				assertGap(checker.statistics(), topic, 77, 3, 5);
 				assertThat(checker.windowStatistics().restoredProducers()).isEqualTo(2);
 			}
+		}
+	}
+
+	@Test
+	void gapMadeWhileATransactionalApplicationIsDownIsReportedAfterTheRestart() throws Exception {
+		KafkaTestSupport.createTransactionStateLog(cluster.bootstrapServers());
+		String topic = KafkaTestSupport.unique("orders");
+		String group = KafkaTestSupport.unique("group");
+		String transactions = "spring.kafka.producer.transaction-id-prefix=" + KafkaTestSupport.unique("tx");
+		cluster.createTopic(topic, 1, (short) 1, Map.of());
+		TopicPartition partition = new TopicPartition(topic, 0);
+		try (KafkaProducer<byte[], byte[]> producer = KafkaTestSupport.rawProducer(cluster.bootstrapServers())) {
+			try (ConfigurableApplicationContext context = run(topic, group, transactions)) {
+				send(producer, topic, 0, 77, 0, 1, 2);
+				awaitCommitted(group, partition, 3);
+				assertThat(committedMetadata(group, partition)).startsWith(SequenceWindowCodec.PREFIX);
+			}
+			send(producer, topic, 0, 77, 5);
+			try (ConfigurableApplicationContext restarted = run(topic, group, transactions)) {
+				SequenceChecker checker = checker(restarted);
+				await().atMost(WAIT).until(() -> checker.statistics().checked() == 1);
+				assertGap(checker.statistics(), topic, 77, 3, 4);
+			}
+		}
+	}
+
+	@Test
+	void metadataTheApplicationCommitsIsKept() throws Exception {
+		String topic = KafkaTestSupport.unique("orders");
+		String group = KafkaTestSupport.unique("group");
+		cluster.createTopic(topic, 1, (short) 1, Map.of());
+		TopicPartition partition = new TopicPartition(topic, 0);
+		try (ConfigurableApplicationContext context = run(topic, group, "test.own-metadata=true");
+				KafkaProducer<byte[], byte[]> producer = KafkaTestSupport.rawProducer(cluster.bootstrapServers())) {
+			send(producer, topic, 0, 77, 0, 1);
+			awaitCommitted(group, partition, 2);
+			assertThat(committedMetadata(group, partition)).isEqualTo("mine");
+			assertThat(context.getBean(SequenceWindowCommits.class).applicationMetadata()).isPositive();
 		}
 	}
 
@@ -253,6 +295,13 @@ class SequenceWindowsIntegrationTests {
 	@EnableAutoConfiguration
 	@Import(OrderListener.class)
 	static class OrdersApplication {
+
+		@Bean
+		@ConditionalOnBooleanProperty("test.own-metadata")
+		ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>> ownMetadata() {
+			return (container) -> container.getContainerProperties()
+				.setOffsetAndMetadataProvider((listener, offset) -> new OffsetAndMetadata(offset, "mine"));
+		}
 
 	}
 
