@@ -50,6 +50,14 @@ public class SequenceHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("redelivered", statistics.redelivered())
 			.withDetail("evictedProducers", statistics.evictedProducers())
 			.withDetail("forgottenProducers", statistics.forgottenProducers());
+		SequenceChecker.WindowStatistics windows = this.checker.windowStatistics();
+		builder.withDetail("restoredProducers", windows.restoredProducers())
+			.withDetail("unpersistedProducers", windows.unpersistedProducers());
+		if (windows.unpersistedProducers() > 0) {
+			builder.withDetail("windowBlindSpot", windows.unpersistedProducers()
+					+ " producer window(s) were left out of committed offsets (offset.metadata.max.bytes): after a"
+					+ " rebalance or a restart, a gap just before the next record of one of them is not seen");
+		}
 		if (statistics.forgottenProducers() > 0) {
 			builder.withDetail("blindSpot", statistics.forgottenProducers()
 					+ " idle producer(s) were dropped from full windows: a gap just before the next record of one "

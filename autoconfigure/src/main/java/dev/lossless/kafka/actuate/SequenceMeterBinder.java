@@ -46,6 +46,17 @@ public class SequenceMeterBinder implements MeterBinder {
 			.builder("lossless.kafka.sequence.producers.forgotten", checker, (c) -> c.statistics().forgottenProducers())
 			.description("Idle producers dropped from full windows: a gap just before their next record is not seen")
 			.register(registry);
+		FunctionCounter
+			.builder("lossless.kafka.sequence.producers.unpersisted", checker,
+					(c) -> c.windowStatistics().unpersistedProducers())
+			.description("Producer windows left out of committed offsets' metadata, which reached the brokers' "
+					+ "offset.metadata.max.bytes (counted at each commit)")
+			.register(registry);
+		FunctionCounter
+			.builder("lossless.kafka.sequence.producers.restored", checker,
+					(c) -> c.windowStatistics().restoredProducers())
+			.description("Producer windows restored from committed offsets when partitions were assigned")
+			.register(registry);
 		Gauge.builder("lossless.kafka.sequence.unresolved", checker, (c) -> c.statistics().unresolvedRecords())
 			.description("Records still missing from gaps that were neither filled nor acknowledged")
 			.register(registry);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,14 @@ public final class SequenceChecker {
 
 	static final int RECENT_GAPS = 10;
 
+	/**
+	 * How many changes of a partition's window are remembered until its offset is
+	 * committed, so that the window committed is the one of the committed offset.
+	 */
+	static final int MAX_UNCOMMITTED_CHANGES = 65_536;
+
+	private static final long ABSENT = Long.MIN_VALUE;
+
 	private final Clock clock;
 
 	private final Map<String, GroupWindows> windows = new ConcurrentHashMap<>();
@@ -80,6 +89,12 @@ public final class SequenceChecker {
 	private final LongAdder forgottenProducers = new LongAdder();
 
 	private final Map<StreamKey, LongAdder> unlistedGaps = new ConcurrentHashMap<>();
+
+	private final LongAdder restoredProducers = new LongAdder();
+
+	private final LongAdder committedWindows = new LongAdder();
+
+	private final LongAdder unpersistedProducers = new LongAdder();
 
 	/**
 	 * Create an instance.
@@ -141,6 +156,7 @@ public final class SequenceChecker {
 				return Outcome.REPLAYED;
 			}
 			position = new ProducerPosition(producerId, sequence);
+			window.changed(record.offset(), producerId, ABSENT);
 			window.producers.put(producerId, position);
 			window.recent = position;
 			return Outcome.FIRST;
@@ -148,10 +164,12 @@ public final class SequenceChecker {
 		window.recent = position;
 		long last = position.last;
 		if (sequence == last + 1) {
+			window.changed(record.offset(), producerId, last);
 			position.last = sequence;
 			return Outcome.IN_ORDER;
 		}
 		if (sequence > last + 1) {
+			window.changed(record.offset(), producerId, last);
 			position.last = sequence;
 			gap(new SequenceGap(group, record.topic(), record.partition(), SequenceStamp.hex(producerId), last + 1,
 					sequence - 1, this.clock.instant()), producerId);
@@ -256,6 +274,114 @@ public final class SequenceChecker {
 				this.windows.values().forEach((windows) -> windows.forget(partition.topic(), partition.partition()));
 			}
 		}
+	}
+
+	/**
+	 * Return the window of a partition as it was when the group had processed every
+	 * record below the given offset, encoded to be committed with that offset, and forget
+	 * the changes below it. The producers used the least recently are left out (and
+	 * counted) when the window does not fit.
+	 * @param group the consumer group
+	 * @param partition the partition
+	 * @param offset the offset being committed: the next record to process
+	 * @param maxLength the most characters the broker accepts
+	 * @return the encoded window, or {@code null} if the group saw no producer there
+	 * since the partition was assigned
+	 * @since 0.2.0
+	 * @see SequenceWindowCodec
+	 */
+	public @Nullable String committedWindow(String group, TopicPartition partition, long offset, int maxLength) {
+		GroupWindows windows = this.windows.get(group);
+		Window window = (windows != null) ? windows.existing(partition.topic(), partition.partition()) : null;
+		if (window == null) {
+			return null;
+		}
+		StringBuilder text = new StringBuilder(SequenceWindowCodec.PREFIX);
+		int written;
+		int left;
+		synchronized (window) {
+			Map<Long, Long> atOffset = window.changesFrom(offset);
+			int[] counts = new int[2];
+			List<ProducerPosition> positions = new ArrayList<>(window.producers.values());
+			for (int i = positions.size() - 1; i >= 0; i--) {
+				ProducerPosition position = positions.get(i);
+				append(text, position.producerId, atOffset.getOrDefault(position.producerId, position.last), maxLength,
+						counts);
+			}
+			if (window.evictedIds != null && window.evictedLast != null) {
+				for (int i = 1; i <= MAX_EVICTED_PRODUCERS_PER_PARTITION; i++) {
+					int slot = Math.floorMod(window.nextEvicted - i, MAX_EVICTED_PRODUCERS_PER_PARTITION);
+					long id = window.evictedIds[slot];
+					if (window.evictedLast[slot] >= 0) {
+						append(text, id, atOffset.getOrDefault(id, window.evictedLast[slot]), maxLength, counts);
+					}
+				}
+			}
+			written = counts[0];
+			left = counts[1];
+		}
+		if (written == 0 && left == 0) {
+			return null;
+		}
+		this.committedWindows.increment();
+		this.unpersistedProducers.add(left);
+		return text.toString();
+	}
+
+	private static void append(StringBuilder text, long producerId, long last, int maxLength, int[] counts) {
+		if (last == ABSENT) {
+			return;
+		}
+		int length = SequenceWindowCodec.length(last) - ((counts[0] == 0) ? 1 : 0);
+		if (counts[1] == 0 && text.length() + length <= maxLength) {
+			SequenceWindowCodec.append(text, producerId, last);
+			counts[0]++;
+		}
+		else {
+			// the producers idle the longest do not fit
+			counts[1]++;
+		}
+	}
+
+	/**
+	 * Start the window of a newly assigned partition from the window committed with its
+	 * offset, so that the check continues where the previous owner, or this application
+	 * before a restart, stopped. Without a committed window the next record of each
+	 * producer starts a new window.
+	 * @param group the consumer group
+	 * @param partition the partition
+	 * @param offset the committed offset
+	 * @param metadata the committed offset's metadata, or {@code null}
+	 * @since 0.2.0
+	 */
+	public void restore(String group, TopicPartition partition, long offset, @Nullable String metadata) {
+		GroupWindows windows = this.windows.computeIfAbsent(group,
+				(key) -> new GroupWindows(this.evictedProducers, this.forgottenProducers));
+		Map<Long, Long> committed = SequenceWindowCodec.decode(metadata);
+		if (committed.isEmpty()) {
+			windows.forget(partition.topic(), partition.partition());
+			return;
+		}
+		Window window = new Window(this.evictedProducers, this.forgottenProducers);
+		window.highestOffset = offset - 1;
+		List<Map.Entry<Long, Long>> entries = new ArrayList<>(committed.entrySet());
+		// written most recently used first; the window keeps the most recent last
+		for (int i = entries.size() - 1; i >= 0; i--) {
+			Map.Entry<Long, Long> entry = entries.get(i);
+			window.producers.put(entry.getKey(), new ProducerPosition(entry.getKey(), entry.getValue()));
+		}
+		windows.replace(partition.topic(), partition.partition(), window);
+		this.restoredProducers.add(committed.size());
+	}
+
+	/**
+	 * Return how the windows were carried across commits, rebalances and restarts.
+	 * @return the statistics
+	 * @since 0.2.0
+	 */
+	public WindowStatistics windowStatistics() {
+		return new WindowStatistics(this.committedWindows.sum(), this.unpersistedProducers.sum(),
+				this.restoredProducers.sum());
 	}
 
 	/**
@@ -482,6 +608,22 @@ public final class SequenceChecker {
 
 	}
 
+	/**
+	 * How sequence windows were carried in the committed offsets' metadata.
+	 *
+	 * @param committedWindows windows written with a committed offset
+	 * @param unpersistedProducers producers left out of a committed window because it
+	 * reached the broker's {@code offset.metadata.max.bytes}, counted at each commit:
+	 * after a rebalance or a restart, their next record starts a new window, and a gap
+	 * just before it is not seen
+	 * @param restoredProducers producers whose window was restored from a committed
+	 * offset when a partition was assigned
+	 * @since 0.2.0
+	 */
+	public record WindowStatistics(long committedWindows, long unpersistedProducers, long restoredProducers) {
+
+	}
+
 	private record StreamKey(String group, String topic, int partition, long producerId) {
 
 	}
@@ -522,6 +664,18 @@ public final class SequenceChecker {
 			grown[partition] = window;
 			this.topics.put(topic, grown);
 			return window;
+		}
+
+		@Nullable Window existing(String topic, int partition) {
+			Window[] windows = this.topics.getOrDefault(topic, NONE);
+			return (partition < windows.length) ? windows[partition] : null;
+		}
+
+		synchronized void replace(String topic, int partition, Window window) {
+			Window[] windows = this.topics.getOrDefault(topic, NONE);
+			Window[] grown = Arrays.copyOf(windows, Math.max(windows.length, partition + 1));
+			grown[partition] = window;
+			this.topics.put(topic, grown);
 		}
 
 		synchronized void forget(String topic, int partition) {
@@ -565,6 +719,21 @@ public final class SequenceChecker {
 
 		private int nextEvicted;
 
+		/**
+		 * Changes not committed yet, oldest first, as a ring: the offset of the record
+		 * that made the change, the producer and its last number before ({@code ABSENT}
+		 * for a new producer).
+		 */
+		private long[] changeOffsets = new long[16];
+
+		private long[] changeIds = new long[16];
+
+		private long[] changePrevious = new long[16];
+
+		private int firstChange;
+
+		private int changes;
+
 		private final Map<Long, ProducerPosition> producers = new LinkedHashMap<>(16, 0.75f, true) {
 
 			@Override
@@ -599,6 +768,63 @@ public final class SequenceChecker {
 			if (this.recent == position) {
 				this.recent = null;
 			}
+		}
+
+		void changed(long offset, long producerId, long previous) {
+			if (this.changes == this.changeOffsets.length) {
+				if (this.changes < MAX_UNCOMMITTED_CHANGES) {
+					grow();
+				}
+				else {
+					// the oldest change is forgotten: a commit below it gets a window
+					// ahead of its offset (records read again count as duplicates)
+					this.firstChange = (this.firstChange + 1) % this.changeOffsets.length;
+					this.changes--;
+				}
+			}
+			int slot = (this.firstChange + this.changes) % this.changeOffsets.length;
+			this.changeOffsets[slot] = offset;
+			this.changeIds[slot] = producerId;
+			this.changePrevious[slot] = previous;
+			this.changes++;
+		}
+
+		private void grow() {
+			int capacity = this.changeOffsets.length * 2;
+			long[] offsets = new long[capacity];
+			long[] ids = new long[capacity];
+			long[] previous = new long[capacity];
+			for (int i = 0; i < this.changes; i++) {
+				int slot = (this.firstChange + i) % this.changeOffsets.length;
+				offsets[i] = this.changeOffsets[slot];
+				ids[i] = this.changeIds[slot];
+				previous[i] = this.changePrevious[slot];
+			}
+			this.changeOffsets = offsets;
+			this.changeIds = ids;
+			this.changePrevious = previous;
+			this.firstChange = 0;
+		}
+
+		/**
+		 * Forget the changes below an offset being committed and return, per producer
+		 * changed at or above it, its last number before ({@code ABSENT} if it was not in
+		 * the window yet).
+		 */
+		Map<Long, Long> changesFrom(long offset) {
+			while (this.changes > 0 && this.changeOffsets[this.firstChange] < offset) {
+				this.firstChange = (this.firstChange + 1) % this.changeOffsets.length;
+				this.changes--;
+			}
+			if (this.changes == 0) {
+				return Map.of();
+			}
+			Map<Long, Long> previous = new HashMap<>();
+			for (int i = 0; i < this.changes; i++) {
+				int slot = (this.firstChange + i) % this.changeOffsets.length;
+				previous.putIfAbsent(this.changeIds[slot], this.changePrevious[slot]);
+			}
+			return previous;
 		}
 
 		/**

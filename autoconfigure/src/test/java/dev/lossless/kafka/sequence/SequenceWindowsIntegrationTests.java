@@ -1,0 +1,323 @@
+package dev.lossless.kafka.sequence;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.lossless.kafka.KafkaTestSupport;
+import dev.lossless.kafka.sequence.SequenceChecker.SequenceStatistics;
+import dev.lossless.kafka.testcluster.EmbeddedKafkaCluster;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.kafka.config.ContainerCustomizer;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.MessageListenerContainer;
+import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.messaging.handler.annotation.Header;
+
+import static dev.lossless.kafka.KafkaTestSupport.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Sequence windows persisted in the committed offsets' metadata, against a real broker
+ * whose {@code offset.metadata.max.bytes} is small: a gap made while a partition has no
+ * owner, or while the application is down, is reported by the next owner; members coming
+ * and going while a producer sends report no gap; the metadata never exceeds the broker's
+ * limit.
+ */
+class SequenceWindowsIntegrationTests {
+
+	private static final int METADATA_LIMIT = 200;
+
+	private static EmbeddedKafkaCluster cluster;
+
+	@BeforeAll
+	static void startCluster() {
+		cluster = EmbeddedKafkaCluster.builder()
+			.brokers(1)
+			.brokerProperty("offset.metadata.max.bytes", String.valueOf(METADATA_LIMIT))
+			.start();
+	}
+
+	@AfterAll
+	static void stopCluster() {
+		cluster.close();
+	}
+
+	@Test
+	void gapMadeWhileThePartitionHasNoOwnerIsReportedByTheNextOwner() {
+		String topic = KafkaTestSupport.unique("orders");
+		String group = KafkaTestSupport.unique("group");
+		cluster.createTopic(topic, 1, (short) 1, Map.of());
+		try (ConfigurableApplicationContext first = run(topic, group);
+				ConfigurableApplicationContext next = run(topic, group, "spring.kafka.listener.auto-startup=false");
+				KafkaProducer<byte[], byte[]> producer = KafkaTestSupport.rawProducer(cluster.bootstrapServers())) {
+			send(producer, topic, 0, 77, 0, 1, 2, 3, 4);
+			awaitCommitted(group, new TopicPartition(topic, 0), 5);
+			container(first).stop();
+			await().atMost(WAIT).until(() -> !container(first).isRunning());
+			// revoked and owned by no one: sequence 5 and 6 are never written
+			send(producer, topic, 0, 77, 7, 8);
+			container(next).start();
+			SequenceChecker checker = checker(next);
+			await().atMost(WAIT).until(() -> checker.statistics().checked() == 2);
+			assertGap(checker.statistics(), topic, 77, 5, 6);
+			assertThat(sequenceHealth(next).getStatus()).isEqualTo(Status.DOWN);
+		}
+	}
+
+	@Test
+	void gapMadeWhileTheApplicationIsDownIsReportedAfterTheRestart() {
+		String topic = KafkaTestSupport.unique("orders");
+		String group = KafkaTestSupport.unique("group");
+		cluster.createTopic(topic, 1, (short) 1, Map.of());
+		try (KafkaProducer<byte[], byte[]> producer = KafkaTestSupport.rawProducer(cluster.bootstrapServers())) {
+			try (ConfigurableApplicationContext context = run(topic, group)) {
+				send(producer, topic, 0, 77, 0, 1, 2);
+				send(producer, topic, 0, 78, 10, 11);
+				awaitCommitted(group, new TopicPartition(topic, 0), 5);
+			}
+			send(producer, topic, 0, 78, 12);
+			send(producer, topic, 0, 77, 6, 7);
+			try (ConfigurableApplicationContext restarted = run(topic, group)) {
+				SequenceChecker checker = checker(restarted);
+				await().atMost(WAIT).until(() -> checker.statistics().checked() == 3);
+				assertGap(checker.statistics(), topic, 77, 3, 5);
+				assertThat(checker.windowStatistics().restoredProducers()).isEqualTo(2);
+			}
+		}
+	}
+
+	@Test
+	void gapMadeWhileATransactionalApplicationIsDownIsReportedAfterTheRestart() throws Exception {
+		KafkaTestSupport.createTransactionStateLog(cluster.bootstrapServers());
+		String topic = KafkaTestSupport.unique("orders");
+		String group = KafkaTestSupport.unique("group");
+		String transactions = "spring.kafka.producer.transaction-id-prefix=" + KafkaTestSupport.unique("tx");
+		cluster.createTopic(topic, 1, (short) 1, Map.of());
+		TopicPartition partition = new TopicPartition(topic, 0);
+		try (KafkaProducer<byte[], byte[]> producer = KafkaTestSupport.rawProducer(cluster.bootstrapServers())) {
+			try (ConfigurableApplicationContext context = run(topic, group, transactions)) {
+				send(producer, topic, 0, 77, 0, 1, 2);
+				awaitCommitted(group, partition, 3);
+				assertThat(committedMetadata(group, partition)).startsWith(SequenceWindowCodec.PREFIX);
+			}
+			send(producer, topic, 0, 77, 5);
+			try (ConfigurableApplicationContext restarted = run(topic, group, transactions)) {
+				SequenceChecker checker = checker(restarted);
+				await().atMost(WAIT).until(() -> checker.statistics().checked() == 1);
+				assertGap(checker.statistics(), topic, 77, 3, 4);
+			}
+		}
+	}
+
+	@Test
+	void metadataTheApplicationCommitsIsKept() throws Exception {
+		String topic = KafkaTestSupport.unique("orders");
+		String group = KafkaTestSupport.unique("group");
+		cluster.createTopic(topic, 1, (short) 1, Map.of());
+		TopicPartition partition = new TopicPartition(topic, 0);
+		try (ConfigurableApplicationContext context = run(topic, group, "test.own-metadata=true");
+				KafkaProducer<byte[], byte[]> producer = KafkaTestSupport.rawProducer(cluster.bootstrapServers())) {
+			send(producer, topic, 0, 77, 0, 1);
+			awaitCommitted(group, partition, 2);
+			assertThat(committedMetadata(group, partition)).isEqualTo("mine");
+			assertThat(context.getBean(SequenceWindowCommits.class).applicationMetadata()).isPositive();
+		}
+	}
+
+	@Test
+	void membersComingAndGoingWhileAProducerSendsReportNoGap() throws Exception {
+		String topic = KafkaTestSupport.unique("orders");
+		String group = KafkaTestSupport.unique("group");
+		cluster.createTopic(topic, 3, (short) 1, Map.of());
+		Set<String> processed = OrderListener.processed(topic);
+		AtomicBoolean sending = new AtomicBoolean(true);
+		AtomicLong sent = new AtomicLong();
+		List<SequenceChecker> checkers = new ArrayList<>();
+		CompletableFuture<Void> sender;
+		try (KafkaProducer<byte[], byte[]> producer = KafkaTestSupport.rawProducer(cluster.bootstrapServers())) {
+			sender = CompletableFuture.runAsync(() -> {
+				long[] next = new long[3];
+				while (sending.get() || sent.get() < 300) {
+					int partition = (int) (sent.get() % 3);
+					producer.send(stamped(topic, partition, 90 + partition % 2, next[partition]++));
+					if (sent.incrementAndGet() % 20 == 0) {
+						producer.flush();
+					}
+				}
+				producer.flush();
+			});
+			ConfigurableApplicationContext staying = run(topic, group);
+			checkers.add(checker(staying));
+			for (int member = 0; member < 3; member++) {
+				long before = processed.size();
+				try (ConfigurableApplicationContext joining = run(topic, group)) {
+					checkers.add(checker(joining));
+					await().atMost(WAIT).until(() -> processed.size() > before + 20);
+				}
+			}
+			staying.close();
+			try (ConfigurableApplicationContext restarted = run(topic, group)) {
+				checkers.add(checker(restarted));
+				sending.set(false);
+				sender.get();
+				await().atMost(WAIT).until(() -> processed.size() == sent.get());
+				assertThat(sequenceHealth(restarted).getStatus()).isEqualTo(Status.UP);
+			}
+		}
+		assertThat(sent.get()).isGreaterThanOrEqualTo(300);
+		assertThat(checkers.stream().mapToLong((checker) -> checker.statistics().checked()).sum())
+			.isGreaterThanOrEqualTo(sent.get());
+		assertThat(checkers).allSatisfy((checker) -> {
+			assertThat(checker.statistics().gaps()).isZero();
+			assertThat(checker.statistics().duplicates()).isZero();
+			assertThat(checker.statistics().unresolvedRecords()).isZero();
+		});
+		assertThat(checkers.stream().mapToLong((checker) -> checker.windowStatistics().restoredProducers()).sum())
+			.as("windows carried over from one owner to the next")
+			.isPositive();
+	}
+
+	@Test
+	void metadataStaysWithinTheBrokersLimitAndEvictionsAreCounted() throws Exception {
+		String topic = KafkaTestSupport.unique("orders");
+		String group = KafkaTestSupport.unique("group");
+		cluster.createTopic(topic, 1, (short) 1, Map.of());
+		TopicPartition partition = new TopicPartition(topic, 0);
+		try (ConfigurableApplicationContext context = run(topic, group);
+				KafkaProducer<byte[], byte[]> producer = KafkaTestSupport.rawProducer(cluster.bootstrapServers())) {
+			for (long id = 1; id <= 40; id++) {
+				send(producer, topic, 0, id, 1000 * id);
+			}
+			awaitCommitted(group, partition, 40);
+			String metadata = committedMetadata(group, partition);
+			assertThat(metadata).startsWith(SequenceWindowCodec.PREFIX).hasSizeLessThanOrEqualTo(METADATA_LIMIT);
+			assertThat(SequenceWindowCodec.decode(metadata)).isNotEmpty()
+				.hasSizeLessThan(40)
+				.containsEntry(40L, 40_000L);
+			assertThat(checker(context).windowStatistics().unpersistedProducers()).isPositive();
+		}
+	}
+
+	private static void assertGap(SequenceStatistics statistics, String topic, long producer, long first, long last) {
+		assertThat(statistics.gaps()).isOne();
+		assertThat(statistics.unresolved()).singleElement().satisfies((range) -> {
+			assertThat(range.topic()).isEqualTo(topic);
+			assertThat(range.producer()).isEqualTo(String.format("%016x", producer));
+			assertThat(range.firstMissing()).isEqualTo(first);
+			assertThat(range.lastMissing()).isEqualTo(last);
+		});
+	}
+
+	private static void awaitCommitted(String group, TopicPartition partition, long offset) {
+		await().atMost(WAIT)
+			.until(() -> KafkaTestSupport.committedOffset(cluster.bootstrapServers(), group, partition) == offset);
+	}
+
+	private static String committedMetadata(String group, TopicPartition partition) throws Exception {
+		try (Admin admin = cluster.createAdmin()) {
+			OffsetAndMetadata committed = admin.listConsumerGroupOffsets(group)
+				.partitionsToOffsetAndMetadata()
+				.get()
+				.get(partition);
+			return committed.metadata();
+		}
+	}
+
+	private static void send(KafkaProducer<byte[], byte[]> producer, String topic, int partition, long producerId,
+			long... sequences) {
+		for (long sequence : sequences) {
+			producer.send(stamped(topic, partition, producerId, sequence));
+		}
+		producer.flush();
+	}
+
+	private static ProducerRecord<byte[], byte[]> stamped(String topic, int partition, long producer, long sequence) {
+		RecordHeaders headers = new RecordHeaders();
+		headers.add(SequenceStamp.HEADER, new SequenceStamp(producer, sequence).toBytes());
+		return new ProducerRecord<>(topic, partition, null, null,
+				(producer + "-" + partition + "-" + sequence).getBytes(StandardCharsets.UTF_8), headers);
+	}
+
+	private static MessageListenerContainer container(ConfigurableApplicationContext context) {
+		return context.getBean(KafkaListenerEndpointRegistry.class).getListenerContainer("orders");
+	}
+
+	private static SequenceChecker checker(ConfigurableApplicationContext context) {
+		return context.getBean(SequenceChecker.class);
+	}
+
+	private static Health sequenceHealth(ConfigurableApplicationContext context) {
+		CompositeHealthContributor reliability = context.getBean("kafkaReliabilityHealthContributor",
+				CompositeHealthContributor.class);
+		return ((HealthIndicator) reliability.getContributor("sequence")).health();
+	}
+
+	private static ConfigurableApplicationContext run(String topic, String group, String... extraProperties) {
+		List<String> properties = new ArrayList<>(
+				List.of("spring.kafka.bootstrap-servers=" + cluster.bootstrapServers(),
+						"spring.kafka.consumer.group-id=" + group,
+						"lossless.kafka.accepted-risks=topic.replication-factor,topic.min-insync-replicas",
+						"test.topic=" + topic));
+		properties.addAll(List.of(extraProperties));
+		return KafkaTestSupport.run(OrdersApplication.class, properties.toArray(String[]::new));
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	@Import(OrderListener.class)
+	static class OrdersApplication {
+
+		@Bean
+		@ConditionalOnBooleanProperty("test.own-metadata")
+		ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>> ownMetadata() {
+			return (container) -> container.getContainerProperties()
+				.setOffsetAndMetadataProvider((listener, offset) -> new OffsetAndMetadata(offset, "mine"));
+		}
+
+	}
+
+	static class OrderListener {
+
+		static final Map<String, Set<String>> processed = new ConcurrentHashMap<>();
+
+		static Set<String> processed(String topic) {
+			return processed.computeIfAbsent(topic, (key) -> ConcurrentHashMap.newKeySet());
+		}
+
+		@KafkaListener(id = "orders", idIsGroup = false, topics = "${test.topic}")
+		void listen(String order, @Header(KafkaHeaders.RECEIVED_TOPIC) String topic) {
+			processed(topic).add(order);
+		}
+
+	}
+
+}
