@@ -57,8 +57,8 @@ final class OutboxCases {
 		try {
 			while (relay.monitor().published() - before < records) {
 				if (System.nanoTime() - start > TIMEOUT_NANOS) {
-					throw new IllegalStateException("The relay published " + (relay.monitor().published() - before) + " of "
-							+ records + " rows in 10 minutes");
+					throw new IllegalStateException("The relay published " + (relay.monitor().published() - before)
+							+ " of " + records + " rows in 10 minutes");
 				}
 				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
 			}

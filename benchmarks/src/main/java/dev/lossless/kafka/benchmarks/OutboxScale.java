@@ -195,7 +195,7 @@ final class OutboxScale {
 	}
 
 	private static long published(List<OutboxRelay> relays) {
-		return relays.stream().mapToLong(OutboxRelay::published).sum();
+		return relays.stream().mapToLong((relay) -> relay.monitor().published()).sum();
 	}
 
 	private static void resetStatements(JdbcClient jdbc) {
