@@ -213,7 +213,8 @@ public final class LosslessKafkaAutoConfiguration {
 		boolean stamp = this.properties.getSequence().isEnabled();
 		return new DeadLetterTemplates(producerFactory, consumerFactory.getIfUnique(), (deadLetterFactory) -> {
 			if (stamp) {
-				LosslessProducerPostProcessor.stamping(deadLetterFactory).register();
+				LosslessProducerPostProcessor.stamping(deadLetterFactory, DeadLetterTemplates::failedRecordOf)
+					.register();
 			}
 		});
 	}
