@@ -45,7 +45,8 @@ class DeadLetteringConfiguration {
 		boolean stamp = this.properties.getSequence().isEnabled();
 		return new DeadLetterTemplates(producerFactory, consumerFactory.getIfUnique(), (deadLetterFactory) -> {
 			if (stamp) {
-				LosslessProducerPostProcessor.stamping(deadLetterFactory).register();
+				LosslessProducerPostProcessor.stamping(deadLetterFactory, DeadLetterTemplates::failedRecordOf)
+					.register();
 			}
 		});
 	}

@@ -1,5 +1,6 @@
 package dev.lossless.kafka.consumer;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,7 +11,9 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Serializer;
 import org.jspecify.annotations.Nullable;
 
@@ -21,6 +24,7 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.util.ClassUtils;
 
@@ -39,6 +43,10 @@ import org.springframework.util.ClassUtils;
  * @since 0.1.0
  */
 public final class DeadLetterTemplates implements DisposableBean {
+
+	private static final List<String> FAILED_RECORD_HEADERS = List.of(KafkaHeaders.DLT_ORIGINAL_TOPIC,
+			KafkaHeaders.DLT_ORIGINAL_PARTITION, KafkaHeaders.DLT_ORIGINAL_OFFSET,
+			KafkaHeaders.DLT_ORIGINAL_CONSUMER_GROUP);
 
 	private final DefaultKafkaProducerFactory<Object, Object> producerFactory;
 
@@ -91,6 +99,30 @@ public final class DeadLetterTemplates implements DisposableBean {
 		recoverer.setThrowIfNoDestinationReturned(true);
 		recoverer.setFailIfSendResultIsError(true);
 		return recoverer;
+	}
+
+	/**
+	 * Return what makes a dead letter the same message on each attempt to publish it: the
+	 * topic, partition and offset of the record that failed and the consumer group that
+	 * read it (if any), from spring-kafka's {@code kafka_dlt-original-*} headers. The
+	 * error handler publishes a record again when its publish failed; the dead-letter
+	 * producer gives it the stamp of the first attempt.
+	 * @param deadLetter a record the dead-letter producer sends
+	 * @return the failed record's coordinates, or {@code null} when the record has none
+	 * @since 0.2.0
+	 */
+	public static @Nullable Object failedRecordOf(ProducerRecord<?, ?> deadLetter) {
+		List<ByteBuffer> coordinates = new ArrayList<>(FAILED_RECORD_HEADERS.size());
+		for (String name : FAILED_RECORD_HEADERS) {
+			Header header = deadLetter.headers().lastHeader(name);
+			byte[] value = (header != null) ? header.value() : null;
+			if (value == null && !KafkaHeaders.DLT_ORIGINAL_CONSUMER_GROUP.equals(name)) {
+				return null;
+			}
+			// a record read without a consumer group has none
+			coordinates.add(ByteBuffer.wrap((value != null) ? value : new byte[0]));
+		}
+		return coordinates;
 	}
 
 	@SuppressWarnings("unchecked")

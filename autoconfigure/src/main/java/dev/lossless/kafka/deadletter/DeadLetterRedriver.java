@@ -290,6 +290,7 @@ public final class DeadLetterRedriver {
 			for (Header header : record.headers()) {
 				String name = header.key();
 				if (!name.startsWith(DeadLetterHeaders.SPRING_DLT_PREFIX) && !name.equals(LosslessHeaders.SEQUENCE)
+						&& !name.equals(LosslessHeaders.LEGACY_SEQUENCE)
 						&& !name.equals(DeadLetterHeaders.REDRIVEN_FROM)
 						&& !name.equals(DeadLetterHeaders.REDRIVE_COUNT)) {
 					headers.add(header);

@@ -69,13 +69,21 @@ final class LosslessProducer<K, V> implements Producer<K, V> {
 
 	private volatile boolean inTransaction;
 
+	private final @Nullable ResentStamps resentStamps;
+
 	LosslessProducer(Producer<K, V> delegate, @Nullable ProducerSequences sequences, PartitionResolver partitions,
 			@Nullable Partitioner partitioner, @Nullable SendFallback fallback) {
+		this(delegate, sequences, partitions, partitioner, fallback, null);
+	}
+
+	LosslessProducer(Producer<K, V> delegate, @Nullable ProducerSequences sequences, PartitionResolver partitions,
+			@Nullable Partitioner partitioner, @Nullable SendFallback fallback, @Nullable ResentStamps resentStamps) {
 		this.delegate = delegate;
 		this.sequences = sequences;
 		this.partitions = partitions;
 		this.partitioner = partitioner;
 		this.fallback = fallback;
+		this.resentStamps = resentStamps;
 	}
 
 	@Override
@@ -120,8 +128,17 @@ final class LosslessProducer<K, V> implements Producer<K, V> {
 			}
 			return new ObservedSend(callback).send(record);
 		}
+		ResentStamps resentStamps = this.resentStamps;
+		Object message = (resentStamps != null && !this.inTransaction) ? resentStamps.messageOf(record) : null;
+		if (resentStamps != null && message != null) {
+			// a message sent again keeps the stamp of its failed first attempt
+			StampedSend send = new StampedSend(record, partition, callback, message);
+			SequenceStamp earlier = resentStamps.stampOf(message, record.topic(), partition);
+			return (earlier != null) ? send.send(earlier.producerId(), earlier.sequence())
+					: sequences.stampAndSend(record.topic(), partition, send, send::givesBackNumber);
+		}
 		// a record the fallback took is still written later, with its number
-		return sequences.stampAndSend(record.topic(), partition, new StampedSend(record, partition, callback),
+		return sequences.stampAndSend(record.topic(), partition, new StampedSend(record, partition, callback, null),
 				GIVES_BACK_NUMBER);
 	}
 
@@ -315,20 +332,55 @@ final class LosslessProducer<K, V> implements Producer<K, V> {
 
 		private final int partition;
 
-		StampedSend(ProducerRecord<K, V> record, int partition, @Nullable Callback callback) {
+		/**
+		 * The message that is sent again with the same stamp if this send fails, or
+		 * {@code null}.
+		 */
+		private final @Nullable Object message;
+
+		private volatile @Nullable SequenceStamp stamp;
+
+		StampedSend(ProducerRecord<K, V> record, int partition, @Nullable Callback callback, @Nullable Object message) {
 			super(callback);
 			this.record = record;
 			this.partition = partition;
+			this.message = message;
+		}
+
+		@Override
+		public void onCompletion(@Nullable RecordMetadata metadata, @Nullable Exception exception) {
+			ResentStamps resentStamps = LosslessProducer.this.resentStamps;
+			SequenceStamp stamp = this.stamp;
+			if (this.message != null && resentStamps != null && stamp != null) {
+				if (exception != null) {
+					resentStamps.failed(this.message, this.record.topic(), this.partition, stamp);
+				}
+				else {
+					resentStamps.sent(this.message);
+				}
+			}
+			super.onCompletion(metadata, exception);
+		}
+
+		boolean givesBackNumber(Throwable failure) {
+			boolean givesBack = GIVES_BACK_NUMBER.test(failure);
+			ResentStamps resentStamps = LosslessProducer.this.resentStamps;
+			SequenceStamp stamp = this.stamp;
+			if (givesBack && this.message != null && resentStamps != null && stamp != null) {
+				resentStamps.givenBack(this.message, this.record.topic(), this.partition, stamp);
+			}
+			return givesBack;
 		}
 
 		@Override
 		public Future<RecordMetadata> send(long producerId, long sequence) {
+			this.stamp = (this.message != null) ? new SequenceStamp(producerId, sequence) : null;
 			ProducerRecord<K, V> record = this.record;
 			ProducerRecord<K, V> stamped = new ProducerRecord<>(record.topic(), this.partition, record.timestamp(),
 					record.key(), record.value(), null);
 			Headers headers = stamped.headers();
 			for (Header header : record.headers().toArray()) {
-				if (!SequenceStamp.HEADER.equals(header.key()) && !SequenceStamp.REPLAYED_HEADER.equals(header.key())) {
+				if (!SequenceStamp.isStamp(header.key()) && !SequenceStamp.REPLAYED_HEADER.equals(header.key())) {
 					headers.add(header);
 				}
 			}

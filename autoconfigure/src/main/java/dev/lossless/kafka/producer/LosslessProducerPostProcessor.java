@@ -13,6 +13,7 @@ import dev.lossless.kafka.sequence.ProducerSequences;
 import org.apache.kafka.clients.producer.Partitioner;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.BeanUtils;
@@ -46,6 +47,8 @@ public final class LosslessProducerPostProcessor implements ProducerPostProcesso
 
 	private final Consumer<Map<String, Object>> overridesJudge;
 
+	private final @Nullable ResentStamps resentStamps;
+
 	LosslessProducerPostProcessor(DefaultKafkaProducerFactory<?, ?> factory, boolean stamp,
 			Function<ApplicationSerializers, @Nullable SendFallback> fallbacks) {
 		this(factory, stamp, fallbacks, (configs) -> {
@@ -55,6 +58,13 @@ public final class LosslessProducerPostProcessor implements ProducerPostProcesso
 	LosslessProducerPostProcessor(DefaultKafkaProducerFactory<?, ?> factory, boolean stamp,
 			Function<ApplicationSerializers, @Nullable SendFallback> fallbacks,
 			Consumer<Map<String, Object>> overridesJudge) {
+		this(factory, stamp, fallbacks, overridesJudge, null);
+	}
+
+	private LosslessProducerPostProcessor(DefaultKafkaProducerFactory<?, ?> factory, boolean stamp,
+			Function<ApplicationSerializers, @Nullable SendFallback> fallbacks,
+			Consumer<Map<String, Object>> overridesJudge, @Nullable ResentStamps resentStamps) {
+		this.resentStamps = resentStamps;
 		this.factory = factory;
 		this.stamp = stamp;
 		this.fallbacks = fallbacks;
@@ -73,6 +83,22 @@ public final class LosslessProducerPostProcessor implements ProducerPostProcesso
 	}
 
 	/**
+	 * Create a post-processor that only stamps sequence numbers, and gives a message sent
+	 * again after a failed attempt the stamp of that attempt (the same producer id and
+	 * number), so that the consumer sees a late record or a duplicate, not a gap.
+	 * @param factory the factory whose producers are wrapped
+	 * @param messages returns the identity of the message a record carries, the same for
+	 * each attempt to send it, or {@code null} for a record that is never sent again
+	 * @return the post-processor
+	 * @since 0.2.0
+	 */
+	public static LosslessProducerPostProcessor stamping(DefaultKafkaProducerFactory<?, ?> factory,
+			Function<ProducerRecord<?, ?>, @Nullable Object> messages) {
+		return new LosslessProducerPostProcessor(factory, true, (serializers) -> null, (configs) -> {
+		}, new ResentStamps(messages));
+	}
+
+	/**
 	 * Bind the starter's post-processors that a factory got by copy (spring-kafka copies
 	 * them by reference into a factory with configuration overrides, for example for a
 	 * {@code KafkaTemplate} with overrides) to that factory, so that its producers choose
@@ -88,7 +114,8 @@ public final class LosslessProducerPostProcessor implements ProducerPostProcesso
 		for (Object postProcessor : List.copyOf(factory.getPostProcessors())) {
 			if (postProcessor instanceof LosslessProducerPostProcessor lossless && lossless.factory != factory) {
 				((DefaultKafkaProducerFactory) factory).removePostProcessor(lossless);
-				new LosslessProducerPostProcessor(factory, lossless.stamp, lossless.fallbacks, lossless.overridesJudge)
+				new LosslessProducerPostProcessor(factory, lossless.stamp, lossless.fallbacks, lossless.overridesJudge,
+						lossless.resentStamps)
 					.register();
 				bound = true;
 			}
@@ -132,7 +159,7 @@ public final class LosslessProducerPostProcessor implements ProducerPostProcesso
 		return new LosslessProducer<>(
 				producer, this.stamp ? ProducerSequences.create() : null, new PartitionResolver(producer, serializers,
 						partitioner, PartitionResolver.ignoresKeys(configs), PartitionResolver.batchSize(configs)),
-				partitioner, fallback);
+				partitioner, fallback, this.resentStamps);
 	}
 
 	/**

@@ -13,11 +13,12 @@ import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The sequence numbers of one producer instance: a random 64-bit producer id and, per
- * topic partition, the next sequence number. A number is taken and the record handed to
- * the client under one lock per partition, so the order of the numbers is the order in
- * which the client receives the records; with idempotence and at most 5 requests in
- * flight the client keeps that order on the broker.
+ * The sequence numbers of one producer instance: a random 40-bit producer id (what the
+ * stamp carries, see {@link SequenceStamp#PRODUCER_IDS}) and, per topic partition, the
+ * next sequence number. A number is taken and the record handed to the client under one
+ * lock per partition, so the order of the numbers is the order in which the client
+ * receives the records; with idempotence and at most 5 requests in flight the client
+ * keeps that order on the broker.
  * <p>
  * A number is consumed only by a record the client accepted: a send that fails at once
  * with a failure the caller declares final gives its number back. In a transaction, an
@@ -46,7 +47,7 @@ public final class ProducerSequences {
 	 * @return the sequences
 	 */
 	public static ProducerSequences create() {
-		return new ProducerSequences(random.nextLong());
+		return new ProducerSequences(random.nextLong() & (SequenceStamp.PRODUCER_IDS - 1));
 	}
 
 	/**

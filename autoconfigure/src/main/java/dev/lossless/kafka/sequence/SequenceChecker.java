@@ -114,13 +114,12 @@ public final class SequenceChecker {
 	 * @return what the record is
 	 */
 	public Outcome check(String group, ConsumerRecord<?, ?> record) {
-		Header header = record.headers().lastHeader(SequenceStamp.HEADER);
-		byte[] stamp = (header != null) ? header.value() : null;
-		long sequence = SequenceStamp.sequence(stamp);
-		if (stamp == null || sequence < 0) {
+		Header header = SequenceStamp.header(record.headers());
+		long sequence = SequenceStamp.sequence(header);
+		if (header == null || sequence < 0) {
 			return Outcome.UNSTAMPED;
 		}
-		long producerId = SequenceStamp.producerId(stamp);
+		long producerId = SequenceStamp.producerId(header);
 		this.checked.increment();
 		Window window = window(group, record.topic(), record.partition());
 		Outcome outcome;

@@ -149,6 +149,37 @@ class LosslessProducerTests {
 				null, this.fallback);
 	}
 
+	@Test
+	void messageSentAgainAfterAFailedSendKeepsTheStampOfItsFirstAttempt() {
+		Node broker = new Node(1, "localhost", 9092);
+		MockProducer<String, String> client = new MockProducer<>(
+				new Cluster("cluster", List.of(broker),
+						List.of(new PartitionInfo("orders-dlt", 0, broker, new Node[] { broker },
+								new Node[] { broker })),
+						Set.of(), Set.of()),
+				false, null, new StringSerializer(), new StringSerializer());
+		ProducerSequences sequences = ProducerSequences.create();
+		ResentStamps resentStamps = new ResentStamps(ProducerRecord::key);
+		LosslessProducer<String, String> producer = new LosslessProducer<>(client, sequences,
+				new PartitionResolver(client, new ApplicationSerializers(
+						new DefaultKafkaProducerFactory<>(Map.of(), new StringSerializer(), new StringSerializer())),
+						null, false, 16384),
+				null, null, resentStamps);
+		producer.send(new ProducerRecord<>("orders-dlt", 0, "failed-record-1", "first attempt"));
+		client.errorNext(new TimeoutException("delivery timeout"));
+		producer.send(new ProducerRecord<>("orders-dlt", 0, "failed-record-2", "other"));
+		client.completeNext();
+		producer.send(new ProducerRecord<>("orders-dlt", 0, "failed-record-1", "second attempt"));
+		client.completeNext();
+		producer.send(new ProducerRecord<>("orders-dlt", 0, "failed-record-1", "published again"));
+		client.completeNext();
+		long id = sequences.producerId();
+		assertThat(client.history()).extracting((record) -> SequenceStamp.from(record.headers()))
+			.containsExactly(new SequenceStamp(id, 0), new SequenceStamp(id, 1), new SequenceStamp(id, 0),
+					new SequenceStamp(id, 2));
+		assertThat(resentStamps.size()).isZero();
+	}
+
 	static final class RecordingFallback implements SendFallback {
 
 		final List<ProducerRecord<?, ?>> taken = new ArrayList<>();

@@ -122,6 +122,23 @@ class SequenceCheckerTests {
 	}
 
 	@Test
+	void recordsStampedByAnEarlierVersionAreChecked() {
+		long legacyProducer = 0x8123456789abcdefL;
+		for (long[] offsetAndSequence : new long[][] { { 0, 0 }, { 1, 1 }, { 2, 3 } }) {
+			RecordHeaders headers = new RecordHeaders();
+			headers.add(SequenceStamp.LEGACY_HEADER, SequenceStamp.legacyBytes(legacyProducer, offsetAndSequence[1]));
+			ConsumerRecord<String, String> record = new ConsumerRecord<>("orders", 0, offsetAndSequence[0], 0L,
+					TimestampType.CREATE_TIME, -1, -1, "key", "value", headers, Optional.empty());
+			this.checker.check("group", record);
+		}
+		assertThat(this.checker.statistics().gaps()).isOne();
+		assertThat(this.checker.statistics().unresolved()).singleElement().satisfies((range) -> {
+			assertThat(range.producer()).isEqualTo("8123456789abcdef");
+			assertThat(range.firstMissing()).isEqualTo(2);
+		});
+	}
+
+	@Test
 	void acknowledgedGapsAreNoLongerUnresolvedButStayCounted() {
 		check(0, 0, 0);
 		check(0, 1, 3);

@@ -233,7 +233,7 @@ class SequenceIntegrationTests {
 		return context.getBean(SequenceChecker.class);
 	}
 
-	private static Health sequenceHealth(ConfigurableApplicationContext context) {
+	static Health sequenceHealth(ConfigurableApplicationContext context) {
 		CompositeHealthContributor reliability = context.getBean("kafkaReliabilityHealthContributor",
 				CompositeHealthContributor.class);
 		return ((HealthIndicator) reliability.getContributor("sequence")).health();
