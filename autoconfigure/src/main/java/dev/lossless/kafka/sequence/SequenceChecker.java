@@ -4,11 +4,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -121,7 +118,7 @@ public final class SequenceChecker {
 		}
 		long producerId = SequenceStamp.producerId(header);
 		this.checked.increment();
-		Window window = window(group, record.topic(), record.partition());
+		PartitionWindow window = window(group, record.topic(), record.partition());
 		Outcome outcome;
 		synchronized (window) {
 			if (record.offset() <= window.highestOffset) {
@@ -136,7 +133,8 @@ public final class SequenceChecker {
 		return outcome;
 	}
 
-	private Outcome check(Window window, String group, ConsumerRecord<?, ?> record, long producerId, long sequence) {
+	private Outcome check(PartitionWindow window, String group, ConsumerRecord<?, ?> record, long producerId,
+			long sequence) {
 		ProducerPosition position = window.recent;
 		if (position == null || position.producerId != producerId) {
 			// the common case, a run of records of one producer, needs no lookup
@@ -178,7 +176,7 @@ public final class SequenceChecker {
 		return fill(group, record, producerId, sequence) ? Outcome.LATE : Outcome.DUPLICATE;
 	}
 
-	private Window window(String group, String topic, int partition) {
+	private PartitionWindow window(String group, String topic, int partition) {
 		GroupWindows windows = this.windows.get(group);
 		if (windows == null) {
 			windows = this.windows.computeIfAbsent(group,
@@ -291,7 +289,7 @@ public final class SequenceChecker {
 	 */
 	public @Nullable String committedWindow(String group, TopicPartition partition, long offset, int maxLength) {
 		GroupWindows windows = this.windows.get(group);
-		Window window = (windows != null) ? windows.existing(partition.topic(), partition.partition()) : null;
+		PartitionWindow window = (windows != null) ? windows.existing(partition.topic(), partition.partition()) : null;
 		if (window == null) {
 			return null;
 		}
@@ -361,7 +359,7 @@ public final class SequenceChecker {
 			windows.forget(partition.topic(), partition.partition());
 			return;
 		}
-		Window window = new Window(this.evictedProducers, this.forgottenProducers);
+		PartitionWindow window = new PartitionWindow(this.evictedProducers, this.forgottenProducers);
 		window.highestOffset = offset - 1;
 		List<Map.Entry<Long, Long>> entries = new ArrayList<>(committed.entrySet());
 		// written most recently used first; the window keeps the most recent last
@@ -624,241 +622,6 @@ public final class SequenceChecker {
 	}
 
 	private record StreamKey(String group, String topic, int partition, long producerId) {
-
-	}
-
-	/**
-	 * The windows of one consumer group: per topic, an array indexed by partition, found
-	 * without creating a key object for each record. An array is replaced, never changed,
-	 * when a window is added or forgotten.
-	 */
-	private static final class GroupWindows {
-
-		private static final Window[] NONE = new Window[0];
-
-		private final Map<String, Window[]> topics = new ConcurrentHashMap<>();
-
-		private final LongAdder evicted;
-
-		private final LongAdder forgotten;
-
-		GroupWindows(LongAdder evicted, LongAdder forgotten) {
-			this.evicted = evicted;
-			this.forgotten = forgotten;
-		}
-
-		Window window(String topic, int partition) {
-			Window[] windows = this.topics.getOrDefault(topic, NONE);
-			Window window = (partition < windows.length) ? windows[partition] : null;
-			return (window != null) ? window : create(topic, partition);
-		}
-
-		private synchronized Window create(String topic, int partition) {
-			Window[] windows = this.topics.getOrDefault(topic, NONE);
-			if (partition < windows.length && windows[partition] != null) {
-				return windows[partition];
-			}
-			Window[] grown = Arrays.copyOf(windows, Math.max(windows.length, partition + 1));
-			Window window = new Window(this.evicted, this.forgotten);
-			grown[partition] = window;
-			this.topics.put(topic, grown);
-			return window;
-		}
-
-		@Nullable Window existing(String topic, int partition) {
-			Window[] windows = this.topics.getOrDefault(topic, NONE);
-			return (partition < windows.length) ? windows[partition] : null;
-		}
-
-		synchronized void replace(String topic, int partition, Window window) {
-			Window[] windows = this.topics.getOrDefault(topic, NONE);
-			Window[] grown = Arrays.copyOf(windows, Math.max(windows.length, partition + 1));
-			grown[partition] = window;
-			this.topics.put(topic, grown);
-		}
-
-		synchronized void forget(String topic, int partition) {
-			Window[] windows = this.topics.get(topic);
-			if (windows != null && partition < windows.length && windows[partition] != null) {
-				Window[] copy = windows.clone();
-				copy[partition] = null;
-				this.topics.put(topic, copy);
-			}
-		}
-
-	}
-
-	/**
-	 * What a group saw on one partition: the highest offset passed and, per producer (the
-	 * most recent {@value #MAX_PRODUCERS_PER_PARTITION}, then up to
-	 * {@value #MAX_EVICTED_PRODUCERS_PER_PARTITION} more in compact form), the last
-	 * number in order.
-	 */
-	private static final class Window {
-
-		private long highestOffset = -1;
-
-		/**
-		 * The producer of the last record that moved the window or was compared: the most
-		 * recently used entry of {@link #producers}.
-		 */
-		private @Nullable ProducerPosition recent;
-
-		private final LongAdder evicted;
-
-		private final LongAdder forgotten;
-
-		/**
-		 * Producers evicted from {@link #producers}, as a ring of ids and last numbers
-		 * ({@code -1} for a free slot), created at the first eviction.
-		 */
-		private long @Nullable [] evictedIds;
-
-		private long @Nullable [] evictedLast;
-
-		private int nextEvicted;
-
-		/**
-		 * Changes not committed yet, oldest first, as a ring: the offset of the record
-		 * that made the change, the producer and its last number before ({@code ABSENT}
-		 * for a new producer).
-		 */
-		private long[] changeOffsets = new long[16];
-
-		private long[] changeIds = new long[16];
-
-		private long[] changePrevious = new long[16];
-
-		private int firstChange;
-
-		private int changes;
-
-		private final Map<Long, ProducerPosition> producers = new LinkedHashMap<>(16, 0.75f, true) {
-
-			@Override
-			protected boolean removeEldestEntry(Map.Entry<Long, ProducerPosition> eldest) {
-				if (size() <= MAX_PRODUCERS_PER_PARTITION) {
-					return false;
-				}
-				evict(eldest.getValue());
-				return true;
-			}
-
-		};
-
-		Window(LongAdder evicted, LongAdder forgotten) {
-			this.evicted = evicted;
-			this.forgotten = forgotten;
-		}
-
-		private void evict(ProducerPosition position) {
-			if (this.evictedIds == null || this.evictedLast == null) {
-				this.evictedIds = new long[MAX_EVICTED_PRODUCERS_PER_PARTITION];
-				this.evictedLast = new long[MAX_EVICTED_PRODUCERS_PER_PARTITION];
-				Arrays.fill(this.evictedLast, -1);
-			}
-			if (this.evictedLast[this.nextEvicted] >= 0) {
-				this.forgotten.increment();
-			}
-			this.evictedIds[this.nextEvicted] = position.producerId;
-			this.evictedLast[this.nextEvicted] = position.last;
-			this.nextEvicted = (this.nextEvicted + 1) % MAX_EVICTED_PRODUCERS_PER_PARTITION;
-			this.evicted.increment();
-			if (this.recent == position) {
-				this.recent = null;
-			}
-		}
-
-		void changed(long offset, long producerId, long previous) {
-			if (this.changes == this.changeOffsets.length) {
-				if (this.changes < MAX_UNCOMMITTED_CHANGES) {
-					grow();
-				}
-				else {
-					// the oldest change is forgotten: a commit below it gets a window
-					// ahead of its offset (records read again count as duplicates)
-					this.firstChange = (this.firstChange + 1) % this.changeOffsets.length;
-					this.changes--;
-				}
-			}
-			int slot = (this.firstChange + this.changes) % this.changeOffsets.length;
-			this.changeOffsets[slot] = offset;
-			this.changeIds[slot] = producerId;
-			this.changePrevious[slot] = previous;
-			this.changes++;
-		}
-
-		private void grow() {
-			int capacity = this.changeOffsets.length * 2;
-			long[] offsets = new long[capacity];
-			long[] ids = new long[capacity];
-			long[] previous = new long[capacity];
-			for (int i = 0; i < this.changes; i++) {
-				int slot = (this.firstChange + i) % this.changeOffsets.length;
-				offsets[i] = this.changeOffsets[slot];
-				ids[i] = this.changeIds[slot];
-				previous[i] = this.changePrevious[slot];
-			}
-			this.changeOffsets = offsets;
-			this.changeIds = ids;
-			this.changePrevious = previous;
-			this.firstChange = 0;
-		}
-
-		/**
-		 * Forget the changes below an offset being committed and return, per producer
-		 * changed at or above it, its last number before ({@code ABSENT} if it was not in
-		 * the window yet).
-		 */
-		Map<Long, Long> changesFrom(long offset) {
-			while (this.changes > 0 && this.changeOffsets[this.firstChange] < offset) {
-				this.firstChange = (this.firstChange + 1) % this.changeOffsets.length;
-				this.changes--;
-			}
-			if (this.changes == 0) {
-				return Map.of();
-			}
-			Map<Long, Long> previous = new HashMap<>();
-			for (int i = 0; i < this.changes; i++) {
-				int slot = (this.firstChange + i) % this.changeOffsets.length;
-				previous.putIfAbsent(this.changeIds[slot], this.changePrevious[slot]);
-			}
-			return previous;
-		}
-
-		/**
-		 * Bring an evicted producer back into the window, a linear scan done only for a
-		 * producer not in the window.
-		 */
-		@Nullable ProducerPosition restore(long producerId) {
-			long[] ids = this.evictedIds;
-			long[] lasts = this.evictedLast;
-			if (ids == null || lasts == null) {
-				return null;
-			}
-			for (int i = 0; i < ids.length; i++) {
-				if (lasts[i] >= 0 && ids[i] == producerId) {
-					ProducerPosition position = new ProducerPosition(producerId, lasts[i]);
-					lasts[i] = -1;
-					this.producers.put(producerId, position);
-					return position;
-				}
-			}
-			return null;
-		}
-
-	}
-
-	private static final class ProducerPosition {
-
-		private final long producerId;
-
-		private long last;
-
-		ProducerPosition(long producerId, long last) {
-			this.producerId = producerId;
-			this.last = last;
-		}
 
 	}
 
