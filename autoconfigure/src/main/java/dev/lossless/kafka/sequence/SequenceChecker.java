@@ -55,9 +55,11 @@ public final class SequenceChecker {
 
 	/**
 	 * How many changes of a partition's window are remembered until its offset is
-	 * committed, so that the window committed is the one of the committed offset.
+	 * committed, so that the window committed is the one of the committed offset: 16
+	 * times a default poll ({@code max.poll.records=500}), at 24 bytes a change at most
+	 * 192 KiB a partition, also when no commit ever trims them (a window not persisted).
 	 */
-	static final int MAX_UNCOMMITTED_CHANGES = 65_536;
+	static final int MAX_UNCOMMITTED_CHANGES = 8_192;
 
 	private static final long ABSENT = Long.MIN_VALUE;
 

@@ -10,6 +10,7 @@ import dev.lossless.kafka.sequence.SequenceChecker;
 import dev.lossless.kafka.sequence.SequenceStamp;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
@@ -50,6 +51,43 @@ final class SequenceScale {
 						+ "%,d records, each partition's records interleaving its producers",
 				full.retainedBytes() / ((double) fullProducers * PARTITIONS), ROUNDS,
 				(long) fullProducers * PARTITIONS));
+		for (int producers : new int[] { 1, 10, 100 }) {
+			persistedWindow(report, producers);
+		}
+	}
+
+	/**
+	 * The window persisted with each commit (issue #14): its encoded size and the CPU
+	 * time to build it, for a partition read by {@code producers} producers, a commit
+	 * every 500 records.
+	 */
+	private static void persistedWindow(ScaleReport report, int producers) {
+		SequenceChecker checker = new SequenceChecker();
+		TopicPartition partition = new TopicPartition("scale-topic", 0);
+		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+		int commits = 2_000;
+		int perCommit = 500;
+		long offset = 0;
+		long nanos = 0;
+		int length = 0;
+		for (int commit = 0; commit < commits; commit++) {
+			for (int i = 0; i < perCommit; i++, offset++) {
+				ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>(partition.topic(), 0, offset, null, null);
+				int producer = (int) (offset % producers);
+				record.headers()
+					.add(new RecordHeader(SequenceStamp.HEADER,
+							SequenceStamp.toBytes(0x5ca1e000L + producer, offset / producers)));
+				checker.check("scale-group", record);
+			}
+			long start = threads.getCurrentThreadCpuTime();
+			String window = checker.committedWindow("scale-group", partition, offset, 4096);
+			nanos += threads.getCurrentThreadCpuTime() - start;
+			length = (window != null) ? window.length() : 0;
+		}
+		report.note(String.format(java.util.Locale.ROOT,
+				"persisted sequence window, %d producer(s) on a partition: %d characters of offset metadata, "
+						+ "%.1f us CPU to build it per commit (a commit every %d records, %,d commits)",
+				producers, length, nanos / 1_000.0 / commits, perCommit, commits));
 	}
 
 	private static Result measure(int producers) {
@@ -93,7 +131,7 @@ final class SequenceScale {
 			for (int producer = 0; producer < producers; producer++) {
 				ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("scale-topic", partition,
 						(long) round * producers + producer, null, null);
-				long producerId = 0x5ca1e000_00000000L + producer;
+				long producerId = 0x5ca1e_00000L + producer;
 				record.headers().add(new RecordHeader(SequenceStamp.HEADER, SequenceStamp.toBytes(producerId, round)));
 				records[i++] = record;
 			}
