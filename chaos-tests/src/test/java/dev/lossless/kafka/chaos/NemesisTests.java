@@ -15,8 +15,10 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import dev.lossless.kafka.chaos.ConsumerLogs.StarterVerdict;
 import dev.lossless.kafka.testcluster.KafkaProcessCluster;
 import org.awaitility.core.ConditionTimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -53,10 +55,11 @@ class NemesisTests {
 	private static final Duration LEADER_CUT_HOLD = Duration.ofSeconds(10);
 
 	/**
-	 * Whether to run the exactly-once pipeline ({@code -Dnemesis.exactly-once=true}): off
-	 * by default until its stall under faults is understood (docs/fault-suite.md).
+	 * Whether to run the exactly-once pipeline: on unless
+	 * {@code -Dnemesis.exactly-once=false}.
 	 */
-	private static final boolean EXACTLY_ONCE = Boolean.getBoolean("nemesis.exactly-once");
+	private static final boolean EXACTLY_ONCE = Boolean
+		.parseBoolean(System.getProperty("nemesis.exactly-once", "true"));
 
 	@Test
 	void randomFaultsLoseNoAcknowledgedRecordWhileTheNegativeControlLoses() throws Exception {
@@ -145,6 +148,15 @@ class NemesisTests {
 				assertThat(check.lost()).as("acked - (processed ∪ DLT) with the starter").isEmpty();
 				assertThat(check.failedUndelivered()).as("failed sends never delivered from the journal").isEmpty();
 				assertThat(check.journalBacklog()).as("send journal entries left").isZero();
+				// The starter's own verdict agrees with the checker's
+				StarterVerdict verdict = check.verdict();
+				assertThat(verdict).isNotNull();
+				assertThat(verdict.missingEverywhere())
+					.as("records the starter's sequence check misses that no consumer processed (checker: none lost)")
+					.isEmpty();
+				assertThat(verdict.unlisted()).as("records the sequence check misses in ranges it does not list")
+					.isZero();
+				assertThat(verdict.lostOffsets()).as("offsets the starter's lost-offsets detection reports").isZero();
 				if (eos != null) {
 					assertThat(eos.missing()).as("acknowledged inputs missing from the exactly-once output").isEmpty();
 					assertThat(eos.duplicates()).as("inputs more than once in the exactly-once output (read_committed)")
@@ -237,8 +249,11 @@ class NemesisTests {
 		failedUndelivered.removeAll(inLog);
 		failedUndelivered.removeAll(consumed);
 		long[] sequence = fleet.consumerLogs().sequenceStatistics();
+		// the last state the running applications reported, at least a second old
+		await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
+		StarterVerdict verdict = fleet.consumerLogs().starterVerdict(fleet.liveConsumerLogs());
 		return new Check(sent, acked, failed, unresolved, consumed, dlt, lost, failedUndelivered, inLog,
-				fleet.consumerLogs().duplicates(), sentAt, journalBacklog, journalReplayed, sequence, status);
+				fleet.consumerLogs().duplicates(), sentAt, journalBacklog, journalReplayed, sequence, verdict, status);
 	}
 
 	private static Check checkControl(NemesisFleet control, ClusterProbe probe, String topic) {
@@ -256,7 +271,7 @@ class NemesisTests {
 		Set<Long> lost = new TreeSet<>(acked);
 		lost.removeAll(inLog);
 		return new Check(sent, acked, failed, Set.of(), inLog, Set.of(), lost, Set.of(), inLog, 0, sentAt, 0, 0, null,
-				Map.of());
+				null, Map.of());
 	}
 
 	/**
@@ -321,8 +336,8 @@ class NemesisTests {
 	 */
 	record Check(Set<Long> sent, Set<Long> acked, Set<Long> failed, Set<Long> unresolved, Set<Long> consumed,
 			Set<Long> dlt, Set<Long> lost, Set<Long> failedUndelivered, Set<Long> inLog, long duplicates,
-			Map<Long, Long> sentAt, long journalBacklog, long journalReplayed, long[] sequence,
-			Map<String, Integer> producerStatus) {
+			Map<Long, Long> sentAt, long journalBacklog, long journalReplayed, long @Nullable [] sequence,
+			@Nullable StarterVerdict verdict, Map<String, Integer> producerStatus) {
 
 	}
 
