@@ -39,8 +39,9 @@ import org.springframework.kafka.listener.ConsumerSeekAware;
  * ...}, and the offsets its lost-offsets detection reports as {@code LOSS offsets
  * partition:from-to ...}: the starter's own verdict, which the nemesis compares with its
  * checker's. A processed record's line carries its sequence stamp ({@code P id partition
- * offset producer sequence}), so that the nemesis can tell whether a range one
- * application misses was processed by another.
+ * offset producer sequence}, and {@code R} for a copy replayed from the send journal), so
+ * that the nemesis can tell whether a range one application misses was processed by one
+ * of them.
  *
  * @author Lossless Kafka team
  */
@@ -142,7 +143,15 @@ public class ChaosConsumerApplication {
 			}
 			SequenceStamp stamp = SequenceStamp.from(record.headers());
 			this.log.write("P " + SteadySender.idOf(record.value()) + " " + record.partition() + " " + record.offset()
-					+ ((stamp != null) ? " " + stamp.producerHex() + " " + stamp.sequence() : ""));
+					+ ((stamp != null) ? " " + stamp.producerHex() + " " + stamp.sequence() + replayed(record) : ""));
+		}
+
+		/**
+		 * Mark a copy sent again from the send journal, which must never start a window
+		 * of the sequence check.
+		 */
+		private static String replayed(ConsumerRecord<String, String> record) {
+			return (record.headers().lastHeader(SequenceStamp.REPLAYED_HEADER) != null) ? " R" : "";
 		}
 
 		@Override

@@ -182,8 +182,8 @@ final class ConsumerLogs {
 	 *
 	 * @param unresolved the records its sequence check still misses
 	 * @param unlisted those of them in ranges it does not list (more than 10)
-	 * @param processedElsewhere those of them another application of the group processed
-	 * (the check is per application)
+	 * @param processedElsewhere those of them an application of the group processed (the
+	 * one that misses them included): a false alarm
 	 * @param missingEverywhere those of them no application processed, as
 	 * {@code partition:producer:sequence}
 	 * @param lostOffsets the offsets its lost-offsets detection reports

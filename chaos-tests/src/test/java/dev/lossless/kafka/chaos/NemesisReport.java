@@ -146,7 +146,7 @@ final class NemesisReport {
 		ConsumerLogs.StarterVerdict verdict = starter.verdict();
 		if (verdict != null) {
 			report.append("| records missing at the end (sequence check of the running consumers: unresolved / ")
-				.append("of them processed by another consumer / by none; checker: lost) | ")
+				.append("of them processed by a consumer of the group, a false alarm / by none; checker: lost) | ")
 				.append(verdict.unresolved())
 				.append(" / ")
 				.append(verdict.processedElsewhere())
