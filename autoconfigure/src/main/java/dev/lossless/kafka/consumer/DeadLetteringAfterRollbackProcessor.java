@@ -1,5 +1,7 @@
 package dev.lossless.kafka.consumer;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +74,15 @@ public final class DeadLetteringAfterRollbackProcessor extends DefaultAfterRollb
 
 	private final BackOff backOff;
 
-	private final Map<Thread, NamedFailure> namedFailures = new ConcurrentHashMap<>();
+	/**
+	 * How many records a batch listener named are followed per consumer thread: the
+	 * attempts at each, kept while the batch comes again with its records in another
+	 * order (a re-fetched batch may start with another partition and the listener then
+	 * names another of its failed records first).
+	 */
+	static final int MAX_NAMED_FAILURES = 64;
+
+	private final Map<Thread, Deque<NamedFailure>> namedFailures = new ConcurrentHashMap<>();
 
 	private @Nullable DeadLetteredBatchRecords deadLetteredBatchRecords;
 
@@ -150,9 +160,7 @@ public final class DeadLetteringAfterRollbackProcessor extends DefaultAfterRollb
 			return;
 		}
 		seekBack(recordList, consumer);
-		NamedFailure failure = this.namedFailures.compute(Thread.currentThread(),
-				(thread, previous) -> (previous != null && previous.isFor(failed)) ? previous
-						: new NamedFailure(failed, this.backOff.start()));
+		NamedFailure failure = namedFailure(failed);
 		failure.attempts++;
 		getRetryListeners().forEach((listener) -> listener.failedDelivery(failed, named, failure.attempts));
 		long nextBackOff = (getExceptionMatcher().match(named.getCause()) || named.getCause() == null)
@@ -177,8 +185,28 @@ public final class DeadLetteringAfterRollbackProcessor extends DefaultAfterRollb
 			return;
 		}
 		this.deadLetteredBatchRecords.add(Objects.requireNonNull(container.getGroupId(), "group"), failed);
-		this.namedFailures.remove(Thread.currentThread());
+		this.namedFailures.getOrDefault(Thread.currentThread(), new ArrayDeque<>()).remove(failure);
 		getRetryListeners().forEach((listener) -> listener.recovered(failed, named));
+	}
+
+	/**
+	 * Return the attempts at a named record, counted across deliveries of its batch in
+	 * which the listener named other records first.
+	 */
+	private NamedFailure namedFailure(ConsumerRecord<?, ?> failed) {
+		Deque<NamedFailure> failures = this.namedFailures.computeIfAbsent(Thread.currentThread(),
+				(thread) -> new ArrayDeque<>());
+		for (NamedFailure failure : failures) {
+			if (failure.isFor(failed)) {
+				return failure;
+			}
+		}
+		NamedFailure failure = new NamedFailure(failed, this.backOff.start());
+		failures.addFirst(failure);
+		if (failures.size() > MAX_NAMED_FAILURES) {
+			failures.removeLast();
+		}
+		return failure;
 	}
 
 	private static @Nullable BatchListenerFailedException namedFailure(Throwable exception) {

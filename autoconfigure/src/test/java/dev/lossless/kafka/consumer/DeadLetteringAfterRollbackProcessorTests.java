@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.ContainerProperties.EOSMode;
@@ -120,6 +122,29 @@ class DeadLetteringAfterRollbackProcessorTests {
 		process(processor, listenerFailure(new ProducerFencedException("fenced")));
 		assertThat(this.recovered).isEmpty();
 		verify(this.offsets, never()).sendOffsetsToTransaction(any(), any());
+	}
+
+	@Test
+	void recordsABatchListenerNamesInTurnAreEachRecoveredAfterTheirAttempts() {
+		// a batch re-fetched after a rollback may start with another partition, and the
+		// listener then names another failed record first: each keeps its attempts
+		TopicPartition other = new TopicPartition("orders", 1);
+		this.consumer.assign(List.of(PARTITION, other));
+		this.consumer.updateBeginningOffsets(Map.of(PARTITION, 0L, other, 0L));
+		given(this.container.getGroupId()).willReturn("group");
+		DeadLetteringAfterRollbackProcessor processor = processor((record, ex) -> this.recovered.add(record));
+		processor.setDeadLetteredBatchRecords(new DeadLetteredBatchRecords());
+		ConsumerRecord<Object, Object> first = record(5);
+		ConsumerRecord<Object, Object> second = new ConsumerRecord<>(other.topic(), other.partition(), 5, "key",
+				"value-5");
+		for (int delivery = 0; delivery < 4; delivery++) {
+			ConsumerRecord<Object, Object> named = (delivery % 2 == 0) ? first : second;
+			List<ConsumerRecord<Object, Object>> batch = (delivery % 2 == 0) ? List.of(first, second)
+					: List.of(second, first);
+			processor.processBatch(ConsumerRecords.empty(), batch, this.consumer, this.container,
+					listenerFailure(new BatchListenerFailedException("poison", named)), true, EOSMode.V2);
+		}
+		assertThat(this.recovered).containsExactly(first, second);
 	}
 
 	private DeadLetteringAfterRollbackProcessor processor(ConsumerRecordRecoverer recoverer) {

@@ -9,8 +9,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
+import dev.lossless.kafka.consumer.LostOffsets;
 import dev.lossless.kafka.sequence.SequenceChecker;
 import dev.lossless.kafka.sequence.SequenceChecker.SequenceStatistics;
+import dev.lossless.kafka.sequence.SequenceStamp;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
@@ -33,7 +35,13 @@ import org.springframework.kafka.listener.ConsumerSeekAware;
  * which the starter retries and then sends to the dead-letter topic. Partition
  * assignments are logged as {@code ASSIGNED partitions}, and every second the counts of
  * the starter's {@link SequenceChecker} as {@code SEQ checked gaps missing duplicates
- * unresolved}.
+ * unresolved}, the ranges it still misses as {@code OPEN partition:producer:first-last
+ * ...}, and the offsets its lost-offsets detection reports as {@code LOSS offsets
+ * partition:from-to ...}: the starter's own verdict, which the nemesis compares with its
+ * checker's. A processed record's line carries its sequence stamp ({@code P id partition
+ * offset producer sequence}, and {@code R} for a copy replayed from the send journal), so
+ * that the nemesis can tell whether a range one application misses was processed by one
+ * of them.
  *
  * @author Lossless Kafka team
  */
@@ -48,6 +56,7 @@ public class ChaosConsumerApplication {
 			.web(WebApplicationType.NONE)
 			.run(args);
 		SequenceChecker checker = context.getBeanProvider(SequenceChecker.class).getIfAvailable();
+		LostOffsets lostOffsets = context.getBeanProvider(LostOffsets.class).getIfAvailable();
 		if (checker != null) {
 			OutcomeWriter log = context.getBean(OutcomeWriter.class);
 			ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
@@ -55,10 +64,40 @@ public class ChaosConsumerApplication {
 				thread.setDaemon(true);
 				return thread;
 			});
-			executor.scheduleWithFixedDelay(() -> log.write(sequenceLine(checker.statistics())), 1, 1,
-					TimeUnit.SECONDS);
+			executor.scheduleWithFixedDelay(() -> {
+				SequenceStatistics statistics = checker.statistics();
+				log.write(sequenceLine(statistics));
+				log.write(openLine(statistics));
+				if (lostOffsets != null) {
+					log.write(lossLine(lostOffsets));
+				}
+			}, 1, 1, TimeUnit.SECONDS);
 			context.addApplicationListener((ContextClosedEvent event) -> executor.shutdownNow());
 		}
+	}
+
+	/**
+	 * Format the ranges the sequence check still misses (up to 10 are listed) as
+	 * {@code OPEN partition:producer:first-last ...}.
+	 */
+	private static String openLine(SequenceStatistics statistics) {
+		return "OPEN" + statistics.unresolved()
+			.stream()
+			.map((range) -> " " + range.partition() + ":" + range.producer() + ":" + range.firstMissing() + "-"
+					+ range.lastMissing())
+			.collect(Collectors.joining());
+	}
+
+	/**
+	 * Format the offsets the lost-offsets detection reports and nobody acknowledged as
+	 * {@code LOSS offsets partition:from-to ...}.
+	 */
+	private static String lossLine(LostOffsets lostOffsets) {
+		return "LOSS " + lostOffsets.unacknowledgedOffsets()
+				+ lostOffsets.unacknowledged()
+					.stream()
+					.map((range) -> " " + range.partition() + ":" + range.from() + "-" + range.to())
+					.collect(Collectors.joining());
 	}
 
 	/**
@@ -102,7 +141,17 @@ public class ChaosConsumerApplication {
 				// Stands for the application's work on the record
 				LockSupport.parkNanos(this.workNanos);
 			}
-			this.log.write("P " + SteadySender.idOf(record.value()) + " " + record.partition() + " " + record.offset());
+			SequenceStamp stamp = SequenceStamp.from(record.headers());
+			this.log.write("P " + SteadySender.idOf(record.value()) + " " + record.partition() + " " + record.offset()
+					+ ((stamp != null) ? " " + stamp.producerHex() + " " + stamp.sequence() + replayed(record) : ""));
+		}
+
+		/**
+		 * Mark a copy sent again from the send journal, which must never start a window
+		 * of the sequence check.
+		 */
+		private static String replayed(ConsumerRecord<String, String> record) {
+			return (record.headers().lastHeader(SequenceStamp.REPLAYED_HEADER) != null) ? " R" : "";
 		}
 
 		@Override

@@ -1,7 +1,12 @@
 package dev.lossless.kafka.chaos;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +28,13 @@ final class ConsumerLogs {
 	private final CopyOnWriteArrayList<LogTail> tails = new CopyOnWriteArrayList<>();
 
 	private final Map<LogTail, long[]> sequenceStatistics = new HashMap<>();
+
+	private final Map<LogTail, String[]> openRanges = new HashMap<>();
+
+	private final Map<LogTail, String[]> lostOffsets = new HashMap<>();
+
+	/** The sequence numbers processed, per {@code partition:producer}. */
+	private final Map<String, BitSet> stamps = new HashMap<>();
 
 	private final Set<Long> processed = new HashSet<>();
 
@@ -54,6 +66,16 @@ final class ConsumerLogs {
 			this.positions.add(new Position(new TopicPartition(this.topic, Integer.parseInt(fields[2])),
 					Long.parseLong(fields[3])));
 			this.processings++;
+			if (fields.length >= 6) {
+				this.stamps.computeIfAbsent(fields[2] + ":" + fields[4], (key) -> new BitSet())
+					.set(Math.toIntExact(Long.parseLong(fields[5])));
+			}
+		}
+		else if ("OPEN".equals(fields[0])) {
+			this.openRanges.put(tail, Arrays.copyOfRange(fields, 1, fields.length));
+		}
+		else if ("LOSS".equals(fields[0])) {
+			this.lostOffsets.put(tail, Arrays.copyOfRange(fields, 1, fields.length));
 		}
 		else if ("ASSIGNED".equals(fields[0])) {
 			this.assignments++;
@@ -109,6 +131,76 @@ final class ConsumerLogs {
 			}
 		}
 		return sum;
+	}
+
+	/**
+	 * Return what the starter's own detection reports at the end in the given consumer
+	 * applications (those still running), each range it still misses checked against the
+	 * records every application of the group processed.
+	 * @param live the outcome logs of the applications still running
+	 * @return the starter's verdict
+	 */
+	synchronized StarterVerdict starterVerdict(Collection<Path> live) {
+		refresh();
+		long unresolved = 0;
+		long listed = 0;
+		long processedElsewhere = 0;
+		List<String> missingEverywhere = new ArrayList<>();
+		long lostOffsets = 0;
+		List<String> lostRanges = new ArrayList<>();
+		for (LogTail tail : this.tails) {
+			if (!live.contains(tail.file())) {
+				continue;
+			}
+			long[] sequence = this.sequenceStatistics.get(tail);
+			unresolved += (sequence != null && sequence.length > 4) ? sequence[4] : 0;
+			for (String range : this.openRanges.getOrDefault(tail, new String[0])) {
+				String[] parts = range.split("[:-]");
+				BitSet processed = this.stamps.getOrDefault(parts[0] + ":" + parts[1], new BitSet());
+				for (long number = Long.parseLong(parts[2]); number <= Long.parseLong(parts[3]); number++) {
+					listed++;
+					if (processed.get(Math.toIntExact(number))) {
+						processedElsewhere++;
+					}
+					else {
+						missingEverywhere.add(parts[0] + ":" + parts[1] + ":" + number);
+					}
+				}
+			}
+			String[] loss = this.lostOffsets.get(tail);
+			if (loss != null && loss.length > 0) {
+				lostOffsets += Long.parseLong(loss[0]);
+				lostRanges.addAll(List.of(loss).subList(1, loss.length));
+			}
+		}
+		return new StarterVerdict(unresolved, unresolved - listed, processedElsewhere, missingEverywhere, lostOffsets,
+				lostRanges);
+	}
+
+	/**
+	 * What the starter's own detection reports at the end.
+	 *
+	 * @param unresolved the records its sequence check still misses
+	 * @param unlisted those of them in ranges it does not list (more than 10)
+	 * @param processedElsewhere those of them an application of the group processed (the
+	 * one that misses them included): a false alarm
+	 * @param missingEverywhere those of them no application processed, as
+	 * {@code partition:producer:sequence}
+	 * @param lostOffsets the offsets its lost-offsets detection reports
+	 * @param lostRanges their ranges, as {@code partition:from-to}
+	 */
+	record StarterVerdict(long unresolved, long unlisted, long processedElsewhere, List<String> missingEverywhere,
+			long lostOffsets, List<String> lostRanges) {
+
+		/**
+		 * Return whether the starter reports a loss: a record no application processed or
+		 * offsets lost.
+		 * @return whether it reports a loss
+		 */
+		boolean reportsLoss() {
+			return !this.missingEverywhere.isEmpty() || this.unlisted > 0 || this.lostOffsets > 0;
+		}
+
 	}
 
 	record Position(TopicPartition partition, long offset) {

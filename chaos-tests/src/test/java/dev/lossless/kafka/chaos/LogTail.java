@@ -25,6 +25,10 @@ final class LogTail {
 		this.file = file;
 	}
 
+	Path file() {
+		return this.file;
+	}
+
 	/**
 	 * Hand every complete line appended since the last call to a handler.
 	 * @param handler the line handler

@@ -261,6 +261,15 @@ final class NemesisFleet implements Nemesis.Clients, AutoCloseable {
 		return this.killedLogs.contains(log);
 	}
 
+	/**
+	 * Return the outcome logs of the consumer applications running now (the last
+	 * incarnation of each).
+	 * @return their log files
+	 */
+	List<Path> liveConsumerLogs() {
+		return this.consumers.stream().map((consumer) -> consumer.logFile).toList();
+	}
+
 	ConsumerLogs consumerLogs() {
 		return this.consumerLogs;
 	}

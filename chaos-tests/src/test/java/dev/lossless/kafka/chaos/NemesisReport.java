@@ -143,9 +143,40 @@ final class NemesisReport {
 			.append(" | ")
 			.append(starter.failedUndelivered().size())
 			.append(" never delivered |\n");
-		if (sequence != null && starter.lost().size() > 0 && sequence[2] == 0) {
-			report.append("\n**Detection bug**: the checker saw losses the starter's sequence check did not.\n");
+		ConsumerLogs.StarterVerdict verdict = starter.verdict();
+		if (verdict != null) {
+			report.append("| records missing at the end (sequence check of the running consumers: unresolved / ")
+				.append("of them processed by a consumer of the group, a false alarm / by none; checker: lost) | ")
+				.append(verdict.unresolved())
+				.append(" / ")
+				.append(verdict.processedElsewhere())
+				.append(" / ")
+				.append(verdict.missingEverywhere().size())
+				.append((verdict.unlisted() > 0) ? " (" + verdict.unlisted() + " in unlisted ranges)" : "")
+				.append(" | ")
+				.append(starter.lost().size())
+				.append(" |\n");
+			report.append("| offsets lost (lag/loss health: the lost-offsets detection, unacknowledged) | ")
+				.append(verdict.lostOffsets())
+				.append(verdict.lostRanges().isEmpty() ? "" : " " + verdict.lostRanges())
+				.append(" | ")
+				.append(starter.lost().size())
+				.append(" |\n");
+			if (!verdict.missingEverywhere().isEmpty()) {
+				report.append("\nMissing for the sequence check, processed by no consumer (first 20): ")
+					.append(verdict.missingEverywhere().stream().limit(20).toList())
+					.append('\n');
+			}
+			if (starter.lost().size() > 0 && !verdict.reportsLoss()) {
+				report.append(
+						"\n**Detection bug**: the checker saw losses the starter's detection (sequence check, lost offsets) did not.\n");
+			}
 		}
+		report.append("\nThe negative control runs with the starter off: nothing of the starter sees its losses (no ")
+			.append("sequence stamps, no starter consumer). Its losses are records the old leader acknowledged above the ")
+			.append("high watermark and truncated; no consumer read them, so even a starter consumer could see them only ")
+			.append("through the sequence stamps of a starter producer, never through its lost-offsets detection, which ")
+			.append("watches the log start offset (retention).\n");
 		report.append("\n## Schedule\n\n");
 		report.append(
 				"| # | fault (injected at) | held s | sent | acked | failed | lost | control acked | control lost |\n");
