@@ -114,6 +114,11 @@ class DeadLetterResendIntegrationTests {
 				"spring.kafka.producer.value-serializer=org.apache.kafka.common.serialization.IntegerSerializer",
 				"lossless.kafka.producer.delivery-timeout=3s",
 				"spring.kafka.producer.properties.request.timeout.ms=1000",
+				// a publish that must first fetch the dead-letter topic's metadata from
+				// the killed
+				// broker fails within seconds too (the default waits 60 s, the whole
+				// bound)
+				"spring.kafka.producer.properties.max.block.ms=3000",
 				"spring.kafka.producer.properties.interceptor.classes=" + BlockingInterceptor.class.getName(),
 				"lossless.kafka.consumer.retry.attempts=2", "lossless.kafka.consumer.retry.initial-interval=100ms",
 				"lossless.kafka.consumer.retry.max-interval=200ms",
