@@ -87,4 +87,16 @@ class PackageDependencyTests {
 			.check(CLASSES);
 	}
 
+	@Test
+	void onlyTheWiringReachesTheJdbcLayer() {
+		noClasses().that()
+			.resideOutsideOfPackages(ROOT + ".autoconfigure..", ROOT + ".actuate..", ROOT + ".outbox..",
+					ROOT + ".idempotent..", ROOT + ".jdbc..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage(ROOT + ".outbox..", ROOT + ".idempotent..", ROOT + ".jdbc..")
+			.because("the JDBC layer could become a module of its own without untangling code")
+			.check(CLASSES);
+	}
+
 }
