@@ -20,18 +20,11 @@ import dev.lossless.kafka.rules.UnsafeKafkaSettingsException;
 import dev.lossless.kafka.testcluster.EmbeddedKafkaCluster;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -43,10 +36,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.config.ShareKafkaListenerContainerFactory;
-import org.springframework.kafka.core.DefaultShareConsumerFactory;
 import org.springframework.kafka.core.ShareConsumerFactory;
 import org.springframework.kafka.listener.ShareConsumerRecordRecoverer;
-import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 
 import static dev.lossless.kafka.KafkaTestSupport.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -78,7 +69,7 @@ class ShareGroupIntegrationTests {
 		String topic = KafkaTestSupport.unique("share-orders");
 		String group = KafkaTestSupport.unique("share-group");
 		cluster.createTopic(topic, 2, (short) 1, Map.of());
-		configureGroup(group, "earliest", "read_committed");
+		ShareGroupsTestSupport.configureGroup(cluster, group, "earliest", "read_committed");
 		List<String> good = new ArrayList<>();
 		try (KafkaProducer<byte[], byte[]> producer = KafkaTestSupport.rawProducer(cluster.bootstrapServers())) {
 			// sent before the group's first consumer joins:
@@ -99,7 +90,7 @@ class ShareGroupIntegrationTests {
 					topic + "-dlt", 1);
 			assertThat(deadLetters).extracting((record) -> new String(record.value(), StandardCharsets.UTF_8))
 				.containsExactly("poison-500");
-			await().atMost(WAIT).until(() -> everyRecordAcknowledged(topic, group));
+			await().atMost(WAIT).until(() -> ShareGroupsTestSupport.everyRecordAcknowledged(cluster, topic, group));
 
 			DeadLetteringShareRecoverer recoverer = context.getBean(DeadLetteringShareRecoverer.class);
 			assertThat(ShareListener.failures(topic)).as("delivery counts of each failure")
@@ -131,7 +122,7 @@ class ShareGroupIntegrationTests {
 		String topic = KafkaTestSupport.unique("share-rejected");
 		String group = KafkaTestSupport.unique("share-group");
 		cluster.createTopic(topic, 1, (short) 1, Map.of());
-		configureGroup(group, "earliest", "read_committed");
+		ShareGroupsTestSupport.configureGroup(cluster, group, "earliest", "read_committed");
 		try (KafkaProducer<byte[], byte[]> producer = KafkaTestSupport.rawProducer(cluster.bootstrapServers())) {
 			for (String value : List.of("order-0", "poison-1", "order-2")) {
 				producer.send(new ProducerRecord<>(topic, value.getBytes(StandardCharsets.UTF_8))).get();
@@ -139,7 +130,7 @@ class ShareGroupIntegrationTests {
 		}
 		try (ConfigurableApplicationContext context = run(topic, group, true)) {
 			await().atMost(WAIT).until(() -> ShareListener.processed(topic).containsAll(List.of("order-0", "order-2")));
-			await().atMost(WAIT).until(() -> everyRecordAcknowledged(topic, group));
+			await().atMost(WAIT).until(() -> ShareGroupsTestSupport.everyRecordAcknowledged(cluster, topic, group));
 			assertThat(ShareListener.failures(topic)).containsOnly(Map.entry("poison-1", List.of(1)));
 			try (Admin admin = cluster.createAdmin()) {
 				TopicPartition deadLetterPartition = new TopicPartition(topic + "-dlt", 0);
@@ -164,31 +155,6 @@ class ShareGroupIntegrationTests {
 								tuple("share.isolation-level", "read_uncommitted")));
 	}
 
-	private static void configureGroup(String group, String reset, String isolation) throws Exception {
-		try (Admin admin = cluster.createAdmin()) {
-			admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, group), List.of(
-					new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", reset), AlterConfigOp.OpType.SET),
-					new AlterConfigOp(new ConfigEntry("share.isolation.level", isolation), AlterConfigOp.OpType.SET))))
-				.all()
-				.get();
-		}
-	}
-
-	// the group's lag: records neither acknowledged nor archived; a partition whose share
-	// state the broker has not initialized yet has no offset info (null) and is not done
-	private static boolean everyRecordAcknowledged(String topic, String group) throws Exception {
-		try (Admin admin = cluster.createAdmin()) {
-			Map<TopicPartition, SharePartitionOffsetInfo> offsets = admin
-				.listShareGroupOffsets(Map.of(group, new ListShareGroupOffsetsSpec()))
-				.partitionsToOffsetInfo(group)
-				.get();
-			return !offsets.isEmpty() && offsets.entrySet()
-				.stream()
-				.filter((entry) -> entry.getKey().topic().equals(topic))
-				.allMatch((entry) -> entry.getValue() != null && entry.getValue().lag().orElse(-1L) == 0);
-		}
-	}
-
 	private static ConfigurableApplicationContext run(String topic, String group, boolean rejecting) {
 		return KafkaTestSupport.run(ShareApplication.class,
 				"spring.kafka.bootstrap-servers=" + cluster.bootstrapServers(),
@@ -203,11 +169,7 @@ class ShareGroupIntegrationTests {
 		@Bean
 		ShareConsumerFactory<String, String> shareConsumerFactory(
 				@Value("${spring.kafka.bootstrap-servers}") String bootstrapServers) {
-			return new DefaultShareConsumerFactory<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-					ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ErrorHandlingDeserializer.class,
-					ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ErrorHandlingDeserializer.class,
-					ErrorHandlingDeserializer.KEY_DESERIALIZER_CLASS, StringDeserializer.class,
-					ErrorHandlingDeserializer.VALUE_DESERIALIZER_CLASS, StringDeserializer.class));
+			return ShareGroupsTestSupport.stringConsumerFactory(bootstrapServers);
 		}
 
 		@Bean
