@@ -32,7 +32,8 @@ import org.jspecify.annotations.Nullable;
  * hands the partition back) is counted as redelivered and compared with nothing. The
  * first record of each producer seen after the application started or after the partition
  * was (re)assigned starts the window. A gap stays unresolved until its records arrive
- * late (a replayed send) or an operator acknowledges it.
+ * late (a replayed send) or an operator acknowledges it; it moves with its partition when
+ * the committed window carried it.
  *
  * @author Lossless Kafka team
  * @since 0.1.0
@@ -461,15 +462,20 @@ public final class SequenceChecker {
 
 	private void restoreGaps(String group, TopicPartition partition, @Nullable String metadata) {
 		for (SequenceWindowCodec.CommittedGap gap : SequenceWindowCodec.decodeGaps(metadata)) {
-			TreeMap<Long, Long> ranges = this.openGaps.computeIfAbsent(
-					new StreamKey(group, partition.topic(), partition.partition(), gap.producerId()),
-					(key) -> new TreeMap<>());
+			StreamKey key = new StreamKey(group, partition.topic(), partition.partition(), gap.producerId());
+			TreeMap<Long, Long> ranges = this.openGaps.computeIfAbsent(key, (any) -> new TreeMap<>());
 			synchronized (ranges) {
 				Map.Entry<Long, Long> before = ranges.floorEntry(gap.last());
 				// a range this member still shows (it kept what it could not hand over)
 				// counts once
-				if ((before == null || before.getValue() < gap.first()) && ranges.size() < MAX_OPEN_RANGES) {
+				if (before != null && before.getValue() >= gap.first()) {
+					continue;
+				}
+				if (ranges.size() < MAX_OPEN_RANGES) {
 					ranges.put(gap.first(), gap.last());
+				}
+				else {
+					this.unlistedGaps.computeIfAbsent(key, (any) -> new LongAdder()).add(gap.last() - gap.first() + 1);
 				}
 			}
 		}
