@@ -32,11 +32,11 @@ import org.springframework.util.Assert;
  * The most characters the brokers accept in a committed offset's metadata: the smallest
  * {@code offset.metadata.max.bytes} of the brokers, read with an Admin client on a thread
  * of a {@link TaskExecutor}, never on the thread that asks (a consumer's, committing).
- * The read starts when the application starts, which waits for it at most the read's
- * timeout, so that the first commits normally carry their windows. A commit whose
- * metadata is longer than the broker's limit fails, so while the brokers do not answer
- * the limit is unknown ({@code -1}: commits carry no window) and read again, in the
- * background, when asked {@value #RETRY_SECONDS} seconds after the failed read.
+ * The read starts when the application starts, before the listener containers, so that it
+ * is normally known by their first commit; nothing waits for it. A commit whose metadata
+ * is longer than the broker's limit fails, so while the brokers do not answer the limit
+ * is unknown ({@code -1}: commits carry no window) and read again, in the background,
+ * when asked {@value #RETRY_SECONDS} seconds after the failed read.
  *
  * @author Lossless Kafka team
  * @since 0.2.0
@@ -189,24 +189,14 @@ public final class OffsetMetadataLimit implements IntSupplier, SmartLifecycle {
 	}
 
 	/**
-	 * Start reading the limit and wait for it, at most the read's timeout, so that the
-	 * first commits normally carry their windows.
+	 * Start reading the limit in the background, before the listener containers start, so
+	 * that it is normally known by their first commit; the application does not wait for
+	 * it (brokers that do not answer would hold its startup).
 	 */
 	@Override
 	public void start() {
 		this.running = true;
-		CompletableFuture<Integer> read = read();
-		if (read != null) {
-			try {
-				read.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			catch (Exception ex) {
-				logger.debug("The brokers' " + SETTING + " is not read yet; commits carry no window until it is", ex);
-			}
-		}
+		read();
 	}
 
 	@Override

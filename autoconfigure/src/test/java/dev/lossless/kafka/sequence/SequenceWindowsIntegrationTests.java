@@ -458,7 +458,12 @@ class SequenceWindowsIntegrationTests {
 						"lossless.kafka.accepted-risks=topic.replication-factor,topic.min-insync-replicas",
 						"test.topic=" + topic));
 		properties.addAll(List.of(extraProperties));
-		return KafkaTestSupport.run(OrdersApplication.class, properties.toArray(String[]::new));
+		ConfigurableApplicationContext context = KafkaTestSupport.run(OrdersApplication.class,
+				properties.toArray(String[]::new));
+		// read in the background from startup: known before the first commit here
+		OffsetMetadataLimit limit = context.getBean(OffsetMetadataLimit.class);
+		await().atMost(WAIT).until(() -> limit.getAsInt() == METADATA_LIMIT);
+		return context;
 	}
 
 	@SpringBootConfiguration
