@@ -78,6 +78,8 @@ public final class OffsetMetadataLimit implements IntSupplier, SmartLifecycle {
 
 	private volatile boolean running;
 
+	private volatile @Nullable Admin admin;
+
 	/**
 	 * Create an instance.
 	 * @param adminConfigs the configuration of an Admin client, asked for when first
@@ -151,6 +153,7 @@ public final class OffsetMetadataLimit implements IntSupplier, SmartLifecycle {
 		config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
 		config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
 		try (Admin admin = Admin.create(config)) {
+			this.admin = admin;
 			Collection<Node> nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs))
 				.nodes()
 				.get(timeoutMs, TimeUnit.MILLISECONDS);
@@ -178,10 +181,17 @@ public final class OffsetMetadataLimit implements IntSupplier, SmartLifecycle {
 			}
 			return failed(ex);
 		}
+		finally {
+			this.admin = null;
+		}
 	}
 
 	private int failed(Exception ex) {
 		this.nextAttempt = this.clock.millis() + TimeUnit.SECONDS.toMillis(RETRY_SECONDS);
+		if (!this.running) {
+			logger.debug("The read of the brokers' " + SETTING + " ended with the application", ex);
+			return -1;
+		}
 		logger.warn("Could not read the brokers' " + SETTING + "; sequence windows are not committed with the"
 				+ " offsets until it is known (read again at the first commit " + RETRY_SECONDS + " s from now): "
 				+ ex);
@@ -199,9 +209,16 @@ public final class OffsetMetadataLimit implements IntSupplier, SmartLifecycle {
 		read();
 	}
 
+	/**
+	 * Stop: a read still waiting for the brokers ends at once.
+	 */
 	@Override
 	public void stop() {
 		this.running = false;
+		Admin admin = this.admin;
+		if (admin != null) {
+			admin.close(Duration.ZERO);
+		}
 	}
 
 	@Override
