@@ -14,7 +14,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -33,9 +36,19 @@ public final class LosslessKafkaSequenceWindowsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SequenceWindowCommits losslessSequenceWindowCommits(SequenceChecker checker, ObjectProvider<KafkaAdmin> admin) {
-		return new SequenceWindowCommits(checker,
-				new OffsetMetadataLimit(() -> admin.getObject().getConfigurationProperties(), Duration.ofSeconds(10)));
+	OffsetMetadataLimit losslessOffsetMetadataLimit(ObjectProvider<KafkaAdmin> admin, Environment environment) {
+		// read off the consumers' threads: a commit never waits for the brokers' answer
+		SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("lossless-offset-metadata-limit-");
+		executor.setDaemon(true);
+		executor.setVirtualThreads(Threading.VIRTUAL.isActive(environment));
+		return new OffsetMetadataLimit(() -> admin.getObject().getConfigurationProperties(), Duration.ofSeconds(10),
+				executor);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SequenceWindowCommits losslessSequenceWindowCommits(SequenceChecker checker, OffsetMetadataLimit limit) {
+		return new SequenceWindowCommits(checker, limit);
 	}
 
 	@Bean

@@ -134,7 +134,7 @@ final class LosslessProducer<K, V> implements Producer<K, V> {
 			// a message sent again keeps the stamp of its failed first attempt
 			StampedSend send = new StampedSend(record, partition, callback, message);
 			SequenceStamp earlier = resentStamps.stampOf(message, record.topic(), partition);
-			return (earlier != null) ? send.send(earlier.producerId(), earlier.sequence())
+			return (earlier != null) ? send.sendAgain(earlier)
 					: sequences.stampAndSend(record.topic(), partition, send, send::givesBackNumber);
 		}
 		// a record the fallback took is still written later, with its number
@@ -340,6 +340,8 @@ final class LosslessProducer<K, V> implements Producer<K, V> {
 
 		private volatile @Nullable SequenceStamp stamp;
 
+		private volatile boolean again;
+
 		StampedSend(ProducerRecord<K, V> record, int partition, @Nullable Callback callback, @Nullable Object message) {
 			super(callback);
 			this.record = record;
@@ -372,6 +374,16 @@ final class LosslessProducer<K, V> implements Producer<K, V> {
 			return givesBack;
 		}
 
+		/**
+		 * Send the message again with the stamp of its earlier attempt, marked as the
+		 * journal's replays are: an older number than its producer's last, it must not
+		 * start a sequence window.
+		 */
+		Future<RecordMetadata> sendAgain(SequenceStamp earlier) {
+			this.again = true;
+			return send(earlier.producerId(), earlier.sequence());
+		}
+
 		@Override
 		public Future<RecordMetadata> send(long producerId, long sequence) {
 			this.stamp = (this.message != null) ? new SequenceStamp(producerId, sequence) : null;
@@ -385,6 +397,9 @@ final class LosslessProducer<K, V> implements Producer<K, V> {
 				}
 			}
 			headers.add(SequenceStamp.HEADER, SequenceStamp.toBytes(producerId, sequence));
+			if (this.again) {
+				headers.add(SequenceStamp.REPLAYED_HEADER, new byte[0]);
+			}
 			if (record instanceof StampKeepingRecord<K, V> keeping) {
 				keeping.stamped(this.partition, new SequenceStamp(producerId, sequence));
 			}

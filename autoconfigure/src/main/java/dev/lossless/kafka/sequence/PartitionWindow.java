@@ -42,6 +42,12 @@ final class PartitionWindow {
 
 	private final UncommittedChanges changes = new UncommittedChanges();
 
+	/**
+	 * Whether the last commit carried every open gap of the partition, so that they are
+	 * the next owner's to show.
+	 */
+	boolean gapsCommitted;
+
 	final Map<Long, ProducerPosition> producers = new LinkedHashMap<>(16, 0.75f, true) {
 
 		@Override

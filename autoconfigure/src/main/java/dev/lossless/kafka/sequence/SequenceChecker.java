@@ -32,7 +32,8 @@ import org.jspecify.annotations.Nullable;
  * hands the partition back) is counted as redelivered and compared with nothing. The
  * first record of each producer seen after the application started or after the partition
  * was (re)assigned starts the window. A gap stays unresolved until its records arrive
- * late (a replayed send) or an operator acknowledges it.
+ * late (a replayed send) or an operator acknowledges it; it moves with its partition when
+ * the committed window carried it.
  *
  * @author Lossless Kafka team
  * @since 0.1.0
@@ -318,13 +319,98 @@ public final class SequenceChecker {
 			}
 			written = counts[0];
 			left = counts[1];
+			window.gapsCommitted = appendGaps(text, group, partition, maxLength);
 		}
-		if (written == 0 && left == 0) {
+		if (written == 0 && left == 0 && text.length() == SequenceWindowCodec.PREFIX.length()) {
 			return null;
 		}
 		this.committedWindows.increment();
 		this.unpersistedProducers.add(left);
 		return text.toString();
+	}
+
+	/**
+	 * Append the partition's open gaps, so that the next owner shows them until their
+	 * records arrive.
+	 * @return whether all of them fit
+	 */
+	private boolean appendGaps(StringBuilder text, String group, TopicPartition partition, int maxLength) {
+		boolean first = true;
+		for (Map.Entry<StreamKey, TreeMap<Long, Long>> entry : this.openGaps.entrySet()) {
+			StreamKey key = entry.getKey();
+			if (!key.matches(group, partition)) {
+				continue;
+			}
+			synchronized (entry.getValue()) {
+				for (Map.Entry<Long, Long> range : entry.getValue().entrySet()) {
+					if (text.length() + SequenceWindowCodec.gapLength(range.getKey(), range.getValue()) > maxLength) {
+						return false;
+					}
+					SequenceWindowCodec.appendGap(text, first, key.producerId(), range.getKey(), range.getValue());
+					first = false;
+				}
+			}
+		}
+		return this.unlistedGaps.keySet().stream().noneMatch((key) -> key.matches(group, partition));
+	}
+
+	/**
+	 * Note that an offset of the partition was committed without its window (the brokers'
+	 * limit is not known, or the metadata is the application's): the open gaps of the
+	 * partition are then not handed over with it.
+	 * @param group the consumer group
+	 * @param partition the partition
+	 * @since 0.2.0
+	 */
+	public void windowNotCommitted(String group, TopicPartition partition) {
+		GroupWindows windows = this.windows.get(group);
+		PartitionWindow window = (windows != null) ? windows.existing(partition.topic(), partition.partition()) : null;
+		if (window != null) {
+			synchronized (window) {
+				window.gapsCommitted = false;
+			}
+		}
+	}
+
+	/**
+	 * Forget what the group saw on partitions it no longer owns, and hand over their open
+	 * gaps: those the last commit carried in its window are the next owner's to show (it
+	 * reads them with the window, and sees a gap made by a record it reads again itself),
+	 * so that a record sent again that fills them there resolves them; the others are
+	 * kept.
+	 * @param group the consumer group
+	 * @param partitions the partitions revoked or lost
+	 * @since 0.2.0
+	 */
+	public void handOver(String group, Collection<TopicPartition> partitions) {
+		GroupWindows windows = this.windows.get(group);
+		for (TopicPartition partition : partitions) {
+			PartitionWindow window = (windows != null) ? windows.existing(partition.topic(), partition.partition())
+					: null;
+			boolean committed = false;
+			if (window != null) {
+				synchronized (window) {
+					committed = window.gapsCommitted;
+				}
+			}
+			if (committed) {
+				this.openGaps.entrySet().removeIf((entry) -> {
+					if (!entry.getKey().matches(group, partition)) {
+						return false;
+					}
+					synchronized (entry.getValue()) {
+						entry.getValue()
+							.forEach((first,
+									last) -> logger.info("Sequence gap handed over with " + partition
+											+ " to its next owner in consumer group '" + group + "': producer "
+											+ SequenceStamp.hex(entry.getKey().producerId()) + ", sequence " + first
+											+ " to " + last));
+					}
+					return true;
+				});
+			}
+		}
+		forget(group, partitions);
 	}
 
 	private static void append(StringBuilder text, long producerId, long last, int maxLength, int[] counts) {
@@ -356,6 +442,7 @@ public final class SequenceChecker {
 	public void restore(String group, TopicPartition partition, long offset, @Nullable String metadata) {
 		GroupWindows windows = this.windows.computeIfAbsent(group,
 				(key) -> new GroupWindows(this.evictedProducers, this.forgottenProducers));
+		restoreGaps(group, partition, metadata);
 		Map<Long, Long> committed = SequenceWindowCodec.decode(metadata);
 		if (committed.isEmpty()) {
 			windows.forget(partition.topic(), partition.partition());
@@ -371,6 +458,27 @@ public final class SequenceChecker {
 		}
 		windows.replace(partition.topic(), partition.partition(), window);
 		this.restoredProducers.add(committed.size());
+	}
+
+	private void restoreGaps(String group, TopicPartition partition, @Nullable String metadata) {
+		for (SequenceWindowCodec.CommittedGap gap : SequenceWindowCodec.decodeGaps(metadata)) {
+			StreamKey key = new StreamKey(group, partition.topic(), partition.partition(), gap.producerId());
+			TreeMap<Long, Long> ranges = this.openGaps.computeIfAbsent(key, (any) -> new TreeMap<>());
+			synchronized (ranges) {
+				Map.Entry<Long, Long> before = ranges.floorEntry(gap.last());
+				// a range this member still shows (it kept what it could not hand over)
+				// counts once
+				if (before != null && before.getValue() >= gap.first()) {
+					continue;
+				}
+				if (ranges.size() < MAX_OPEN_RANGES) {
+					ranges.put(gap.first(), gap.last());
+				}
+				else {
+					this.unlistedGaps.computeIfAbsent(key, (any) -> new LongAdder()).add(gap.last() - gap.first() + 1);
+				}
+			}
+		}
 	}
 
 	/**
@@ -624,6 +732,11 @@ public final class SequenceChecker {
 	}
 
 	private record StreamKey(String group, String topic, int partition, long producerId) {
+
+		boolean matches(String group, TopicPartition partition) {
+			return this.partition == partition.partition() && this.group.equals(group)
+					&& this.topic.equals(partition.topic());
+		}
 
 	}
 

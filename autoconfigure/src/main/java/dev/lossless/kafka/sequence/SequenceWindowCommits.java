@@ -57,6 +57,7 @@ public final class SequenceWindowCommits {
 			Map<TopicPartition, OffsetAndMetadata> offsets) {
 		int maxLength = this.maxLength.getAsInt();
 		if (maxLength < 0 || offsets.isEmpty()) {
+			offsets.keySet().forEach((partition) -> this.checker.windowNotCommitted(group, partition));
 			return offsets;
 		}
 		Map<TopicPartition, OffsetAndMetadata> withWindows = new LinkedHashMap<>(offsets);
@@ -66,6 +67,7 @@ public final class SequenceWindowCommits {
 			}
 			String metadata = offset.metadata();
 			if (metadata != null && !metadata.isEmpty() && !metadata.startsWith(SequenceWindowCodec.PREFIX)) {
+				this.checker.windowNotCommitted(group, partition);
 				this.applicationMetadata.increment();
 				if (this.warnedGroups.add(group)) {
 					logger.warn("Consumer group '" + group + "' commits metadata of its own (" + partition + "): it"

@@ -74,7 +74,7 @@ public final class SequenceWindowResetter extends ForwardingRebalanceListener {
 
 	@Override
 	protected void released(Collection<TopicPartition> partitions) {
-		this.checker.forget(this.group, partitions);
+		this.checker.handOver(this.group, partitions);
 	}
 
 }

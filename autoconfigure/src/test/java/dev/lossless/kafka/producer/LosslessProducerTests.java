@@ -177,6 +177,10 @@ class LosslessProducerTests {
 		assertThat(client.history()).extracting((record) -> SequenceStamp.from(record.headers()))
 			.containsExactly(new SequenceStamp(id, 0), new SequenceStamp(id, 1), new SequenceStamp(id, 0),
 					new SequenceStamp(id, 2));
+		assertThat(client.history())
+			.extracting((record) -> record.headers().lastHeader(SequenceStamp.REPLAYED_HEADER) != null)
+			.as("only the copy sent again is marked: it cannot start a sequence window")
+			.containsExactly(false, false, true, false);
 		assertThat(resentStamps.size()).isZero();
 	}
 

@@ -1,5 +1,6 @@
 package dev.lossless.kafka.sequence;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -34,6 +35,60 @@ class SequenceWindowCodecTests {
 				+ SequenceWindowCodec.length(0) + SequenceWindowCodec.length(4095));
 		assertThat(SequenceWindowCodec.length(4095)).isEqualTo(14);
 		assertThat(SequenceWindowCodec.length(4096)).isEqualTo(15);
+	}
+
+	@Test
+	void openGapsFollowTheProducersAndReadBack() {
+		StringBuilder text = new StringBuilder(SequenceWindowCodec.PREFIX);
+		SequenceWindowCodec.append(text, 7, 4095);
+		SequenceWindowCodec.appendGap(text, true, 7, 3, 4);
+		SequenceWindowCodec.appendGap(text, false, -1L, 4096, Long.MAX_VALUE);
+		assertThat(SequenceWindowCodec.decode(text.toString())).containsExactly(Map.entry(7L, 4095L));
+		assertThat(SequenceWindowCodec.decodeGaps(text.toString())).containsExactly(
+				new SequenceWindowCodec.CommittedGap(7, 3, 4),
+				new SequenceWindowCodec.CommittedGap(-1L, 4096, Long.MAX_VALUE));
+		assertThat(text).hasSize(SequenceWindowCodec.PREFIX.length() + SequenceWindowCodec.length(4095) - 1
+				+ SequenceWindowCodec.gapLength(3, 4) + SequenceWindowCodec.gapLength(4096, Long.MAX_VALUE));
+		assertThat(SequenceWindowCodec.gapLength(3, 4)).isEqualTo(15);
+		assertThat(SequenceWindowCodec.decodeGaps(SequenceWindowCodec.PREFIX + "AAAAAAAAAAAB;AAAAAAAAAAH.D"))
+			.as("a range without its first number")
+			.isEmpty();
+		assertThat(SequenceWindowCodec.decodeGaps(SequenceWindowCodec.PREFIX + "AAAAAAAAAAAB")).isEmpty();
+	}
+
+	@Test
+	void openGapsAreHandedOverWithTheCommitThatCarriedThem() {
+		check(0, 1, 0);
+		check(1, 1, 3);
+		String committed = this.checker.committedWindow("group", PARTITION, 2, 4096);
+		this.checker.handOver("group", List.of(PARTITION));
+		assertThat(this.checker.statistics().unresolvedRecords()).as("handed over").isZero();
+		SequenceChecker next = new SequenceChecker();
+		next.restore("group", PARTITION, 2, committed);
+		assertThat(next.statistics().unresolvedRecords()).as("shown by the next owner").isEqualTo(2);
+		assertThat(check(next, 2, 1, 1)).isEqualTo(Outcome.LATE);
+		assertThat(check(next, 3, 1, 2)).isEqualTo(Outcome.LATE);
+		assertThat(next.statistics().unresolvedRecords()).isZero();
+	}
+
+	@Test
+	void openGapsNotCarriedByTheLastCommitAreKept() {
+		check(0, 1, 0);
+		check(1, 1, 3);
+		String committed = this.checker.committedWindow("group", PARTITION, 2, 4096);
+		this.checker.windowNotCommitted("group", PARTITION);
+		this.checker.handOver("group", List.of(PARTITION));
+		assertThat(this.checker.statistics().unresolvedRecords()).isEqualTo(2);
+		// given back to this member, what it kept counts once
+		this.checker.restore("group", PARTITION, 2, committed);
+		assertThat(this.checker.statistics().unresolvedRecords()).isEqualTo(2);
+		int withoutRoom = committed.indexOf(';');
+		SequenceChecker small = new SequenceChecker();
+		check(small, 0, 1, 0);
+		check(small, 1, 1, 3);
+		assertThat(small.committedWindow("group", PARTITION, 2, withoutRoom)).doesNotContain(";");
+		small.handOver("group", List.of(PARTITION));
+		assertThat(small.statistics().unresolvedRecords()).as("no room in the metadata: kept").isEqualTo(2);
 	}
 
 	@Test
