@@ -55,8 +55,6 @@ class NemesisTests {
 
 	private static final Duration LEADER_CUT_HOLD = Duration.ofSeconds(10);
 
-	private static final Duration OUTPUT_READ_TIMEOUT = Duration.ofMinutes(1);
-
 	/**
 	 * Whether to run the exactly-once pipeline: on unless
 	 * {@code -Dnemesis.exactly-once=false}.
@@ -302,13 +300,17 @@ class NemesisTests {
 		expected.removeAll(poison);
 		Map<Long, Integer> copies = new HashMap<>();
 		try {
+			// in the same thread: a read in progress when the bound passes does not
+			// change
+			// the copies under the verdict; each read is bounded by SETTLE_TIMEOUT itself
 			await("the exactly-once pipeline to transform every acknowledged input").atMost(SETTLE_TIMEOUT)
+				.pollInSameThread()
 				.pollInterval(Duration.ofSeconds(2))
 				.until(() -> {
 					pipeline.ensureRunning();
 					List<ConsumerRecord<String, String>> output;
 					try {
-						output = probe.readAll(topic + "-eos", OUTPUT_READ_TIMEOUT);
+						output = probe.readAll(topic + "-eos", SETTLE_TIMEOUT);
 					}
 					catch (ConditionTimeoutException ex) {
 						// the last full read stands; a read that cannot finish is no
