@@ -11,6 +11,8 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.event.EventListener;
+import org.springframework.kafka.event.ConsumerStoppedEvent;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.BatchListenerFailedException;
@@ -23,6 +25,10 @@ import org.springframework.kafka.listener.BatchListenerFailedException;
  * the starter dead-letters alone. The checker reads the output with
  * {@code read_committed}: each input exactly once.
  * <p>
+ * A container that stops for any reason but a normal stop (its producer fenced, an error)
+ * ends the process with status {@value #STOPPED_STATUS}, as a liveness probe would have
+ * an orchestrator end it, and the nemesis starts it again.
+ * <p>
  * A batch listener: one transaction per poll. A record listener commits one transaction
  * per record, and each transaction waits for the markers of the one before it (the next
  * one's first request is answered {@code CONCURRENT_TRANSACTIONS} until they are
@@ -33,6 +39,9 @@ import org.springframework.kafka.listener.BatchListenerFailedException;
 @SpringBootConfiguration
 @EnableAutoConfiguration
 public class ChaosPipelineApplication {
+
+	/** The exit status of a pipeline whose container stopped abnormally. */
+	static final int STOPPED_STATUS = 70;
 
 	public static void main(String[] args) {
 		ParentWatchdog.start((command) -> {
@@ -59,6 +68,15 @@ public class ChaosPipelineApplication {
 			this.output = output;
 			this.log = log;
 			log.write("STARTED");
+		}
+
+		@EventListener
+		void stopped(ConsumerStoppedEvent event) {
+			if (event.getReason() != ConsumerStoppedEvent.Reason.NORMAL) {
+				this.log.write("STOPPED " + event.getReason());
+				// not on the consumer thread: the shutdown stops its container
+				new Thread(() -> System.exit(STOPPED_STATUS), "pipeline-exit").start();
+			}
 		}
 
 		@KafkaListener(id = "pipeline", idIsGroup = false, topics = "${chaos.topic}", batch = "true")

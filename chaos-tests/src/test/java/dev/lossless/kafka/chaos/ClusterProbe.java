@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -13,11 +14,15 @@ import java.util.stream.Collectors;
 
 import dev.lossless.kafka.testcluster.KafkaProcessCluster;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
@@ -118,6 +123,51 @@ final class ClusterProbe {
 				}
 			});
 			return committed;
+		}
+	}
+
+	/**
+	 * Describe the partitions of a topic for a report: each one's last stable offset
+	 * beside its end offset (a transaction left open holds {@code read_committed} readers
+	 * back at the first), and the transactions the cluster lists, with their states.
+	 * @param topic the topic
+	 * @return the description, or why it could not be had
+	 */
+	String stableOffsets(String topic) {
+		try (Admin admin = this.cluster.createAdmin()) {
+			Map<TopicPartition, OffsetSpec> latest = admin.describeTopics(List.of(topic))
+				.allTopicNames()
+				.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+				.get(topic)
+				.partitions()
+				.stream()
+				.collect(Collectors.toMap((info) -> new TopicPartition(topic, info.partition()),
+						(info) -> OffsetSpec.latest()));
+			Map<TopicPartition, ListOffsetsResultInfo> stable = admin
+				.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+				.all()
+				.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+			Map<TopicPartition, ListOffsetsResultInfo> end = admin
+				.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED))
+				.all()
+				.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+			String offsets = new TreeMap<>(latest.keySet()
+				.stream()
+				.collect(Collectors.toMap(TopicPartition::partition,
+						(partition) -> stable.get(partition).offset() + " / " + end.get(partition).offset())))
+				.toString();
+			String transactions = admin.listTransactions()
+				.all()
+				.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+				.stream()
+				.map((listing) -> listing.transactionalId() + " " + listing.state())
+				.sorted()
+				.toList()
+				.toString();
+			return offsets + "; transactions " + transactions;
+		}
+		catch (Exception ex) {
+			return "not known (" + ex + ")";
 		}
 	}
 

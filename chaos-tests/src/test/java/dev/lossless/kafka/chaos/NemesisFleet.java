@@ -54,6 +54,8 @@ final class NemesisFleet implements Nemesis.Clients, AutoCloseable {
 
 	private final ConsumerLogs consumerLogs;
 
+	private final List<String> restarts = new ArrayList<>();
+
 	NemesisFleet(KafkaProcessCluster cluster, NamespaceNetwork network, Path dir, String topic, String group) {
 		this.cluster = cluster;
 		this.network = network;
@@ -228,9 +230,21 @@ final class NemesisFleet implements Nemesis.Clients, AutoCloseable {
 		for (Consumer consumer : this.consumers) {
 			consumer.process.freeze(false);
 			if (!consumer.process.isAlive()) {
+				// not killed by the nemesis (its healer restarted those): it ended itself
+				this.restarts
+					.add(consumer.process.name() + " (exit " + consumer.process.awaitExit(Duration.ZERO) + ")");
 				startConsumer(consumer);
 			}
 		}
+	}
+
+	/**
+	 * Return the consuming applications that ended on their own (a pipeline whose
+	 * container stopped, for instance) and were restarted by {@link #ensureRunning()}.
+	 * @return the name and exit status of each
+	 */
+	List<String> restarts() {
+		return List.copyOf(this.restarts);
 	}
 
 	/**

@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 
 import dev.lossless.kafka.chaos.ConsumerLogs.StarterVerdict;
 import dev.lossless.kafka.testcluster.KafkaProcessCluster;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.awaitility.core.ConditionTimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -121,7 +122,7 @@ class NemesisTests {
 					boolean forceLeaderCut = System.nanoTime() - start > duration.toNanos() / 2;
 					long faultStart = System.currentTimeMillis();
 					String fault = nemesis.strike(forceLeaderCut);
-					hold(nemesis, fleet, nemesisReport, faultStart, fault);
+					hold(nemesis, fleet, pipeline, nemesisReport, faultStart, fault);
 				}
 				// A control that lost nothing means the faults did not bite: repeat the
 				// one
@@ -129,17 +130,18 @@ class NemesisTests {
 				for (int i = 0; i < 2 && controlLost(control, probe, controlTopic) == 0; i++) {
 					nemesisReport.note("the control had lost nothing after the schedule: leader cut repeated");
 					long faultStart = System.currentTimeMillis();
-					hold(nemesis, fleet, nemesisReport, faultStart, nemesis.strikeLeaderCut());
+					hold(nemesis, fleet, pipeline, nemesisReport, faultStart, nemesis.strikeLeaderCut());
 				}
 				nemesis.heal();
 				fleet.ensureRunning();
+				pipeline.ensureRunning();
 				fleet.awaitStarted();
 				awaitInSync(probe, nemesisReport, topic, controlTopic);
 				Map<String, Integer> status = fleet.stopProducers();
 				Map<String, Integer> controlStatus = control.stopProducers();
 				Check check = check(fleet, probe, topic, nemesisReport, status);
 				Check controlCheck = checkControl(control, probe, controlTopic);
-				Pipeline eos = EXACTLY_ONCE ? checkPipeline(probe, topic, check, nemesisReport) : null;
+				Pipeline eos = EXACTLY_ONCE ? checkPipeline(probe, pipeline, topic, check, nemesisReport) : null;
 				nemesisReport.write(check, controlCheck, eos);
 				assertThat(check.acked()).as("records the starter's producers saw acknowledged")
 					.hasSizeGreaterThanOrEqualTo(Verdicts.MINIMUM_ACKED);
@@ -172,7 +174,8 @@ class NemesisTests {
 		}
 	}
 
-	private static void hold(Nemesis nemesis, NemesisFleet fleet, NemesisReport report, long faultStart, String fault) {
+	private static void hold(Nemesis nemesis, NemesisFleet fleet, NemesisFleet pipeline, NemesisReport report,
+			long faultStart, String fault) {
 		System.out.println("Nemesis: " + fault);
 		Duration hold = nemesis.nextHold();
 		if (nemesis.leaderCutInForce() && hold.compareTo(LEADER_CUT_HOLD) < 0) {
@@ -181,6 +184,8 @@ class NemesisTests {
 		await().pollDelay(hold).atMost(hold.plusSeconds(1)).until(() -> true);
 		nemesis.heal();
 		fleet.ensureRunning();
+		// an orchestrator restarts a pipeline that ended itself (its container stopped)
+		pipeline.ensureRunning();
 		report.window(faultStart, System.currentTimeMillis(), fault);
 	}
 
@@ -279,7 +284,8 @@ class NemesisTests {
 	 * Check the exactly-once output, read with {@code read_committed}: every acknowledged
 	 * input that is not a poison pill, once.
 	 */
-	private static Pipeline checkPipeline(ClusterProbe probe, String topic, Check check, NemesisReport report) {
+	private static Pipeline checkPipeline(ClusterProbe probe, NemesisFleet pipeline, String topic, Check check,
+			NemesisReport report) {
 		Set<Long> poison = new HashSet<>();
 		// an id twice in the input (a send that timed out was written, and replayed from
 		// the journal) is two input records: its output is expected twice
@@ -294,18 +300,36 @@ class NemesisTests {
 		expected.removeAll(poison);
 		Map<Long, Integer> copies = new HashMap<>();
 		try {
+			// in the same thread: a read in progress when the bound passes does not
+			// change
+			// the copies under the verdict; each read is bounded by SETTLE_TIMEOUT itself
 			await("the exactly-once pipeline to transform every acknowledged input").atMost(SETTLE_TIMEOUT)
+				.pollInSameThread()
 				.pollInterval(Duration.ofSeconds(2))
 				.until(() -> {
+					pipeline.ensureRunning();
+					List<ConsumerRecord<String, String>> output;
+					try {
+						output = probe.readAll(topic + "-eos", SETTLE_TIMEOUT);
+					}
+					catch (ConditionTimeoutException ex) {
+						// the last full read stands; a read that cannot finish is no
+						// output
+						return false;
+					}
 					copies.clear();
-					probe.readAll(topic + "-eos", SETTLE_TIMEOUT)
-						.forEach((record) -> copies.merge(SteadySender.idOf(record.value()), 1, Integer::sum));
+					output.forEach((record) -> copies.merge(SteadySender.idOf(record.value()), 1, Integer::sum));
 					return copies.keySet().containsAll(expected);
 				});
 		}
 		catch (ConditionTimeoutException ex) {
-			report.note("the exactly-once pipeline did not catch up within " + SETTLE_TIMEOUT.toSeconds() + " s");
+			report.note("the exactly-once pipeline did not catch up within " + SETTLE_TIMEOUT.toSeconds()
+					+ " s; its output partitions (last stable offset / end offset): "
+					+ probe.stableOffsets(topic + "-eos"));
 		}
+		List<String> restarts = pipeline.restarts();
+		report.note("the exactly-once pipeline ended itself and was restarted " + restarts.size() + " time(s)"
+				+ (restarts.isEmpty() ? "" : ": " + restarts));
 		Set<Long> missing = new TreeSet<>(expected);
 		missing.removeAll(copies.keySet());
 		long duplicates = copies.entrySet()
