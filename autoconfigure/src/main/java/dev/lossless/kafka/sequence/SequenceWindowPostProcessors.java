@@ -4,7 +4,6 @@ import java.util.Map;
 
 import org.aopalliance.intercept.MethodInterceptor;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
@@ -53,15 +52,7 @@ public final class SequenceWindowPostProcessors {
 	 * @return the post-processor
 	 */
 	public static ProducerPostProcessor<Object, Object> producers(SequenceWindowCommits commits) {
-		return (producer) -> proxy(producer, Producer.class, (invocation) -> {
-			Object[] arguments = invocation.getArguments();
-			if (invocation.getMethod().getName().equals("sendOffsetsToTransaction") && arguments.length == 2
-					&& arguments[0] instanceof Map<?, ?> offsets
-					&& arguments[1] instanceof ConsumerGroupMetadata metadata) {
-				arguments[0] = commits.withWindows(metadata.groupId(), cast(offsets));
-			}
-			return invocation.proceed();
-		});
+		return (producer) -> new SequenceWindowProducer<>(producer, commits);
 	}
 
 	@SuppressWarnings("unchecked")
