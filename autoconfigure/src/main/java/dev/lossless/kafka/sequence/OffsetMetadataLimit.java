@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -54,6 +55,8 @@ public final class OffsetMetadataLimit implements IntSupplier {
 
 	private volatile long nextAttempt;
 
+	private final AtomicBoolean readingAhead = new AtomicBoolean();
+
 	/**
 	 * Create an instance.
 	 * @param adminConfigs the configuration of an Admin client, asked for when first
@@ -87,6 +90,30 @@ public final class OffsetMetadataLimit implements IntSupplier {
 			}
 			return this.limit;
 		}
+	}
+
+	/**
+	 * Start reading the limit on a thread of its own when it is not known yet, so that
+	 * the first commit finds it known instead of creating an Admin client on the
+	 * consumer's thread (a commit that comes first waits for this read, as it would for
+	 * its own).
+	 * @since 0.2.0
+	 */
+	public void readAhead() {
+		if (this.limit >= 0 || this.clock.millis() < this.nextAttempt
+				|| !this.readingAhead.compareAndSet(false, true)) {
+			return;
+		}
+		Thread reader = new Thread(() -> {
+			try {
+				getAsInt();
+			}
+			finally {
+				this.readingAhead.set(false);
+			}
+		}, "lossless-offset-metadata-limit");
+		reader.setDaemon(true);
+		reader.start();
 	}
 
 	private int read() {
