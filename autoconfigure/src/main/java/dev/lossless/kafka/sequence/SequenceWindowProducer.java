@@ -1,42 +1,28 @@
 package dev.lossless.kafka.sequence;
 
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Future;
 
+import dev.lossless.kafka.support.ForwardingProducer;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.metrics.KafkaMetric;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A producer that sends the partitions' sequence windows to the transaction with the
- * offsets; everything else goes straight to the client. A plain delegate, not a
- * reflective proxy: every {@code send} passes through it.
+ * offsets; everything else goes straight to the client.
  *
  * @param <K> the key type
  * @param <V> the value type
  * @author Lossless Kafka team
  * @since 0.2.0
  */
-final class SequenceWindowProducer<K, V> implements Producer<K, V> {
-
-	private final Producer<K, V> delegate;
+final class SequenceWindowProducer<K, V> extends ForwardingProducer<K, V> {
 
 	private final SequenceWindowCommits commits;
 
 	SequenceWindowProducer(Producer<K, V> delegate, SequenceWindowCommits commits) {
-		this.delegate = delegate;
+		super(delegate);
 		this.commits = commits;
 	}
 
@@ -45,81 +31,6 @@ final class SequenceWindowProducer<K, V> implements Producer<K, V> {
 			ConsumerGroupMetadata groupMetadata) {
 		this.delegate.sendOffsetsToTransaction(this.commits.withWindows(groupMetadata.groupId(), offsets),
 				groupMetadata);
-	}
-
-	@Override
-	public Future<RecordMetadata> send(ProducerRecord<K, V> record) {
-		return this.delegate.send(record);
-	}
-
-	@Override
-	public Future<RecordMetadata> send(ProducerRecord<K, V> record, @Nullable Callback callback) {
-		return this.delegate.send(record, callback);
-	}
-
-	@Override
-	public void initTransactions() {
-		this.delegate.initTransactions();
-	}
-
-	@Override
-	public void beginTransaction() {
-		this.delegate.beginTransaction();
-	}
-
-	@Override
-	public void commitTransaction() {
-		this.delegate.commitTransaction();
-	}
-
-	@Override
-	public void abortTransaction() {
-		this.delegate.abortTransaction();
-	}
-
-	@Override
-	public void registerMetricForSubscription(KafkaMetric metric) {
-		this.delegate.registerMetricForSubscription(metric);
-	}
-
-	@Override
-	public void unregisterMetricFromSubscription(KafkaMetric metric) {
-		this.delegate.unregisterMetricFromSubscription(metric);
-	}
-
-	@Override
-	public void flush() {
-		this.delegate.flush();
-	}
-
-	@Override
-	public List<PartitionInfo> partitionsFor(String topic) {
-		return this.delegate.partitionsFor(topic);
-	}
-
-	@Override
-	public Map<MetricName, ? extends Metric> metrics() {
-		return this.delegate.metrics();
-	}
-
-	@Override
-	public Uuid clientInstanceId(Duration timeout) {
-		return this.delegate.clientInstanceId(timeout);
-	}
-
-	@Override
-	public void close() {
-		this.delegate.close();
-	}
-
-	@Override
-	public void close(Duration timeout) {
-		this.delegate.close(timeout);
-	}
-
-	@Override
-	public String toString() {
-		return "SequenceWindowProducer[" + this.delegate + "]";
 	}
 
 }
