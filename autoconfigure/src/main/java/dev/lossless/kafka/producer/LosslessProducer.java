@@ -1,33 +1,24 @@
 package dev.lossless.kafka.producer;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.function.Predicate;
 
 import dev.lossless.kafka.sequence.ProducerSequences;
 import dev.lossless.kafka.sequence.SequenceStamp;
+import dev.lossless.kafka.support.ForwardingProducer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Partitioner;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.metrics.KafkaMetric;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,14 +30,12 @@ import org.jspecify.annotations.Nullable;
  * @author Lossless Kafka team
  * @since 0.1.0
  */
-final class LosslessProducer<K, V> implements Producer<K, V> {
+final class LosslessProducer<K, V> extends ForwardingProducer<K, V> {
 
 	private static final Log logger = LogFactory.getLog(LosslessProducer.class);
 
 	private static final Predicate<Throwable> GIVES_BACK_NUMBER = (
 			failure) -> !(failure instanceof SendJournaledException);
-
-	private final Producer<K, V> delegate;
 
 	private final @Nullable ProducerSequences sequences;
 
@@ -78,7 +67,7 @@ final class LosslessProducer<K, V> implements Producer<K, V> {
 
 	LosslessProducer(Producer<K, V> delegate, @Nullable ProducerSequences sequences, PartitionResolver partitions,
 			@Nullable Partitioner partitioner, @Nullable SendFallback fallback, @Nullable ResentStamps resentStamps) {
-		this.delegate = delegate;
+		super(delegate);
 		this.sequences = sequences;
 		this.partitions = partitions;
 		this.partitioner = partitioner;
@@ -168,12 +157,6 @@ final class LosslessProducer<K, V> implements Producer<K, V> {
 	}
 
 	@Override
-	public void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets,
-			ConsumerGroupMetadata groupMetadata) {
-		this.delegate.sendOffsetsToTransaction(offsets, groupMetadata);
-	}
-
-	@Override
 	public void commitTransaction() {
 		Exception failed = this.failedInTransaction;
 		if (failed != null) {
@@ -200,36 +183,6 @@ final class LosslessProducer<K, V> implements Producer<K, V> {
 				this.sequences.abortTransaction();
 			}
 		}
-	}
-
-	@Override
-	public void registerMetricForSubscription(KafkaMetric metric) {
-		this.delegate.registerMetricForSubscription(metric);
-	}
-
-	@Override
-	public void unregisterMetricFromSubscription(KafkaMetric metric) {
-		this.delegate.unregisterMetricFromSubscription(metric);
-	}
-
-	@Override
-	public void flush() {
-		this.delegate.flush();
-	}
-
-	@Override
-	public List<PartitionInfo> partitionsFor(String topic) {
-		return this.delegate.partitionsFor(topic);
-	}
-
-	@Override
-	public Map<MetricName, ? extends Metric> metrics() {
-		return this.delegate.metrics();
-	}
-
-	@Override
-	public Uuid clientInstanceId(Duration timeout) {
-		return this.delegate.clientInstanceId(timeout);
 	}
 
 	@Override

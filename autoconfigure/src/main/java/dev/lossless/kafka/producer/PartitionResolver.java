@@ -50,9 +50,11 @@ final class PartitionResolver {
 
 	/**
 	 * Bytes a record takes in a batch besides its key and value: its framing (length,
-	 * attributes, timestamp and offset deltas, header count) and the sequence stamp.
+	 * attributes, timestamp and offset deltas, key and value lengths, header count: 9 to
+	 * 10 bytes) and the sequence stamp (9 to 11 bytes), as the client writes a record
+	 * well inside a batch from a producer past its first 256 records in the partition.
 	 */
-	static final int RECORD_OVERHEAD = 28;
+	static final int RECORD_OVERHEAD = 20;
 
 	private static final int DEFAULT_BATCH_SIZE = 16384;
 

@@ -47,6 +47,17 @@ public final class SequenceWindowCommits {
 	}
 
 	/**
+	 * Get ready for the commits of a new consumer: the brokers' limit, when it is read
+	 * from them, is read ahead, off the consumer's thread.
+	 * @since 0.2.0
+	 */
+	public void prepare() {
+		if (this.maxLength instanceof OffsetMetadataLimit limit) {
+			limit.read();
+		}
+	}
+
+	/**
 	 * Return the offsets to commit with their partitions' windows.
 	 * @param group the consumer group committing
 	 * @param offsets the offsets to commit

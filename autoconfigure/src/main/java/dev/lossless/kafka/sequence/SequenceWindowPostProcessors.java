@@ -1,15 +1,5 @@
 package dev.lossless.kafka.sequence;
 
-import java.util.Map;
-
-import org.aopalliance.intercept.MethodInterceptor;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.common.TopicPartition;
-
-import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.kafka.core.ConsumerPostProcessor;
 import org.springframework.kafka.core.ProducerPostProcessor;
 
@@ -34,16 +24,10 @@ public final class SequenceWindowPostProcessors {
 	 * @return the post-processor
 	 */
 	public static ConsumerPostProcessor<Object, Object> consumers(SequenceWindowCommits commits) {
-		return (consumer) -> proxy(consumer, Consumer.class, (invocation) -> {
-			Object[] arguments = invocation.getArguments();
-			String name = invocation.getMethod().getName();
-			if ((name.equals("commitSync") || name.equals("commitAsync")) && arguments.length > 0
-					&& arguments[0] instanceof Map<?, ?> offsets) {
-				String group = consumer.groupMetadata().groupId();
-				arguments[0] = commits.withWindows(group, cast(offsets));
-			}
-			return invocation.proceed();
-		});
+		return (consumer) -> {
+			commits.prepare();
+			return new SequenceWindowConsumer<>(consumer, commits);
+		};
 	}
 
 	/**
@@ -53,28 +37,7 @@ public final class SequenceWindowPostProcessors {
 	 * @return the post-processor
 	 */
 	public static ProducerPostProcessor<Object, Object> producers(SequenceWindowCommits commits) {
-		return (producer) -> proxy(producer, Producer.class, (invocation) -> {
-			Object[] arguments = invocation.getArguments();
-			if (invocation.getMethod().getName().equals("sendOffsetsToTransaction") && arguments.length == 2
-					&& arguments[0] instanceof Map<?, ?> offsets
-					&& arguments[1] instanceof ConsumerGroupMetadata metadata) {
-				arguments[0] = commits.withWindows(metadata.groupId(), cast(offsets));
-			}
-			return invocation.proceed();
-		});
-	}
-
-	@SuppressWarnings("unchecked")
-	private static Map<TopicPartition, OffsetAndMetadata> cast(Map<?, ?> offsets) {
-		return (Map<TopicPartition, OffsetAndMetadata>) offsets;
-	}
-
-	@SuppressWarnings("unchecked")
-	private static <T> T proxy(T target, Class<?> type, MethodInterceptor interceptor) {
-		ProxyFactory factory = new ProxyFactory(target);
-		factory.addInterface(type);
-		factory.addAdvice(interceptor);
-		return (T) factory.getProxy(SequenceWindowPostProcessors.class.getClassLoader());
+		return (producer) -> new SequenceWindowProducer<>(producer, commits);
 	}
 
 }

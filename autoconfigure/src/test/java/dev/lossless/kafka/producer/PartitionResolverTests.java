@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.lossless.kafka.sequence.SequenceStamp;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -12,12 +13,15 @@ import org.apache.kafka.common.Cluster;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.DefaultRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * How records without a key are spread over partitions: sticky runs of about
@@ -47,13 +51,40 @@ class PartitionResolverTests {
 	@Test
 	void unkeyedRecordsStickToOnePartitionForABatchOfBytesOnceTheirSizeIsKnown() {
 		learn(1000);
-		// 16 records of 1000 bytes and their framing fill a batch of 16384 bytes
+		// records of 1000 bytes take 1020 with their framing and stamp: the run ends once
+		// 16384 bytes went to the partition, after 17 records, as the client's own run
 		List<Integer> runs = runs(resolve(400));
-		assertThat(runs.subList(1, runs.size() - 1)).containsOnly(16);
+		assertThat(runs.subList(1, runs.size() - 1)).containsOnly(17);
 		learn(100);
 		runs = runs(resolve(1000));
 		assertThat(runs.subList(1, runs.size() - 1)).containsOnly(BATCH_SIZE / (100 + PartitionResolver.RECORD_OVERHEAD)
 				+ ((BATCH_SIZE % (100 + PartitionResolver.RECORD_OVERHEAD) != 0) ? 1 : 0));
+	}
+
+	@Test
+	void recordOverheadIsWhatTheClientWritesForAStampedRecordBesidesItsKeyAndValue() {
+		// the typical record: well inside a batch, from a producer past its first 256
+		// records in the partition
+		assertThat(PartitionResolver.RECORD_OVERHEAD).isEqualTo(written(100, 100, 60_000) - 100);
+		// and close to it at the start of a batch, of a producer, and with larger records
+		for (int valueSize : new int[] { 100, 1024 }) {
+			for (int offsetDelta : new int[] { 5, 100 }) {
+				for (long sequence : new long[] { 200, 60_000, 16_000_000 }) {
+					assertThat(valueSize + PartitionResolver.RECORD_OVERHEAD)
+						.as("%d B, offset delta %d, sequence %d", valueSize, offsetDelta, sequence)
+						.isCloseTo(written(valueSize, offsetDelta, sequence), within(2));
+				}
+			}
+		}
+	}
+
+	/**
+	 * Return the bytes the client writes for an unkeyed, stamped record in a batch.
+	 */
+	private static int written(int valueSize, int offsetDelta, long sequence) {
+		RecordHeaders headers = new RecordHeaders();
+		headers.add(SequenceStamp.HEADER, SequenceStamp.toBytes(SequenceStamp.PRODUCER_IDS - 1, sequence));
+		return DefaultRecord.sizeInBytes(offsetDelta, 3, -1, valueSize, headers.toArray());
 	}
 
 	@Test
