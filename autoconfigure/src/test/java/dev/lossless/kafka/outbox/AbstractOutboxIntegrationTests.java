@@ -308,6 +308,27 @@ abstract class AbstractOutboxIntegrationTests {
 	}
 
 	@Test
+	void aBacklogSpreadUnevenlyOverTheLanesIsDrainedWithoutWaitingForThePollInterval() throws Exception {
+		String topic = createTopic(3);
+		int rows = 100;
+		// a round reads half the lanes: one that finds less than a batch there must not
+		// wait for the poll interval while the other half still holds rows
+		try (ConfigurableApplicationContext application = run("lossless.kafka.outbox.poll-interval=1h",
+				"lossless.kafka.outbox.batch-size=10")) {
+			application.getBean(OrderService.class)
+				.placeAll(topic,
+						IntStream.range(0, rows)
+							.mapToObj((i) -> new String[] { "key-" + (i % 7), "value-" + i })
+							.toList());
+			await().atMost(WAIT).until(() -> endOffsets(topic) == rows);
+			await().atMost(WAIT)
+				.untilAsserted(() -> assertThat(jdbc().queryForObject(
+						"SELECT COUNT(*) FROM lossless_outbox WHERE topic = ? AND sent_at IS NULL", Long.class, topic))
+					.isZero());
+		}
+	}
+
+	@Test
 	void rowsWaitWhileTheBrokerIsDownAndArePublishedWhenItIsBack() throws Exception {
 		String topic = createTopic(1);
 		int broker = cluster.brokerIds().iterator().next();
