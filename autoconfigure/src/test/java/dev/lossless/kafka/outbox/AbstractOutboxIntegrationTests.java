@@ -155,6 +155,34 @@ abstract class AbstractOutboxIntegrationTests {
 		assertThat(row.toProducerRecord().partition()).isNull();
 	}
 
+	@Test
+	void pendingRowsAreTheOldestOfTheLockedLanesInIdOrderWithOrWithoutTheLaneIndex() {
+		String table = createTable();
+		OutboxStore store = new OutboxStore(dataSource(), table, WAIT);
+		assertThat(store.prepare(4)).isTrue();
+		assertThat(store.readsByLane()).isTrue();
+		jdbc().batchUpdate(
+				"INSERT INTO " + table + " (message_id, lane, topic, created_at, attempts) "
+						+ "VALUES (?, ?, 'orders', CURRENT_TIMESTAMP, 0)",
+				IntStream.range(0, 40)
+					.mapToObj((i) -> new Object[] { UUID.randomUUID().toString(), (i * 7) % 4 })
+					.toList());
+		List<Long> ids = jdbc().queryForList("SELECT id FROM " + table + " ORDER BY id", Long.class);
+		store.markSent(List.of(ids.get(1), ids.get(3), ids.get(9), ids.get(25)));
+		List<Long> expected = jdbc().queryForList("SELECT id FROM " + table
+				+ " WHERE sent_at IS NULL AND lane IN (1, 3) ORDER BY id FETCH FIRST 7 ROWS ONLY", Long.class);
+		assertThat(expected).hasSize(7);
+		assertThat(store.inTransaction(() -> store.pending(List.of(3, 1), 7))).extracting(OutboxRow::id)
+			.containsExactlyElementsOf(expected);
+		// a table of 0.1 without the index: the same rows, read the old way
+		jdbc().execute("DROP INDEX " + table + "_pending_by_lane");
+		OutboxStore withoutIndex = new OutboxStore(dataSource(), table, WAIT);
+		assertThat(withoutIndex.prepare(4)).isTrue();
+		assertThat(withoutIndex.readsByLane()).isFalse();
+		assertThat(withoutIndex.inTransaction(() -> withoutIndex.pending(List.of(3, 1), 7))).extracting(OutboxRow::id)
+			.containsExactlyElementsOf(expected);
+	}
+
 	private String createTable() {
 		String table = "outbox_" + UUID.randomUUID().toString().substring(0, 8);
 		OutboxSchemaProperties schema = new OutboxSchemaProperties();
