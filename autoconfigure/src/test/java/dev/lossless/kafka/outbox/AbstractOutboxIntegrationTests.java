@@ -271,6 +271,17 @@ abstract class AbstractOutboxIntegrationTests {
 				}
 				// the records reach the topic, but the round that sent them cannot commit
 				await().atMost(WAIT).until(() -> endOffsets(topic) >= 3 && relay.monitor().statistics().failures() > 0);
+				// every row sent at least once, and the round that sent it over: rounds
+				// run
+				// one after the other, so a failure counted after this point ends it
+				await().atMost(WAIT)
+					.until(() -> KafkaTestSupport.readAll(cluster.bootstrapServers(), topic, (int) endOffsets(topic))
+						.stream()
+						.map((record) -> OutboxMessage.messageId(record.headers()))
+						.distinct()
+						.count() == ids.size());
+				long failures = relay.monitor().statistics().failures();
+				await().atMost(WAIT).until(() -> relay.monitor().statistics().failures() > failures);
 				assertThat(ids).allSatisfy((id) -> assertThat(sentAt(id)).isNull());
 			}
 			finally {
