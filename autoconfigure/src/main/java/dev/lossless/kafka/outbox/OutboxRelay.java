@@ -1,31 +1,14 @@
 package dev.lossless.kafka.outbox;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Future;
 
 import dev.lossless.kafka.outbox.OutboxMonitor.Failure;
-import dev.lossless.kafka.producer.StampKeepingRecord;
-import dev.lossless.kafka.sequence.SequenceStamp;
 import dev.lossless.kafka.support.StartupPhases;
-import dev.lossless.kafka.worker.Acknowledgements;
 import dev.lossless.kafka.worker.BackgroundWorker;
 import dev.lossless.kafka.worker.Liveness;
 import dev.lossless.kafka.worker.WorkerLoop;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.errors.RetriableException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -44,7 +27,13 @@ import org.springframework.util.Assert;
  * take), reads up to {@code batchSize} pending rows of those lanes in id order, sends
  * them, waits for the acknowledgements, marks the acknowledged rows sent, counts a failed
  * send on its row, and commits. A lane is locked by one relay at a time, so no row is
- * sent by two relays at once, and the rows of a key (one lane) are sent in id order.
+ * sent by two relays at once, and the rows of a key (one lane) are sent in id order. The
+ * next round runs at once until a whole turn over the lanes read less than a batch in
+ * each round; then the relay waits for {@code pollInterval} or a wake-up.
+ * <p>
+ * <b>Parts.</b> The relay runs the loop; {@link OutboxRound} does one round, with
+ * {@link OutboxLaneRotation} picking its lanes and {@link OutboxSender} sending its rows;
+ * {@link OutboxCleaner} deletes old sent rows.
  * <p>
  * <b>Failures.</b> When a row's send fails, the rest of its lane is not sent in that
  * round, and a lane whose oldest pending row failed before sends only that row until it
@@ -82,25 +71,23 @@ public final class OutboxRelay implements SmartLifecycle, DisposableBean, Backgr
 
 	private static final Log logger = LogFactory.getLog(OutboxRelay.class);
 
-	private static final int CLEANUP_CHUNK = 1000;
-
-	private final OutboxStore store;
-
 	private final ProducerFactory<byte[], byte[]> producerFactory;
 
 	private final Settings settings;
 
-	private final int lanesPerRound;
+	private final OutboxStore store;
 
-	private final Clock clock = Clock.systemUTC();
+	private final OutboxLaneRotation lanes;
 
-	private int nextLane;
+	private final OutboxRound round;
 
-	private Instant nextCleanup = Instant.MIN;
+	private final OutboxCleaner cleaner;
 
 	private final OutboxBacklogMonitor monitor;
 
 	private final WorkerLoop loop;
+
+	private int shortRounds;
 
 	/**
 	 * Create an instance.
@@ -130,7 +117,11 @@ public final class OutboxRelay implements SmartLifecycle, DisposableBean, Backgr
 		this.producerFactory = producerFactory;
 		this.settings = settings;
 		this.monitor = monitor;
-		this.lanesPerRound = Math.max(1, (settings.lanes() + 1) / 2);
+		this.lanes = new OutboxLaneRotation(store, settings.lanes());
+		OutboxSender sender = new OutboxSender(store, producerFactory, monitor, settings.acknowledgementTimeout(),
+				this::active);
+		this.round = new OutboxRound(store, this.lanes, sender, monitor, settings.batchSize());
+		this.cleaner = new OutboxCleaner(store, settings.cleanupRetention(), settings.cleanupInterval());
 		// a round may wait for its acknowledgements, then back off or poll
 		this.loop = new WorkerLoop("lossless-outbox-relay", this::cycle, settings.backOff(), settings.maxBackOff(),
 				settings.maxBackOff()
@@ -212,21 +203,15 @@ public final class OutboxRelay implements SmartLifecycle, DisposableBean, Backgr
 	}
 
 	private WorkerLoop.Outcome cycle() {
-		cleanUpWhenDue();
-		Round round;
-		try {
-			round = this.store.inTransaction(this::round);
-			Assert.state(round != null, "No round");
-		}
-		catch (RuntimeException ex) {
-			round = new Round(0, 0, failed(null, null, ex));
-		}
+		this.cleaner.cleanUpWhenDue(this::active);
+		OutboxRound.Result round = this.round.run();
 		boolean progress = round.published() > 0;
 		if (progress) {
 			this.monitor.roundPublished(round.published());
 		}
 		Failure failure = round.failure();
 		if (failure != null) {
+			this.shortRounds = 0;
 			this.monitor.roundFailed();
 			if (active()) {
 				logger.warn("Outbox relay round failed"
@@ -238,188 +223,17 @@ public final class OutboxRelay implements SmartLifecycle, DisposableBean, Backgr
 			}
 			return WorkerLoop.Outcome.failed(progress);
 		}
-		if (round.read() < this.settings.batchSize()) {
-			return WorkerLoop.Outcome.idle(this.settings.pollInterval());
+		if (round.read() >= this.settings.batchSize()) {
+			this.shortRounds = 0;
+			return WorkerLoop.Outcome.again();
 		}
-		return WorkerLoop.Outcome.again();
-	}
-
-	private Round round() {
-		List<Integer> lanes = lockLanes();
-		List<OutboxRow> rows = this.store.pending(lanes, this.settings.batchSize());
-		if (rows.isEmpty()) {
-			return new Round(0, 0, null);
+		// a round reads some of the lanes: the relay has caught up only once a whole turn
+		// over the lanes read less than a batch in each round
+		if (++this.shortRounds < this.lanes.roundsPerTurn()) {
+			return WorkerLoop.Outcome.again();
 		}
-		List<OutboxRow> toSend = inLaneOrder(rows);
-		Producer<byte[], byte[]> producer = this.producerFactory.createProducer();
-		Set<Integer> failedLanes = ConcurrentHashMap.newKeySet();
-		Set<String> unreachableTopics = new HashSet<>();
-		List<@Nullable Future<RecordMetadata>> futures = new ArrayList<>(toSend.size());
-		List<@Nullable StampKeepingRecord<byte[], byte[]>> records = new ArrayList<>(toSend.size());
-		for (OutboxRow row : toSend) {
-			if (!active() || failedLanes.contains(row.lane()) || unreachableTopics.contains(row.topic())) {
-				futures.add(null);
-				records.add(null);
-				continue;
-			}
-			StampKeepingRecord<byte[], byte[]> record = decode(row);
-			if (record == null) {
-				failedLanes.add(row.lane());
-				futures.add(null);
-				records.add(null);
-				continue;
-			}
-			Future<RecordMetadata> future;
-			try {
-				future = producer.send(record, (metadata, exception) -> {
-					if (exception != null) {
-						failedLanes.add(row.lane());
-					}
-				});
-			}
-			catch (RuntimeException ex) {
-				future = CompletableFuture.failedFuture(ex);
-			}
-			futures.add(future);
-			Throwable immediate = Acknowledgements.failureIfDone(future);
-			// a send that failed at once gave its number back: the record is never
-			// written with it
-			records.add((immediate != null) ? null : record);
-			if (immediate != null) {
-				// this row holds up its lane; a record Kafka refuses (too large, not
-				// authorized) holds up nothing else, but a topic without metadata within
-				// max.block.ms would make every send to it wait as long again
-				failedLanes.add(row.lane());
-				if (immediate instanceof org.apache.kafka.common.errors.TimeoutException) {
-					unreachableTopics.add(row.topic());
-				}
-			}
-		}
-		long deadline = System.nanoTime() + this.settings.acknowledgementTimeout().toNanos();
-		List<Long> acknowledged = new ArrayList<>();
-		Failure failure = null;
-		boolean resetProducer = false;
-		for (int i = 0; i < toSend.size(); i++) {
-			Future<RecordMetadata> future = futures.get(i);
-			if (future == null) {
-				continue;
-			}
-			OutboxRow row = toSend.get(i);
-			Throwable error = Acknowledgements.await(future, deadline, this.settings.acknowledgementTimeout(),
-					this::active);
-			if (error == null) {
-				acknowledged.add(row.id());
-			}
-			else if (!Acknowledgements.isStopped(error)) {
-				failure = failed(row.id(), row.topic(), error);
-				StampKeepingRecord<byte[], byte[]> record = records.get(i);
-				// the first stamped attempt's stamp is kept for every later one
-				SequenceStamp stamp = (record != null && row.stamp() == null) ? record.stamp() : null;
-				this.store.recordFailure(row.id(), error.toString(), (stamp != null) ? record.stampPartition() : null,
-						stamp);
-				resetProducer |= !(error instanceof RetriableException);
-			}
-		}
-		if (resetProducer) {
-			// a fatal error or no acknowledgement in time: start again with a new
-			// producer
-			this.producerFactory.reset();
-		}
-		this.store.markSent(acknowledged);
-		return new Round(rows.size(), acknowledged.size(), failure);
-	}
-
-	/**
-	 * Lock up to half the lanes, the next ones after those of the previous round; when
-	 * another relay holds them, try the following ones.
-	 */
-	private List<Integer> lockLanes() {
-		// every lane of the table: also those left by a larger 'lanes' setting
-		List<Integer> all = this.store.lanes();
-		for (int tried = 0; tried < all.size(); tried += this.lanesPerRound) {
-			List<Integer> window = new ArrayList<>(this.lanesPerRound);
-			for (int i = 0; i < Math.min(this.lanesPerRound, all.size()); i++) {
-				window.add(all.get((this.nextLane + i) % all.size()));
-			}
-			this.nextLane = (this.nextLane + this.lanesPerRound) % all.size();
-			List<Integer> locked = this.store.lockLanes(window);
-			if (!locked.isEmpty()) {
-				return locked;
-			}
-		}
-		return List.of();
-	}
-
-	/**
-	 * Return the rows to send, in id order: all of a lane's rows, or only its oldest when
-	 * that one failed before.
-	 */
-	private static List<OutboxRow> inLaneOrder(List<OutboxRow> rows) {
-		Map<Integer, Boolean> probing = new LinkedHashMap<>();
-		Set<Integer> probed = new HashSet<>();
-		List<OutboxRow> toSend = new ArrayList<>(rows.size());
-		for (OutboxRow row : rows) {
-			boolean probe = probing.computeIfAbsent(row.lane(), (lane) -> row.attempts() > 0);
-			if (!probe) {
-				toSend.add(row);
-			}
-			else if (probed.add(row.lane())) {
-				toSend.add(row);
-			}
-		}
-		return toSend;
-	}
-
-	/**
-	 * Decode a row, or record why it cannot be: a row that can never be sent holds up its
-	 * lane (rows of a key are never sent past an earlier one) but not the relay, and is
-	 * not a failed round (no back-off for the other lanes).
-	 */
-	private @Nullable StampKeepingRecord<byte[], byte[]> decode(OutboxRow row) {
-		try {
-			return row.toProducerRecord();
-		}
-		catch (IllegalArgumentException ex) {
-			if (row.attempts() == 0) {
-				logger.error("Outbox row " + row.id() + " (topic '" + row.topic() + "', message id " + row.messageId()
-						+ ") cannot be published and holds up its lane until it is repaired or deleted: "
-						+ ex.getMessage());
-			}
-			failed(row.id(), row.topic(), ex);
-			this.store.recordFailure(row.id(), ex.toString());
-			return null;
-		}
-	}
-
-	private Failure failed(@Nullable Long rowId, @Nullable String topic, Throwable error) {
-		Failure failure = this.monitor.failed(rowId, topic, error);
-		logger.debug("Outbox relay failure", error);
-		return failure;
-	}
-
-	private void cleanUpWhenDue() {
-		Instant now = this.clock.instant();
-		if (now.isBefore(this.nextCleanup)) {
-			return;
-		}
-		this.nextCleanup = now.plus(this.settings.cleanupInterval());
-		Instant before = now.minus(this.settings.cleanupRetention());
-		try {
-			int deleted;
-			long total = 0;
-			do {
-				deleted = this.store.deleteSentBefore(before, CLEANUP_CHUNK);
-				total += deleted;
-			}
-			while (deleted == CLEANUP_CHUNK && active());
-			if (total > 0) {
-				logger.debug("Deleted " + total + " outbox rows sent before " + before);
-			}
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not delete the outbox rows sent before " + before + "; trying again in "
-					+ this.settings.cleanupInterval(), ex);
-		}
+		this.shortRounds = 0;
+		return WorkerLoop.Outcome.idle(this.settings.pollInterval());
 	}
 
 	/**
@@ -457,10 +271,6 @@ public final class OutboxRelay implements SmartLifecycle, DisposableBean, Backgr
 		private static boolean isPositive(@Nullable Duration duration) {
 			return duration != null && !duration.isNegative() && !duration.isZero();
 		}
-
-	}
-
-	private record Round(int read, int published, @Nullable Failure failure) {
 
 	}
 

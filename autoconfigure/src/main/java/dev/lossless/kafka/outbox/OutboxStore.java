@@ -78,6 +78,8 @@ public final class OutboxStore {
 
 	private volatile boolean keepsStamps;
 
+	private volatile boolean laneIndex;
+
 	private final JdbcClient monitoringJdbc;
 
 	private final TransactionTemplate transactions;
@@ -147,6 +149,14 @@ public final class OutboxStore {
 		}
 		this.missing = null;
 		this.keepsStamps = hasStampColumns();
+		this.laneIndex = OutboxLaneIndex.exists(this.dataSource, this.table);
+		if (!this.laneIndex) {
+			logger.warn("The outbox table '" + this.table
+					+ "' has no index on (lane, id) of its pending rows (added in "
+					+ "0.2.0): each relay round reads past the pending rows of the lanes it does not hold, more of "
+					+ "them as a large backlog drains. Add it: CREATE INDEX " + this.table + "_pending_by_lane ON "
+					+ this.table + " (lane, id) WHERE sent_at IS NULL (H2: ON " + this.table + " (lane, sent_at, id))");
+		}
 		List<Integer> existing = this.jdbc.sql("SELECT lane FROM " + this.laneTable).query(Integer.class).list();
 		if (!existing.isEmpty() && (existing.size() != lanes || existing.stream().anyMatch((lane) -> lane >= lanes))) {
 			throw new IllegalStateException("The outbox lane table '" + this.laneTable + "' holds " + existing.size()
@@ -181,6 +191,15 @@ public final class OutboxStore {
 					+ "ADD COLUMN stamp_sequence BIGINT");
 			return false;
 		}
+	}
+
+	/**
+	 * Return whether the pending rows are read lane by lane from the index on
+	 * {@code (lane, id)}, found by {@link #prepare(int)}.
+	 * @return whether the table has that index
+	 */
+	boolean readsByLane() {
+		return this.laneIndex;
 	}
 
 	/**
@@ -298,13 +317,31 @@ public final class OutboxStore {
 			return Collections.emptyList();
 		}
 		boolean stamps = this.keepsStamps;
-		return this.jdbc
-			.sql("SELECT " + COLUMNS + (stamps ? ", " + STAMP_COLUMNS : "") + " FROM " + this.table
-					+ " WHERE sent_at IS NULL AND lane IN (" + placeholders(lanes.size()) + ") ORDER BY id FETCH FIRST "
-					+ limit + " ROWS ONLY")
-			.params(lanes)
-			.query((rs, rowNum) -> row(rs, stamps))
-			.list();
+		String columns = COLUMNS + (stamps ? ", " + STAMP_COLUMNS : "");
+		String sql;
+		if (this.laneIndex) {
+			// the head of each lane from the index on (lane, id), merged in id order: a
+			// round does not walk past the pending rows of the lanes it does not hold,
+			// which pile up as its lanes get ahead of them
+			StringBuilder eachLane = new StringBuilder();
+			for (int i = 0; i < lanes.size(); i++) {
+				eachLane.append((i > 0) ? " UNION ALL " : "")
+					.append("(SELECT ")
+					.append(columns)
+					.append(" FROM ")
+					.append(this.table)
+					.append(" WHERE lane = ? AND sent_at IS NULL ORDER BY id FETCH FIRST ")
+					.append(limit)
+					.append(" ROWS ONLY)");
+			}
+			sql = "SELECT " + columns + " FROM (" + eachLane + ") pending ORDER BY id FETCH FIRST " + limit
+					+ " ROWS ONLY";
+		}
+		else {
+			sql = "SELECT " + columns + " FROM " + this.table + " WHERE sent_at IS NULL AND lane IN ("
+					+ placeholders(lanes.size()) + ") ORDER BY id FETCH FIRST " + limit + " ROWS ONLY";
+		}
+		return this.jdbc.sql(sql).params(lanes).query((rs, rowNum) -> row(rs, stamps)).list();
 	}
 
 	/**

@@ -22,6 +22,8 @@ CREATE TABLE IF NOT EXISTS lossless_outbox (
 
 CREATE INDEX IF NOT EXISTS lossless_outbox_pending ON lossless_outbox (sent_at, id);
 
+CREATE INDEX IF NOT EXISTS lossless_outbox_pending_by_lane ON lossless_outbox (lane, sent_at, id);
+
 CREATE TABLE IF NOT EXISTS lossless_outbox_lane (
 	lane INTEGER PRIMARY KEY
 );

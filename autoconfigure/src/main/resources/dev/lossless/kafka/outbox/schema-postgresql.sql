@@ -24,6 +24,8 @@ CREATE INDEX IF NOT EXISTS lossless_outbox_pending ON lossless_outbox (id) WHERE
 
 CREATE INDEX IF NOT EXISTS lossless_outbox_sent ON lossless_outbox (sent_at);
 
+CREATE INDEX IF NOT EXISTS lossless_outbox_pending_by_lane ON lossless_outbox (lane, id) WHERE sent_at IS NULL;
+
 CREATE TABLE IF NOT EXISTS lossless_outbox_lane (
 	lane INTEGER PRIMARY KEY
 );

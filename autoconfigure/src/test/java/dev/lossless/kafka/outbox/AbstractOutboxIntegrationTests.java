@@ -155,6 +155,34 @@ abstract class AbstractOutboxIntegrationTests {
 		assertThat(row.toProducerRecord().partition()).isNull();
 	}
 
+	@Test
+	void pendingRowsAreTheOldestOfTheLockedLanesInIdOrderWithOrWithoutTheLaneIndex() {
+		String table = createTable();
+		OutboxStore store = new OutboxStore(dataSource(), table, WAIT);
+		assertThat(store.prepare(4)).isTrue();
+		assertThat(store.readsByLane()).isTrue();
+		jdbc().batchUpdate(
+				"INSERT INTO " + table + " (message_id, lane, topic, created_at, attempts) "
+						+ "VALUES (?, ?, 'orders', CURRENT_TIMESTAMP, 0)",
+				IntStream.range(0, 40)
+					.mapToObj((i) -> new Object[] { UUID.randomUUID().toString(), (i * 7) % 4 })
+					.toList());
+		List<Long> ids = jdbc().queryForList("SELECT id FROM " + table + " ORDER BY id", Long.class);
+		store.markSent(List.of(ids.get(1), ids.get(3), ids.get(9), ids.get(25)));
+		List<Long> expected = jdbc().queryForList("SELECT id FROM " + table
+				+ " WHERE sent_at IS NULL AND lane IN (1, 3) ORDER BY id FETCH FIRST 7 ROWS ONLY", Long.class);
+		assertThat(expected).hasSize(7);
+		assertThat(store.inTransaction(() -> store.pending(List.of(3, 1), 7))).extracting(OutboxRow::id)
+			.containsExactlyElementsOf(expected);
+		// a table of 0.1 without the index: the same rows, read the old way
+		jdbc().execute("DROP INDEX " + table + "_pending_by_lane");
+		OutboxStore withoutIndex = new OutboxStore(dataSource(), table, WAIT);
+		assertThat(withoutIndex.prepare(4)).isTrue();
+		assertThat(withoutIndex.readsByLane()).isFalse();
+		assertThat(withoutIndex.inTransaction(() -> withoutIndex.pending(List.of(3, 1), 7))).extracting(OutboxRow::id)
+			.containsExactlyElementsOf(expected);
+	}
+
 	private String createTable() {
 		String table = "outbox_" + UUID.randomUUID().toString().substring(0, 8);
 		OutboxSchemaProperties schema = new OutboxSchemaProperties();
@@ -243,6 +271,17 @@ abstract class AbstractOutboxIntegrationTests {
 				}
 				// the records reach the topic, but the round that sent them cannot commit
 				await().atMost(WAIT).until(() -> endOffsets(topic) >= 3 && relay.monitor().statistics().failures() > 0);
+				// every row sent at least once, and the round that sent it over: rounds
+				// run
+				// one after the other, so a failure counted after this point ends it
+				await().atMost(WAIT)
+					.until(() -> KafkaTestSupport.readAll(cluster.bootstrapServers(), topic, (int) endOffsets(topic))
+						.stream()
+						.map((record) -> OutboxMessage.messageId(record.headers()))
+						.distinct()
+						.count() == ids.size());
+				long failures = relay.monitor().statistics().failures();
+				await().atMost(WAIT).until(() -> relay.monitor().statistics().failures() > failures);
 				assertThat(ids).allSatisfy((id) -> assertThat(sentAt(id)).isNull());
 			}
 			finally {
@@ -304,6 +343,27 @@ abstract class AbstractOutboxIntegrationTests {
 					.isEqualTo((previous != null) ? previous + 1 : 1);
 			}
 			assertThat(lastSeen).hasSize(keys);
+		}
+	}
+
+	@Test
+	void aBacklogSpreadUnevenlyOverTheLanesIsDrainedWithoutWaitingForThePollInterval() throws Exception {
+		String topic = createTopic(3);
+		int rows = 100;
+		// a round reads half the lanes: one that finds less than a batch there must not
+		// wait for the poll interval while the other half still holds rows
+		try (ConfigurableApplicationContext application = run("lossless.kafka.outbox.poll-interval=1h",
+				"lossless.kafka.outbox.batch-size=10")) {
+			application.getBean(OrderService.class)
+				.placeAll(topic,
+						IntStream.range(0, rows)
+							.mapToObj((i) -> new String[] { "key-" + (i % 7), "value-" + i })
+							.toList());
+			await().atMost(WAIT).until(() -> endOffsets(topic) == rows);
+			await().atMost(WAIT)
+				.untilAsserted(() -> assertThat(jdbc().queryForObject(
+						"SELECT COUNT(*) FROM lossless_outbox WHERE topic = ? AND sent_at IS NULL", Long.class, topic))
+					.isZero());
 		}
 	}
 

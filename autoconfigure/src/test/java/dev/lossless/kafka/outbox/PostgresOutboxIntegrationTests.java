@@ -2,6 +2,9 @@ package dev.lossless.kafka.outbox;
 
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -18,14 +21,17 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static dev.lossless.kafka.KafkaTestSupport.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The transactional outbox on a real PostgreSQL server, and a row sent again after an
- * ambiguous failure keeping the sequence stamp of its first attempt.
+ * The transactional outbox on a real PostgreSQL server, a row whose transaction commits
+ * after a row with a higher id, and a row sent again after an ambiguous failure keeping
+ * the sequence stamp of its first attempt.
  */
 class PostgresOutboxIntegrationTests extends AbstractOutboxIntegrationTests {
 
@@ -69,6 +75,49 @@ class PostgresOutboxIntegrationTests extends AbstractOutboxIntegrationTests {
 	@Override
 	void allowUpdates(JdbcTemplate jdbc) {
 		jdbc.execute("DROP TRIGGER outbox_test_fail_update ON lossless_outbox");
+	}
+
+	@Test
+	void rowOfATransactionThatCommitsAfterALaterRowIsPublishedToo() throws Exception {
+		String topic = createTopic(1);
+		try (ConfigurableApplicationContext application = run()) {
+			OrderService orders = application.getBean(OrderService.class);
+			TransactionTemplate transactions = new TransactionTemplate(
+					application.getBean(PlatformTransactionManager.class));
+			CountDownLatch inserted = new CountDownLatch(1);
+			CountDownLatch commit = new CountDownLatch(1);
+			// the early row takes the lower id, and its transaction commits last
+			CompletableFuture<UUID> early = CompletableFuture.supplyAsync(() -> transactions.execute((status) -> {
+				UUID id = orders.place(topic, "order-early", "early");
+				inserted.countDown();
+				try {
+					assertThat(commit.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+				}
+				catch (InterruptedException ex) {
+					throw new IllegalStateException(ex);
+				}
+				return id;
+			}));
+			try {
+				assertThat(inserted.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+				UUID later = orders.place(topic, "order-later", "later");
+				await().atMost(WAIT).until(() -> sentAt(later) != null);
+			}
+			finally {
+				commit.countDown();
+			}
+			UUID earlyId = early.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+			assertThat(jdbc().queryForObject("SELECT id FROM lossless_outbox WHERE message_id = ?", Long.class,
+					earlyId.toString()))
+				.as("the early row's id")
+				.isLessThan(jdbc().queryForObject("SELECT MAX(id) FROM lossless_outbox WHERE topic = ?", Long.class,
+						topic));
+			await().atMost(WAIT).until(() -> sentAt(earlyId) != null);
+			List<ConsumerRecord<byte[], byte[]>> records = KafkaTestSupport.readAll(cluster.bootstrapServers(), topic,
+					2);
+			assertThat(records).extracting((record) -> OutboxMessage.messageId(record.headers()))
+				.contains(earlyId.toString());
+		}
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 package dev.lossless.kafka.benchmarks;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -13,22 +14,21 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import dev.lossless.kafka.outbox.OutboxPublisher;
 import dev.lossless.kafka.outbox.OutboxRelay;
 import dev.lossless.kafka.testcluster.EmbeddedKafkaCluster;
 import dev.lossless.kafka.testcluster.PostgresServer;
+import org.apache.kafka.common.utils.Utils;
 
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The outbox relay at scale: pending rows written with the relays stopped, then 1 or 3
  * relay instances (separate applications on one table) started and timed until every row
  * is published, with the rate over the first and the last tenth of the rows; the
- * statements' mean times from {@code pg_stat_statements} at both sizes, and their plans
- * with the table full.
+ * statements' mean times from {@code pg_stat_statements} at both sizes, their plans with
+ * the table full, and {@code EXPLAIN (ANALYZE, BUFFERS)} at the start and at the end of
+ * each full-size drain.
  *
  * @author Lossless Kafka team
  * @since 0.2.0
@@ -37,11 +37,11 @@ final class OutboxScale {
 
 	private static final String TOPIC = "scale-outbox";
 
-	private static final int ROWS_PER_TRANSACTION = 1000;
+	private static final int ROWS_PER_TRANSACTION = 50_000;
+
+	private static final int KEYS = 100;
 
 	private static final int VALUE_BYTES = 100;
-
-	private static final int FILL_THREADS = 4;
 
 	private static final long TIMEOUT_NANOS = TimeUnit.MINUTES.toNanos(30);
 
@@ -68,20 +68,21 @@ final class OutboxScale {
 				boolean planned = false;
 				for (int relays : List.of(1, 3)) {
 					List<ConfigurableApplicationContext> running = applications.subList(0, relays);
-					fill(applications.get(0), smallRows);
+					fill(jdbc, smallRows);
 					resetStatements(jdbc);
-					Relayed small = relay(running, smallRows);
+					Relayed small = relay(running, smallRows, (when) -> {
+					});
 					Map<String, double[]> smallStatements = statements(jdbc);
-					fill(applications.get(0), fullRows);
+					fill(jdbc, fullRows);
 					jdbc.sql("ANALYZE").update();
 					if (!planned) {
 						plans(postgres, smallStatements.keySet(), report);
 						planned = true;
 					}
 					resetStatements(jdbc);
-					Relayed full = relay(running, fullRows);
-					Map<String, double[]> fullStatements = statements(jdbc);
 					String label = "outbox relay, " + relays + ((relays == 1) ? " instance" : " instances");
+					Relayed full = relay(running, fullRows, (when) -> explain(postgres, label + ", " + when, report));
+					Map<String, double[]> fullStatements = statements(jdbc);
 					String smallSize = String.format(Locale.ROOT, "%,d pending rows", smallRows);
 					String fullSize = String.format(Locale.ROOT, "%,d pending rows", fullRows);
 					report.total(label, "time to publish every row", smallSize, fullSize, (double) fullRows / smallRows,
@@ -111,48 +112,43 @@ final class OutboxScale {
 	}
 
 	/**
-	 * Write the pending rows from a few threads (each its own transactions): a loaded
-	 * machine gives each thread its share, and the fill is not what is measured.
+	 * Write the pending rows as {@link dev.lossless.kafka.outbox.OutboxPublisher} writes
+	 * them (the lane of each key by Kafka's murmur2, byte array key and value, no
+	 * headers), with SQL in the database: the fill is not what is measured, and through
+	 * the publisher 1 M rows took longer than the relays on a loaded machine.
 	 */
-	private static void fill(ConfigurableApplicationContext application, int rows) throws Exception {
-		OutboxPublisher publisher = application.getBean(OutboxPublisher.class);
-		TransactionTemplate transactions = new TransactionTemplate(
-				application.getBean(PlatformTransactionManager.class));
-		byte[] value = new byte[VALUE_BYTES];
-		long start = System.nanoTime();
-		java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-		java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newFixedThreadPool(FILL_THREADS);
-		try {
-			List<java.util.concurrent.Future<?>> done = new ArrayList<>();
-			for (int thread = 0; thread < FILL_THREADS; thread++) {
-				done.add(writers.submit(() -> {
-					for (int from = next.getAndAdd(ROWS_PER_TRANSACTION); from < rows; from = next
-						.getAndAdd(ROWS_PER_TRANSACTION)) {
-						int first = from;
-						transactions.executeWithoutResult((status) -> {
-							for (int i = first; i < Math.min(rows, first + ROWS_PER_TRANSACTION); i++) {
-								publisher.publish(TOPIC, ("key-" + (i % 100)).getBytes(), value);
-							}
-						});
-					}
-				}));
-			}
-			for (java.util.concurrent.Future<?> future : done) {
-				future.get();
-			}
+	private static void fill(JdbcClient jdbc, int rows) {
+		int lanes = jdbc.sql("SELECT COUNT(*) FROM lossless_outbox_lane").query(Integer.class).single();
+		StringBuilder laneOfKey = new StringBuilder("ARRAY[");
+		for (int key = 0; key < KEYS; key++) {
+			byte[] serialized = ("key-" + key).getBytes(StandardCharsets.UTF_8);
+			laneOfKey.append((key > 0) ? ", " : "").append(Utils.toPositive(Utils.murmur2(serialized)) % lanes);
 		}
-		finally {
-			writers.shutdownNow();
+		laneOfKey.append("]");
+		long start = System.nanoTime();
+		for (int from = 0; from < rows; from += ROWS_PER_TRANSACTION) {
+			jdbc.sql("INSERT INTO lossless_outbox (message_id, lane, topic, record_key, record_value, created_at, "
+					+ "attempts) SELECT gen_random_uuid()::text, (" + laneOfKey + ")[i % " + KEYS + " + 1], ?, "
+					+ "convert_to('key-' || (i % " + KEYS + "), 'UTF8'), ?, now(), 0 FROM generate_series(?, ?) i")
+				.params(TOPIC, new byte[VALUE_BYTES], from, Math.min(rows, from + ROWS_PER_TRANSACTION) - 1)
+				.update();
 		}
 		ScaleBenchmarks.log("outbox: wrote %,d rows in %.1f s", rows, (System.nanoTime() - start) / 1e9);
 	}
 
-	private static Relayed relay(List<ConfigurableApplicationContext> applications, int rows) {
+	/**
+	 * Start the relays and wait until they published the rows; {@code explain} is called
+	 * once at 5 % of the rows and once at 90 %, while they run.
+	 */
+	private static Relayed relay(List<ConfigurableApplicationContext> applications, int rows,
+			java.util.function.Consumer<String> explain) {
 		List<OutboxRelay> relays = applications.stream().map((app) -> app.getBean(OutboxRelay.class)).toList();
 		long before = published(relays);
 		List<long[]> samples = new ArrayList<>();
 		long start = System.nanoTime();
 		relays.forEach(OutboxRelay::start);
+		boolean explainedStart = false;
+		boolean explainedEnd = false;
 		try {
 			long done = 0;
 			while (done < rows) {
@@ -162,6 +158,14 @@ final class OutboxScale {
 				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
 				done = published(relays) - before;
 				samples.add(new long[] { System.nanoTime() - start, done });
+				if (!explainedStart && done >= rows / 20) {
+					explainedStart = true;
+					explain.accept(String.format(Locale.ROOT, "at %,d of %,d rows (start of the drain)", done, rows));
+				}
+				if (!explainedEnd && done >= rows - rows / 10) {
+					explainedEnd = true;
+					explain.accept(String.format(Locale.ROOT, "at %,d of %,d rows (end of the drain)", done, rows));
+				}
 			}
 		}
 		finally {
@@ -250,6 +254,69 @@ final class OutboxScale {
 				}
 			}
 		}
+	}
+
+	/**
+	 * {@code EXPLAIN (ANALYZE, BUFFERS)} of the relay's statements while the relays run,
+	 * with the dead tuples and autovacuum runs of the table: the pending-rows query as
+	 * the relay sends it (half the lanes, a batch of 500), and the lock and the update in
+	 * a transaction rolled back (the update on 500 rows already sent, which no relay
+	 * touches).
+	 */
+	private static void explain(PostgresServer postgres, String when, ScaleReport report) {
+		JdbcClient jdbc = JdbcClient.create(postgres.dataSource());
+		String table = jdbc
+			.sql("SELECT 'n_live_tup ' || n_live_tup || ', n_dead_tup ' || n_dead_tup || ', autovacuum runs '"
+					+ " || autovacuum_count || ', last autovacuum ' || COALESCE(last_autovacuum::text, 'none')"
+					+ " FROM pg_stat_user_tables WHERE relname = 'lossless_outbox'")
+			.query(String.class)
+			.single();
+		String lanes = "0, 1, 2, 3, 4, 5, 6, 7";
+		String columns = "id, message_id, lane, topic, kafka_partition, record_timestamp, record_key, record_value, "
+				+ "headers, created_at, attempts, stamp_partition, stamp_producer_id, stamp_sequence";
+		// as OutboxStore.pending sends it for half the lanes: each lane's head, merged
+		List<String> eachLane = new ArrayList<>();
+		for (int lane = 0; lane < 8; lane++) {
+			eachLane.add("(SELECT " + columns + " FROM lossless_outbox WHERE lane = " + lane
+					+ " AND sent_at IS NULL ORDER BY id FETCH FIRST 500 ROWS ONLY)");
+		}
+		String pending = "SELECT " + columns + " FROM (" + String.join(" UNION ALL ", eachLane)
+				+ ") pending ORDER BY id FETCH FIRST 500 ROWS ONLY";
+		String lock = "SELECT lane FROM lossless_outbox_lane WHERE lane IN (" + lanes
+				+ ") ORDER BY lane FOR UPDATE SKIP LOCKED";
+		List<Long> sent = jdbc.sql(
+				"SELECT id FROM lossless_outbox WHERE sent_at IS NOT NULL ORDER BY sent_at DESC FETCH FIRST 500 ROWS ONLY")
+			.query(Long.class)
+			.list();
+		String update = "UPDATE lossless_outbox SET sent_at = sent_at WHERE id IN ("
+				+ String.join(", ", sent.stream().map(String::valueOf).toList()) + ")";
+		try (Connection connection = postgres.dataSource().getConnection();
+				Statement explain = connection.createStatement()) {
+			connection.setAutoCommit(false);
+			for (String statement : List.of(pending, lock, update)) {
+				if (statement == update && sent.isEmpty()) {
+					continue;
+				}
+				List<String> plan = new ArrayList<>();
+				try (ResultSet rows = explain.executeQuery("EXPLAIN (ANALYZE, BUFFERS) " + statement)) {
+					while (rows.next()) {
+						// the update's 500 ids, once is enough
+						plan.add(rows.getString(1).replaceAll("'\\{[0-9,]{100,}}'", "'{(500 ids)}'"));
+					}
+				}
+				String shown = (statement == update)
+						? "UPDATE lossless_outbox SET sent_at = sent_at WHERE id IN (500 ids)"
+						: (statement == pending) ? "SELECT " + columns + " FROM (" + eachLane.get(0)
+								+ " UNION ALL ... (the same for lanes 1 to 7)) pending ORDER BY id FETCH FIRST 500 ROWS ONLY"
+								: statement;
+				report.plan("-- " + when + "; table: " + table + "\n" + shown, String.join("\n", plan));
+			}
+			connection.rollback();
+		}
+		catch (SQLException ex) {
+			report.note("EXPLAIN " + when + " failed: " + ex.getMessage());
+		}
+		ScaleBenchmarks.log("outbox: explained the statements %s", when);
 	}
 
 	private static String fold(String query) {

@@ -105,7 +105,9 @@ final class ScaleReport {
 		if (!this.plans.isEmpty()) {
 			out.append("\n## Query plans of the outbox relay's statements\n\n");
 			out.append("`EXPLAIN (GENERIC_PLAN)` of every statement on the outbox tables that ")
-				.append("`pg_stat_statements` saw during the full-size run, with the table full.\n");
+				.append("`pg_stat_statements` saw during the full-size run, with the table full; then ")
+				.append("`EXPLAIN (ANALYZE, BUFFERS)` of the relay's statements at the start and at the end of each ")
+				.append("full-size drain, while the relays ran, with the table's dead tuples and autovacuum runs.\n");
 			this.plans.forEach((statement, plan) -> out.append("\n```sql\n")
 				.append(statement)
 				.append("\n```\n```\n")
