@@ -149,10 +149,7 @@ public final class OffsetMetadataLimit implements IntSupplier, SmartLifecycle {
 
 	private int readFromBrokers() {
 		int timeoutMs = (int) Math.min(Integer.MAX_VALUE, this.timeout.toMillis());
-		Map<String, Object> config = new HashMap<>(this.adminConfigs.get());
-		config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
-		config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
-		try (Admin admin = Admin.create(config)) {
+		try (Admin admin = Admin.create(adminConfig(timeoutMs))) {
 			this.admin = admin;
 			Collection<Node> nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs))
 				.nodes()
@@ -184,6 +181,15 @@ public final class OffsetMetadataLimit implements IntSupplier, SmartLifecycle {
 		finally {
 			this.admin = null;
 		}
+	}
+
+	// inside the read's try: a configuration that cannot be had is a failed read, retried
+	// later
+	private Map<String, Object> adminConfig(int timeoutMs) {
+		Map<String, Object> config = new HashMap<>(this.adminConfigs.get());
+		config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
+		config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+		return config;
 	}
 
 	private int failed(Exception ex) {

@@ -442,6 +442,8 @@ public final class SequenceChecker {
 	public void restore(String group, TopicPartition partition, long offset, @Nullable String metadata) {
 		GroupWindows windows = this.windows.computeIfAbsent(group,
 				(key) -> new GroupWindows(this.evictedProducers, this.forgottenProducers));
+		boolean ownGaps = this.openGaps.keySet().stream().anyMatch((key) -> key.matches(group, partition))
+				|| this.unlistedGaps.keySet().stream().anyMatch((key) -> key.matches(group, partition));
 		restoreGaps(group, partition, metadata);
 		Map<Long, Long> committed = SequenceWindowCodec.decode(metadata);
 		if (committed.isEmpty()) {
@@ -450,6 +452,9 @@ public final class SequenceChecker {
 		}
 		PartitionWindow window = new PartitionWindow(this.evictedProducers, this.forgottenProducers);
 		window.highestOffset = offset - 1;
+		// until its first commit the broker holds what was restored: handed over again
+		// without a commit, the gaps are the next owner's, not shown here as well
+		window.gapsCommitted = !ownGaps;
 		List<Map.Entry<Long, Long>> entries = new ArrayList<>(committed.entrySet());
 		// written most recently used first; the window keeps the most recent last
 		for (int i = entries.size() - 1; i >= 0; i--) {

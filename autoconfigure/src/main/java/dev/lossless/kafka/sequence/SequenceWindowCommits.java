@@ -1,5 +1,6 @@
 package dev.lossless.kafka.sequence;
 
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -93,6 +94,18 @@ public final class SequenceWindowCommits {
 			}
 		});
 		return withWindows;
+	}
+
+	/**
+	 * Note that offsets given to {@link #withWindows} were not committed after all (the
+	 * commit failed, or its transaction was aborted): the open gaps their windows carried
+	 * are not the broker's, so they stay with this member when the partitions move.
+	 * @param group the consumer group
+	 * @param partitions the partitions whose commit failed
+	 * @since 0.2.0
+	 */
+	public void notCommitted(String group, Collection<TopicPartition> partitions) {
+		partitions.forEach((partition) -> this.checker.windowNotCommitted(group, partition));
 	}
 
 	/**

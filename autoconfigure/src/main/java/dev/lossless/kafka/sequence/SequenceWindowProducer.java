@@ -1,6 +1,10 @@
 package dev.lossless.kafka.sequence;
 
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 import dev.lossless.kafka.support.ForwardingProducer;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
@@ -10,7 +14,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * A producer that sends the partitions' sequence windows to the transaction with the
- * offsets; everything else goes straight to the client.
+ * offsets (and notes the offsets of a transaction that did not commit, so that their open
+ * gaps stay with this member); everything else goes straight to the client.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -21,6 +26,11 @@ final class SequenceWindowProducer<K, V> extends ForwardingProducer<K, V> {
 
 	private final SequenceWindowCommits commits;
 
+	/**
+	 * The partitions whose offsets the open transaction carries, per group.
+	 */
+	private final Map<String, Set<TopicPartition>> inTransaction = new HashMap<>();
+
 	SequenceWindowProducer(Producer<K, V> delegate, SequenceWindowCommits commits) {
 		super(delegate);
 		this.commits = commits;
@@ -29,8 +39,58 @@ final class SequenceWindowProducer<K, V> extends ForwardingProducer<K, V> {
 	@Override
 	public void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets,
 			ConsumerGroupMetadata groupMetadata) {
-		this.delegate.sendOffsetsToTransaction(this.commits.withWindows(groupMetadata.groupId(), offsets),
-				groupMetadata);
+		String group = groupMetadata.groupId();
+		synchronized (this.inTransaction) {
+			this.inTransaction.computeIfAbsent(group, (key) -> new HashSet<>()).addAll(offsets.keySet());
+		}
+		this.delegate.sendOffsetsToTransaction(this.commits.withWindows(group, offsets), groupMetadata);
+	}
+
+	@Override
+	public void beginTransaction() {
+		// a transaction that ended without a commit (the producer was fenced) committed
+		// nothing
+		notCommitted();
+		this.delegate.beginTransaction();
+	}
+
+	@Override
+	public void commitTransaction() {
+		try {
+			this.delegate.commitTransaction();
+		}
+		catch (RuntimeException ex) {
+			notCommitted();
+			throw ex;
+		}
+		synchronized (this.inTransaction) {
+			this.inTransaction.clear();
+		}
+	}
+
+	@Override
+	public void abortTransaction() {
+		notCommitted();
+		this.delegate.abortTransaction();
+	}
+
+	@Override
+	public void close() {
+		notCommitted();
+		this.delegate.close();
+	}
+
+	@Override
+	public void close(Duration timeout) {
+		notCommitted();
+		this.delegate.close(timeout);
+	}
+
+	private void notCommitted() {
+		synchronized (this.inTransaction) {
+			this.inTransaction.forEach(this.commits::notCommitted);
+			this.inTransaction.clear();
+		}
 	}
 
 }

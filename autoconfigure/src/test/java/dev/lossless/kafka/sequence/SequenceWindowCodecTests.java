@@ -92,6 +92,23 @@ class SequenceWindowCodecTests {
 	}
 
 	@Test
+	void restoredGapsHandedOnBeforeAnyCommitAreShownByTheNextOwnerOnly() {
+		check(0, 1, 0);
+		check(1, 1, 3);
+		String committed = this.checker.committedWindow("group", PARTITION, 2, 4096);
+		this.checker.handOver("group", List.of(PARTITION));
+		SequenceChecker next = new SequenceChecker();
+		next.restore("group", PARTITION, 2, committed);
+		// moved on before it committed: the broker still holds the gaps
+		next.handOver("group", List.of(PARTITION));
+		assertThat(next.statistics().unresolvedRecords()).as("shown by a member that no longer owns the partition")
+			.isZero();
+		SequenceChecker third = new SequenceChecker();
+		third.restore("group", PARTITION, 2, committed);
+		assertThat(third.statistics().unresolvedRecords()).isEqualTo(2);
+	}
+
+	@Test
 	void metadataThatIsNotAWindowReadsAsNoWindow() {
 		assertThat(SequenceWindowCodec.decode(null)).isEmpty();
 		assertThat(SequenceWindowCodec.decode("")).isEmpty();

@@ -6,8 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -91,6 +96,44 @@ class SequenceWindowPostProcessorsTests {
 	}
 
 	@Test
+	void gapsOfAFailedCommitStayWithThisMemberWhenThePartitionMoves() {
+		MockConsumer<String, String> client = new MockConsumer<>("earliest") {
+
+			@Override
+			public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+				throw new CommitFailedException();
+			}
+
+		};
+		TopicPartition orders = new TopicPartition("orders", 0);
+		client.assign(List.of(orders));
+		Consumer<String, String> consumer = wrap(client);
+		String group = consumer.groupMetadata().groupId();
+		this.checker.check(group, stamped(0, 0));
+		this.checker.check(group, stamped(1, 3));
+		assertThatExceptionOfType(CommitFailedException.class)
+			.isThrownBy(() -> consumer.commitSync(Map.of(orders, new OffsetAndMetadata(2))));
+		this.checker.handOver(group, List.of(orders));
+		assertThat(this.checker.statistics().unresolvedRecords()).as("not handed over: the broker does not hold them")
+			.isEqualTo(2);
+	}
+
+	@Test
+	void gapsOfAnAbortedTransactionStayWithThisMemberWhenThePartitionMoves() {
+		Producer<String, String> producer = wrap(this.client);
+		this.checker.check("group", stamped(0, 0));
+		this.checker.check("group", stamped(1, 3));
+		producer.initTransactions();
+		producer.beginTransaction();
+		TopicPartition orders = new TopicPartition("orders", 0);
+		producer.sendOffsetsToTransaction(Map.of(orders, new OffsetAndMetadata(2)), new ConsumerGroupMetadata("group"));
+		producer.abortTransaction();
+		this.checker.handOver("group", List.of(orders));
+		assertThat(this.checker.statistics().unresolvedRecords()).as("not handed over: the broker does not hold them")
+			.isEqualTo(2);
+	}
+
+	@Test
 	void creatingAConsumerReadsTheMetadataLimitOffTheConsumersThread() {
 		Set<Thread> readers = ConcurrentHashMap.newKeySet();
 		OffsetMetadataLimit limit = new OffsetMetadataLimit(() -> {
@@ -105,6 +148,22 @@ class SequenceWindowPostProcessorsTests {
 		// the failed read is not tried again by the first commit
 		assertThat(limit.getAsInt()).isEqualTo(-1);
 		assertThat(readers).hasSize(1);
+	}
+
+	@Test
+	void limitWhoseAdminConfigurationCannotBeHadIsAFailedReadTriedAgainLater() throws Exception {
+		AtomicInteger asked = new AtomicInteger();
+		OffsetMetadataLimit limit = new OffsetMetadataLimit(() -> {
+			asked.incrementAndGet();
+			throw new IllegalStateException("no KafkaAdmin");
+		}, Duration.ofSeconds(1), new SimpleAsyncTaskExecutor());
+		CompletableFuture<Integer> read = limit.read();
+		assertThat(read).isNotNull();
+		assertThat(read.get(30, TimeUnit.SECONDS)).isEqualTo(-1);
+		// not read again at each commit until the retry time
+		assertThat(limit.read()).isNull();
+		assertThat(limit.getAsInt()).isEqualTo(-1);
+		assertThat(asked).hasValue(1);
 	}
 
 	private Consumer<String, String> wrap(Consumer<String, String> consumer) {
