@@ -38,9 +38,11 @@ import org.springframework.util.Assert;
  * <b>Failures.</b> When a row's send fails, the rest of its lane is not sent in that
  * round, and a lane whose oldest pending row failed before sends only that row until it
  * is acknowledged: rows of a key are never sent past an earlier one that failed with a
- * retriable error. A send that fails at once (no metadata within {@code max.block.ms})
- * ends the sending of the round. After a round with a failure, the relay backs off, from
- * {@code backOff} doubling up to {@code maxBackOff}. No row is ever dropped.
+ * retriable error. Such a lane counts as one row of its round, so that it holds up
+ * neither the other lanes of its rounds nor the relay's wait for the poll interval. A
+ * send that fails at once (no metadata within {@code max.block.ms}) ends the sending of
+ * the round. After a round with a failure, the relay backs off, from {@code backOff}
+ * doubling up to {@code maxBackOff}. No row is ever dropped.
  * <p>
  * <b>Delivery.</b> At least once: a row acknowledged but not marked sent (the process
  * died, the commit failed) is sent again, with the same message id. A row whose send

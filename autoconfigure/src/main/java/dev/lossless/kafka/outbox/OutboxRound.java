@@ -1,10 +1,9 @@
 package dev.lossless.kafka.outbox;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import dev.lossless.kafka.outbox.OutboxMonitor.Failure;
@@ -19,7 +18,8 @@ import org.springframework.util.Assert;
  * batch of their pending rows in id order, send them, mark the acknowledged ones sent,
  * and commit. A lane is locked by one relay at a time, so no row is sent by two relays at
  * once, and the rows of a key (one lane) are sent in id order; a lane whose oldest
- * pending row failed before sends only that row until it is acknowledged.
+ * pending row failed before sends only that row until it is acknowledged, and the other
+ * lanes fill the rest of the batch.
  *
  * @author Lossless Kafka team
  * @since 0.2.0
@@ -77,39 +77,65 @@ final class OutboxRound {
 	}
 
 	private Result inTransaction() {
-		List<OutboxRow> rows = this.store.pending(this.lanes.lockNext(), this.batchSize);
+		List<Integer> locked = this.lanes.lockNext();
+		List<OutboxRow> rows = this.store.pending(locked, this.batchSize);
 		if (rows.isEmpty()) {
 			return new Result(0, 0, null);
 		}
-		OutboxSender.Sent sent = this.sender.send(inLaneOrder(rows));
+		List<OutboxRow> toSend = toSend(locked, rows);
+		OutboxSender.Sent sent = this.sender.send(toSend);
 		this.store.markSent(sent.acknowledged());
-		return new Result(rows.size(), sent.acknowledged().size(), sent.failure());
+		// a failing lane counts as one row: a round that finds little else is short, and
+		// the relay waits instead of reading the same rows again at once
+		return new Result(toSend.size(), sent.acknowledged().size(), sent.failure());
 	}
 
 	/**
 	 * Return the rows to send, in id order: all of a lane's rows, or only its oldest when
-	 * that one failed before.
+	 * that one failed before. When such a lane's rows took places of the batch, the other
+	 * locked lanes are read again, so that a lane held up by its oldest row holds up no
+	 * other.
 	 */
-	private static List<OutboxRow> inLaneOrder(List<OutboxRow> rows) {
-		Map<Integer, Boolean> probing = new LinkedHashMap<>();
-		Set<Integer> probed = new HashSet<>();
+	private List<OutboxRow> toSend(List<Integer> locked, List<OutboxRow> rows) {
 		List<OutboxRow> toSend = new ArrayList<>(rows.size());
-		for (OutboxRow row : rows) {
-			boolean probe = probing.computeIfAbsent(row.lane(), (lane) -> row.attempts() > 0);
-			if (!probe) {
-				toSend.add(row);
+		Set<Integer> failingLanes = new HashSet<>();
+		List<OutboxRow> read = rows;
+		int limit = this.batchSize;
+		while (true) {
+			List<OutboxRow> others = new ArrayList<>(read.size());
+			Set<Integer> seen = new HashSet<>();
+			boolean skipped = false;
+			for (OutboxRow row : read) {
+				// the rows read of a lane are its oldest pending ones, in id order
+				if (seen.add(row.lane()) && row.attempts() > 0) {
+					failingLanes.add(row.lane());
+					toSend.add(row);
+				}
+				else if (failingLanes.contains(row.lane())) {
+					skipped = true;
+				}
+				else {
+					others.add(row);
+				}
 			}
-			else if (probed.add(row.lane())) {
-				toSend.add(row);
+			List<Integer> otherLanes = locked.stream().filter((lane) -> !failingLanes.contains(lane)).toList();
+			boolean full = read.size() >= limit;
+			limit = this.batchSize - toSend.size();
+			if (!skipped || !full || otherLanes.isEmpty() || limit <= 0) {
+				toSend.addAll(others);
+				toSend.sort(Comparator.comparingLong(OutboxRow::id));
+				return toSend;
 			}
+			// each pass leaves out at least one more failing lane
+			read = this.store.pending(otherLanes, limit);
 		}
-		return toSend;
 	}
 
 	/**
 	 * What a round did.
 	 *
-	 * @param read the pending rows it read
+	 * @param read the pending rows it took up, a lane held up by its oldest row counting
+	 * as one
 	 * @param published the rows it published and marked sent
 	 * @param failure the last failure, or {@code null}
 	 */

@@ -151,11 +151,13 @@ public final class OutboxStore {
 		this.keepsStamps = hasStampColumns();
 		this.laneIndex = OutboxLaneIndex.exists(this.dataSource, this.table);
 		if (!this.laneIndex) {
-			logger.warn("The outbox table '" + this.table
-					+ "' has no index on (lane, id) of its pending rows (added in "
-					+ "0.2.0): each relay round reads past the pending rows of the lanes it does not hold, more of "
-					+ "them as a large backlog drains. Add it: CREATE INDEX " + this.table + "_pending_by_lane ON "
-					+ this.table + " (lane, id) WHERE sent_at IS NULL (H2: ON " + this.table + " (lane, sent_at, id))");
+			// an index goes in its table's schema: PostgreSQL refuses a qualified name
+			String index = TableNames.unqualified(this.table) + "_pending_by_lane";
+			logger
+				.warn("The outbox table '" + this.table + "' has no index on (lane, id) of its pending rows (added in "
+						+ "0.2.0): each relay round reads past the pending rows of the lanes it does not hold, more of "
+						+ "them as a large backlog drains. Add it: CREATE INDEX " + index + " ON " + this.table
+						+ " (lane, id) WHERE sent_at IS NULL (H2: ON " + this.table + " (lane, sent_at, id))");
 		}
 		List<Integer> existing = this.jdbc.sql("SELECT lane FROM " + this.laneTable).query(Integer.class).list();
 		if (!existing.isEmpty() && (existing.size() != lanes || existing.stream().anyMatch((lane) -> lane >= lanes))) {

@@ -2,6 +2,7 @@ package dev.lossless.kafka.outbox;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -184,7 +185,10 @@ abstract class AbstractOutboxIntegrationTests {
 	}
 
 	private String createTable() {
-		String table = "outbox_" + UUID.randomUUID().toString().substring(0, 8);
+		return createTable("outbox_" + UUID.randomUUID().toString().substring(0, 8));
+	}
+
+	String createTable(String table) {
 		OutboxSchemaProperties schema = new OutboxSchemaProperties();
 		schema.setInitializeSchema(DatabaseInitializationMode.ALWAYS);
 		NamedTableSchemaInitializer initializer = new NamedTableSchemaInitializer(dataSource(), schema,
@@ -473,6 +477,79 @@ abstract class AbstractOutboxIntegrationTests {
 				jdbc.update("DELETE FROM lossless_outbox WHERE message_id = ?", corrupt.toString());
 			}
 		}
+	}
+
+	@Test
+	void aLaneWhoseOldestRowCannotBeDecodedDoesNotMakeTheRelayReadItAgainWithoutPause() throws Exception {
+		String topic = createTopic(1);
+		String table = createTable();
+		// more than a batch of rows in lane 0 that can never be sent, older than lane 1's
+		long head = insertRows(table, topic, 0, 3, -5, "never".getBytes(StandardCharsets.UTF_8)).get(0);
+		insertRows(table, topic, 1, 3, System.currentTimeMillis(), "value".getBytes(StandardCharsets.UTF_8));
+		// rows written without the publisher wake nothing up: the relay reads them in
+		// the rounds that follow its start, then waits for the poll interval
+		try (ConfigurableApplicationContext application = run("lossless.kafka.outbox.table-name=" + table,
+				"lossless.kafka.outbox.lanes=2", "lossless.kafka.outbox.batch-size=2",
+				"lossless.kafka.outbox.poll-interval=1h")) {
+			await().atMost(WAIT)
+				.untilAsserted(() -> assertThat(pendingIn(table, 1)).as("rows of the other lane").isZero());
+			await().during(Duration.ofSeconds(3))
+				.atMost(WAIT)
+				.untilAsserted(
+						() -> assertThat(attempts(table, head)).as("attempts of the undecodable row").isBetween(1, 5));
+			assertThat(pendingIn(table, 0)).isEqualTo(3);
+			assertThat(endOffsets(topic)).isEqualTo(3);
+		}
+	}
+
+	@Test
+	void aLaneHeldUpByARecordKafkaRefusesHoldsUpNoOtherLaneOfItsRoundsWhateverItsBacklog() throws Exception {
+		String topic = createTopic(3);
+		String table = createTable();
+		// lane 0: a record larger than max.request.size, then more than a batch of rows,
+		// all older than the rows of lane 1 (read in the same rounds) and lanes 2 and 3
+		long refused = insertRows(table, topic, 0, 1, System.currentTimeMillis(),
+				"x".repeat(5000).getBytes(StandardCharsets.UTF_8))
+			.get(0);
+		insertRows(table, topic, 0, 12, System.currentTimeMillis(), "held".getBytes(StandardCharsets.UTF_8));
+		for (int lane = 1; lane < 4; lane++) {
+			insertRows(table, topic, lane, 3, System.currentTimeMillis(), "value".getBytes(StandardCharsets.UTF_8));
+		}
+		try (ConfigurableApplicationContext application = run("lossless.kafka.outbox.table-name=" + table,
+				"lossless.kafka.outbox.lanes=4", "lossless.kafka.outbox.batch-size=5",
+				"spring.kafka.producer.properties.max.request.size=2000")) {
+			await().atMost(WAIT).untilAsserted(() -> {
+				for (int lane = 1; lane < 4; lane++) {
+					assertThat(pendingIn(table, lane)).as("rows of lane %d", lane).isZero();
+				}
+				assertThat(attempts(table, refused)).isPositive();
+			});
+			assertThat(pendingIn(table, 0)).isEqualTo(13);
+			assertThat(endOffsets(topic)).isEqualTo(9);
+		}
+	}
+
+	private List<Long> insertRows(String table, String topic, int lane, int count, long timestamp, byte[] value) {
+		List<String> messageIds = IntStream.range(0, count).mapToObj((i) -> UUID.randomUUID().toString()).toList();
+		for (String messageId : messageIds) {
+			jdbc().update(
+					"INSERT INTO " + table + " (message_id, lane, topic, record_timestamp, record_key, "
+							+ "record_value, created_at, attempts) VALUES (?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP, 0)",
+					messageId, lane, topic, timestamp, ("key-" + lane).getBytes(StandardCharsets.UTF_8), value);
+		}
+		return messageIds.stream()
+			.map((messageId) -> jdbc().queryForObject("SELECT id FROM " + table + " WHERE message_id = ?", Long.class,
+					messageId))
+			.toList();
+	}
+
+	private long pendingIn(String table, int lane) {
+		return jdbc().queryForObject("SELECT COUNT(*) FROM " + table + " WHERE lane = ? AND sent_at IS NULL",
+				Long.class, lane);
+	}
+
+	private int attempts(String table, long id) {
+		return jdbc().queryForObject("SELECT attempts FROM " + table + " WHERE id = ?", Integer.class, id);
 	}
 
 	@Test

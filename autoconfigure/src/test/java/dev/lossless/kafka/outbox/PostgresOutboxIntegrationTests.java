@@ -15,10 +15,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -75,6 +78,27 @@ class PostgresOutboxIntegrationTests extends AbstractOutboxIntegrationTests {
 	@Override
 	void allowUpdates(JdbcTemplate jdbc) {
 		jdbc.execute("DROP TRIGGER outbox_test_fail_update ON lossless_outbox");
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void indexTheWarningAsksForOnATableOfAnotherSchemaIsAccepted(CapturedOutput output) {
+		String schema = "outbox_" + UUID.randomUUID().toString().substring(0, 8);
+		jdbc().execute("CREATE SCHEMA " + schema);
+		String table = createTable(schema + ".outbox");
+		jdbc().execute("DROP INDEX " + schema + ".outbox_pending_by_lane");
+		OutboxStore withoutIndex = new OutboxStore(dataSource(), table, WAIT);
+		assertThat(withoutIndex.prepare(4)).isTrue();
+		assertThat(withoutIndex.readsByLane()).isFalse();
+		String warning = output.getOut();
+		int start = warning.lastIndexOf("Add it: ");
+		assertThat(start).as("the warning").isNotNegative();
+		String createIndex = warning.substring(start + "Add it: ".length(), warning.indexOf(" (H2:", start));
+		// PostgreSQL creates an index in its table's schema and refuses a qualified name
+		jdbc().execute(createIndex);
+		OutboxStore withIndex = new OutboxStore(dataSource(), table, WAIT);
+		assertThat(withIndex.prepare(4)).isTrue();
+		assertThat(withIndex.readsByLane()).isTrue();
 	}
 
 	@Test
