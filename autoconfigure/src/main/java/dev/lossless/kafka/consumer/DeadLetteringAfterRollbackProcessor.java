@@ -185,7 +185,10 @@ public final class DeadLetteringAfterRollbackProcessor extends DefaultAfterRollb
 			return;
 		}
 		this.deadLetteredBatchRecords.add(Objects.requireNonNull(container.getGroupId(), "group"), failed);
-		this.namedFailures.getOrDefault(Thread.currentThread(), new ArrayDeque<>()).remove(failure);
+		Deque<NamedFailure> failures = this.namedFailures.get(Thread.currentThread());
+		if (failures != null) {
+			failures.remove(failure);
+		}
 		getRetryListeners().forEach((listener) -> listener.recovered(failed, named));
 	}
 
