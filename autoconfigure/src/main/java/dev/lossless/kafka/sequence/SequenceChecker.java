@@ -8,7 +8,6 @@ import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -68,7 +67,7 @@ public final class SequenceChecker {
 
 	private final Map<String, GroupWindows> windows = new ConcurrentHashMap<>();
 
-	private final Map<StreamKey, TreeMap<Long, Long>> openGaps = new ConcurrentHashMap<>();
+	private final OpenGaps openGaps = new OpenGaps(MAX_OPEN_RANGES);
 
 	private final Deque<SequenceGap> recentGaps = new ArrayDeque<>();
 
@@ -87,8 +86,6 @@ public final class SequenceChecker {
 	private final LongAdder evictedProducers = new LongAdder();
 
 	private final LongAdder forgottenProducers = new LongAdder();
-
-	private final Map<StreamKey, LongAdder> unlistedGaps = new ConcurrentHashMap<>();
 
 	private final LongAdder restoredProducers = new LongAdder();
 
@@ -189,22 +186,17 @@ public final class SequenceChecker {
 	}
 
 	private void gap(SequenceGap gap, long producerId) {
-		this.gaps.increment();
-		this.missing.add(gap.missingRecords());
-		TreeMap<Long, Long> ranges = this.openGaps.computeIfAbsent(
-				new StreamKey(gap.group(), gap.topic(), gap.partition(), producerId), (key) -> new TreeMap<>());
-		synchronized (ranges) {
-			ranges.put(gap.firstMissing(), gap.lastMissing());
-			if (ranges.size() > MAX_OPEN_RANGES) {
-				// bounded memory: the oldest range is no longer listed, its records stay
-				// unresolved
-				Map.Entry<Long, Long> oldest = ranges.pollFirstEntry();
-				this.unlistedGaps
-					.computeIfAbsent(new StreamKey(gap.group(), gap.topic(), gap.partition(), producerId),
-							(key) -> new LongAdder())
-					.add(oldest.getValue() - oldest.getKey() + 1);
-			}
+		long opened = this.openGaps.open(gap.group(), new TopicPartition(gap.topic(), gap.partition()), producerId,
+				gap.firstMissing(), gap.lastMissing());
+		if (opened == 0) {
+			// the previous owner saw it and handed it over with the commit
+			logger.info("Sequence gap seen again: consumer group '" + gap.group() + "', producer " + gap.producer()
+					+ " on " + gap.topic() + "-" + gap.partition() + ", sequence " + gap.firstMissing() + " to "
+					+ gap.lastMissing() + ", already open");
+			return;
 		}
+		this.gaps.increment();
+		this.missing.add(opened);
 		synchronized (this.recentGaps) {
 			this.recentGaps.addFirst(gap);
 			if (this.recentGaps.size() > RECENT_GAPS) {
@@ -218,31 +210,7 @@ public final class SequenceChecker {
 	}
 
 	private boolean fill(String group, ConsumerRecord<?, ?> record, long producerId, long sequence) {
-		if (this.openGaps.isEmpty()) {
-			return false;
-		}
-		StreamKey key = new StreamKey(group, record.topic(), record.partition(), producerId);
-		TreeMap<Long, Long> ranges = this.openGaps.get(key);
-		if (ranges == null) {
-			return false;
-		}
-		synchronized (ranges) {
-			Map.Entry<Long, Long> range = ranges.floorEntry(sequence);
-			if (range == null || range.getValue() < sequence) {
-				return false;
-			}
-			ranges.remove(range.getKey());
-			if (range.getKey() < sequence) {
-				ranges.put(range.getKey(), sequence - 1);
-			}
-			if (sequence < range.getValue()) {
-				ranges.put(sequence + 1, range.getValue());
-			}
-			if (ranges.isEmpty()) {
-				this.openGaps.remove(key, ranges);
-			}
-		}
-		return true;
+		return this.openGaps.fill(group, record.topic(), record.partition(), producerId, sequence);
 	}
 
 	private void count(Outcome outcome) {
@@ -319,7 +287,7 @@ public final class SequenceChecker {
 			}
 			written = counts[0];
 			left = counts[1];
-			window.gapsCommitted = appendGaps(text, group, partition, maxLength);
+			window.gapsCommitted = this.openGaps.appendTo(text, group, partition, maxLength);
 		}
 		if (written == 0 && left == 0 && text.length() == SequenceWindowCodec.PREFIX.length()) {
 			return null;
@@ -327,31 +295,6 @@ public final class SequenceChecker {
 		this.committedWindows.increment();
 		this.unpersistedProducers.add(left);
 		return text.toString();
-	}
-
-	/**
-	 * Append the partition's open gaps, so that the next owner shows them until their
-	 * records arrive.
-	 * @return whether all of them fit
-	 */
-	private boolean appendGaps(StringBuilder text, String group, TopicPartition partition, int maxLength) {
-		boolean first = true;
-		for (Map.Entry<StreamKey, TreeMap<Long, Long>> entry : this.openGaps.entrySet()) {
-			StreamKey key = entry.getKey();
-			if (!key.matches(group, partition)) {
-				continue;
-			}
-			synchronized (entry.getValue()) {
-				for (Map.Entry<Long, Long> range : entry.getValue().entrySet()) {
-					if (text.length() + SequenceWindowCodec.gapLength(range.getKey(), range.getValue()) > maxLength) {
-						return false;
-					}
-					SequenceWindowCodec.appendGap(text, first, key.producerId(), range.getKey(), range.getValue());
-					first = false;
-				}
-			}
-		}
-		return this.unlistedGaps.keySet().stream().noneMatch((key) -> key.matches(group, partition));
 	}
 
 	/**
@@ -394,20 +337,7 @@ public final class SequenceChecker {
 				}
 			}
 			if (committed) {
-				this.openGaps.entrySet().removeIf((entry) -> {
-					if (!entry.getKey().matches(group, partition)) {
-						return false;
-					}
-					synchronized (entry.getValue()) {
-						entry.getValue()
-							.forEach((first,
-									last) -> logger.info("Sequence gap handed over with " + partition
-											+ " to its next owner in consumer group '" + group + "': producer "
-											+ SequenceStamp.hex(entry.getKey().producerId()) + ", sequence " + first
-											+ " to " + last));
-					}
-					return true;
-				});
+				this.openGaps.handOver(group, partition);
 			}
 		}
 		forget(group, partitions);
@@ -442,9 +372,12 @@ public final class SequenceChecker {
 	public void restore(String group, TopicPartition partition, long offset, @Nullable String metadata) {
 		GroupWindows windows = this.windows.computeIfAbsent(group,
 				(key) -> new GroupWindows(this.evictedProducers, this.forgottenProducers));
-		boolean ownGaps = this.openGaps.keySet().stream().anyMatch((key) -> key.matches(group, partition))
-				|| this.unlistedGaps.keySet().stream().anyMatch((key) -> key.matches(group, partition));
-		restoreGaps(group, partition, metadata);
+		boolean ownGaps = this.openGaps.any(group, partition);
+		for (SequenceWindowCodec.CommittedGap gap : SequenceWindowCodec.decodeGaps(metadata)) {
+			// a range this member still shows (it kept what it could not hand over)
+			// counts once
+			this.openGaps.open(group, partition, gap.producerId(), gap.first(), gap.last());
+		}
 		Map<Long, Long> committed = SequenceWindowCodec.decode(metadata);
 		if (committed.isEmpty()) {
 			windows.forget(partition.topic(), partition.partition());
@@ -465,27 +398,6 @@ public final class SequenceChecker {
 		this.restoredProducers.add(committed.size());
 	}
 
-	private void restoreGaps(String group, TopicPartition partition, @Nullable String metadata) {
-		for (SequenceWindowCodec.CommittedGap gap : SequenceWindowCodec.decodeGaps(metadata)) {
-			StreamKey key = new StreamKey(group, partition.topic(), partition.partition(), gap.producerId());
-			TreeMap<Long, Long> ranges = this.openGaps.computeIfAbsent(key, (any) -> new TreeMap<>());
-			synchronized (ranges) {
-				Map.Entry<Long, Long> before = ranges.floorEntry(gap.last());
-				// a range this member still shows (it kept what it could not hand over)
-				// counts once
-				if (before != null && before.getValue() >= gap.first()) {
-					continue;
-				}
-				if (ranges.size() < MAX_OPEN_RANGES) {
-					ranges.put(gap.first(), gap.last());
-				}
-				else {
-					this.unlistedGaps.computeIfAbsent(key, (any) -> new LongAdder()).add(gap.last() - gap.first() + 1);
-				}
-			}
-		}
-	}
-
 	/**
 	 * Return how the windows were carried across commits, rebalances and restarts.
 	 * @return the statistics
@@ -501,9 +413,8 @@ public final class SequenceChecker {
 	 * @return how many missing records were acknowledged
 	 */
 	public long acknowledgeGaps() {
-		long acknowledged = unresolvedRecords();
+		long acknowledged = this.openGaps.unresolved(0).records();
 		this.openGaps.clear();
-		this.unlistedGaps.clear();
 		return acknowledged;
 	}
 
@@ -522,50 +433,9 @@ public final class SequenceChecker {
 	 */
 	public List<OpenRange> acknowledgeGaps(String group, String topic, int partition, @Nullable String producer,
 			@Nullable Long from, @Nullable Long to) {
-		long low = (from != null) ? from : 0;
-		long high = (to != null) ? to : Long.MAX_VALUE;
-		List<OpenRange> cleared = new ArrayList<>();
-		for (Map.Entry<StreamKey, TreeMap<Long, Long>> entry : this.openGaps.entrySet()) {
-			StreamKey key = entry.getKey();
-			if (!key.group().equals(group) || !key.topic().equals(topic) || key.partition() != partition
-					|| (producer != null && !SequenceStamp.hex(key.producerId()).equalsIgnoreCase(producer))) {
-				continue;
-			}
-			TreeMap<Long, Long> ranges = entry.getValue();
-			synchronized (ranges) {
-				for (Map.Entry<Long, Long> range : new ArrayList<>(ranges.entrySet())) {
-					long first = Math.max(range.getKey(), low);
-					long last = Math.min(range.getValue(), high);
-					if (first <= last) {
-						ranges.remove(range.getKey());
-						if (range.getKey() < first) {
-							ranges.put(range.getKey(), first - 1);
-						}
-						if (last < range.getValue()) {
-							ranges.put(last + 1, range.getValue());
-						}
-						cleared.add(new OpenRange(group, topic, partition, SequenceStamp.hex(key.producerId()), first,
-								last));
-					}
-				}
-				if (ranges.isEmpty()) {
-					this.openGaps.remove(key, ranges);
-				}
-			}
-		}
-		if (from == null && to == null) {
-			this.unlistedGaps.keySet().removeIf((key) -> {
-				boolean matches = key.group().equals(group) && key.topic().equals(topic) && key.partition() == partition
-						&& (producer == null || SequenceStamp.hex(key.producerId()).equalsIgnoreCase(producer));
-				if (matches) {
-					long records = this.unlistedGaps.get(key).sum();
-					logger.info("Acknowledged sequence gaps: consumer group '" + group + "', producer "
-							+ SequenceStamp.hex(key.producerId()) + " on " + topic + "-" + partition + ", " + records
-							+ " record(s) of ranges no longer listed");
-				}
-				return matches;
-			});
-		}
+		List<OpenRange> cleared = this.openGaps.acknowledge(group, new TopicPartition(topic, partition),
+				(producerId) -> producer == null || SequenceStamp.hex(producerId).equalsIgnoreCase(producer),
+				(from != null) ? from : 0, (to != null) ? to : Long.MAX_VALUE, from == null && to == null);
 		cleared.forEach((range) -> logger
 			.info("Acknowledged sequence gap: consumer group '" + range.group() + "', producer " + range.producer()
 					+ " on " + range.topic() + "-" + range.partition() + ", sequence " + range.firstMissing() + " to "
@@ -582,30 +452,10 @@ public final class SequenceChecker {
 		synchronized (this.recentGaps) {
 			recent = List.copyOf(this.recentGaps);
 		}
-		List<OpenRange> unresolved = new ArrayList<>();
-		long unresolvedRecords = 0;
-		for (Map.Entry<StreamKey, TreeMap<Long, Long>> entry : this.openGaps.entrySet()) {
-			StreamKey key = entry.getKey();
-			synchronized (entry.getValue()) {
-				for (Map.Entry<Long, Long> range : entry.getValue().entrySet()) {
-					unresolvedRecords += range.getValue() - range.getKey() + 1;
-					if (unresolved.size() < RECENT_GAPS) {
-						unresolved.add(new OpenRange(key.group(), key.topic(), key.partition(),
-								SequenceStamp.hex(key.producerId()), range.getKey(), range.getValue()));
-					}
-				}
-			}
-		}
-		for (LongAdder unlisted : this.unlistedGaps.values()) {
-			unresolvedRecords += unlisted.sum();
-		}
+		OpenGaps.Unresolved unresolved = this.openGaps.unresolved(RECENT_GAPS);
 		return new SequenceStatistics(this.checked.sum(), this.redelivered.sum(), this.gaps.sum(), this.missing.sum(),
-				this.duplicates.sum(), this.late.sum(), unresolvedRecords, unresolved, recent,
+				this.duplicates.sum(), this.late.sum(), unresolved.records(), unresolved.ranges(), recent,
 				this.evictedProducers.sum(), this.forgottenProducers.sum());
-	}
-
-	private long unresolvedRecords() {
-		return statistics().unresolvedRecords();
 	}
 
 	/**
@@ -733,15 +583,6 @@ public final class SequenceChecker {
 	 * @since 0.2.0
 	 */
 	public record WindowStatistics(long committedWindows, long unpersistedProducers, long restoredProducers) {
-
-	}
-
-	private record StreamKey(String group, String topic, int partition, long producerId) {
-
-		boolean matches(String group, TopicPartition partition) {
-			return this.partition == partition.partition() && this.group.equals(group)
-					&& this.topic.equals(partition.topic());
-		}
 
 	}
 

@@ -72,6 +72,39 @@ class SequenceWindowCodecTests {
 	}
 
 	@Test
+	void gapCarriedToTheNextOwnerAndSeenAgainThereIsCountedOnce() {
+		check(0, 1, 0);
+		check(1, 1, 1);
+		check(2, 1, 5);
+		// offset 2 is checked but not processed: the commit for offset 2 carries the gap
+		String committed = this.checker.committedWindow("group", PARTITION, 2, 4096);
+		this.checker.handOver("group", List.of(PARTITION));
+		SequenceChecker next = new SequenceChecker();
+		next.restore("group", PARTITION, 2, committed);
+		assertThat(check(next, 2, 1, 5)).isEqualTo(Outcome.GAP);
+		assertThat(next.statistics()).satisfies((statistics) -> {
+			assertThat(statistics.gaps()).as("seen first by the previous owner").isZero();
+			assertThat(statistics.missingRecords()).isZero();
+			assertThat(statistics.recentGaps()).isEmpty();
+			assertThat(statistics.unresolvedRecords()).isEqualTo(3);
+		});
+		// a log that changed under the gap (an unclean election) misses more: only those
+		// are new
+		SequenceChecker third = new SequenceChecker();
+		third.restore("group", PARTITION, 2, committed);
+		assertThat(check(third, 2, 1, 8)).isEqualTo(Outcome.GAP);
+		assertThat(third.statistics()).satisfies((statistics) -> {
+			assertThat(statistics.gaps()).isOne();
+			assertThat(statistics.missingRecords()).isEqualTo(3);
+			assertThat(statistics.unresolvedRecords()).isEqualTo(6);
+		});
+		for (long sequence = 2; sequence <= 7; sequence++) {
+			assertThat(check(third, 3 + sequence, 1, sequence)).isEqualTo(Outcome.LATE);
+		}
+		assertThat(third.statistics().unresolvedRecords()).isZero();
+	}
+
+	@Test
 	void openGapsNotCarriedByTheLastCommitAreKept() {
 		check(0, 1, 0);
 		check(1, 1, 3);
