@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.lossless.kafka.rules.ClientSettings;
-import dev.lossless.kafka.rules.DurabilityRules;
+import dev.lossless.kafka.rules.ProducerRules;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
@@ -56,7 +56,7 @@ public final class DurableProducerCustomizer implements DefaultKafkaProducerFact
 		}
 		Map<String, Object> merged = new HashMap<>(configs);
 		merged.putAll(updates);
-		if (DurabilityRules.idempotenceConflict(new ClientSettings(ClientSettings.PRODUCER, "", merged)) == null) {
+		if (ProducerRules.idempotenceConflict(new ClientSettings(ClientSettings.PRODUCER, "", merged)) == null) {
 			putIfAbsent(configs, updates, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
 		}
 		producerFactory.updateConfigs(updates);

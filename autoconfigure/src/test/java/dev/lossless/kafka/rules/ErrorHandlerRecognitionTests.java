@@ -106,7 +106,7 @@ class ErrorHandlerRecognitionTests {
 	void unreadableRecovererIsReportedPlainly() {
 		assertThat(FailedRecordRecoverers.Recoverer.UNREADABLE.kind()).isEqualTo(Kind.UNREADABLE);
 		DefaultErrorHandler handler = new DefaultErrorHandler(deadLetterRecoverer());
-		Reading reading = DurabilityRules.readRecoverer(handler, FailedRecordRecoverers.Recoverer.UNREADABLE, "logs");
+		Reading reading = ListenerRules.readRecoverer(handler, FailedRecordRecoverers.Recoverer.UNREADABLE, "logs");
 		assertThat(reading.safe()).isFalse();
 		assertThat(reading.actual()).isEqualTo("DefaultErrorHandler (the starter cannot tell whether it keeps "
 				+ "failed records: this spring-kafka version hides its recoverer)");

@@ -53,14 +53,14 @@ class ProducerConfigAgreementTests {
 			kafka = new ProducerConfig(kafkaConfigs);
 		}
 		catch (ConfigException ex) {
-			assertThat(DurabilityRules.clientRefusal(client)).as("Kafka refuses: " + ex.getMessage()).isNotNull();
+			assertThat(ProducerRules.clientRefusal(client)).as("Kafka refuses: " + ex.getMessage()).isNotNull();
 			return;
 		}
-		assertThat(DurabilityRules.clientRefusal(client)).isNull();
+		assertThat(ProducerRules.clientRefusal(client)).isNull();
 		boolean idempotent = kafka.getBoolean(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG);
 		if (!configs.containsKey(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG)) {
 			// only acks other than all and retries=0 turn it off silently
-			assertThat(DurabilityRules.idempotenceConflict(client) != null).isEqualTo(!idempotent);
+			assertThat(ProducerRules.idempotenceConflict(client) != null).isEqualTo(!idempotent);
 		}
 		Reading reading = new DurabilityRules(3).producerRules()
 			.stream()
