@@ -27,6 +27,12 @@ public final class DurabilityRules {
 	 */
 	public static final String TOPIC_DLT_RETENTION = "topic.dlt-retention";
 
+	/**
+	 * The id of the rule on the cluster's eligible leader replicas.
+	 * @since 0.2.0
+	 */
+	public static final String TOPIC_ELIGIBLE_LEADER_REPLICAS = "topic.eligible-leader-replicas";
+
 	private static final String DEFAULT_DEAD_LETTER_SUFFIX = "-dlt";
 
 	private static final Duration DEFAULT_MIN_DEAD_LETTER_RETENTION = Duration.ofDays(30);
@@ -90,7 +96,7 @@ public final class DurabilityRules {
 		this.topicReplicationFactor = TopicRules.topicReplicationFactorRule(minReplicationFactor);
 		this.topicMinInsyncReplicas = TopicRules.topicMinInsyncReplicasRule();
 		this.topicRules = List.of(this.topicExists, this.topicReplicationFactor, this.topicMinInsyncReplicas,
-				TopicRules.topicUncleanLeaderElection(),
+				TopicRules.topicUncleanLeaderElection(), TopicRules.topicEligibleLeaderReplicas(),
 				TopicRules.topicDeadLetterRetention(deadLetterSuffix, minDeadLetterRetention));
 		this.shareListenerRules = List.of(ShareRules.shareAckMode());
 		this.shareConsumerRules = List.of(ShareRules.shareDeserializers());

@@ -240,7 +240,8 @@ public final class ReliabilityAudit {
 	private boolean isRelaxedOnTestCluster(Rule<TopicState> rule, TopicsSnapshot snapshot) {
 		return rule == this.rules.topicReplicationFactor() || rule == this.rules.topicMinInsyncReplicas()
 				|| (rule == this.rules.topicExists() && snapshot.autoCreatesTopics())
-				|| DurabilityRules.TOPIC_DLT_RETENTION.equals(rule.getId());
+				|| DurabilityRules.TOPIC_DLT_RETENTION.equals(rule.getId())
+				|| DurabilityRules.TOPIC_ELIGIBLE_LEADER_REPLICAS.equals(rule.getId());
 	}
 
 	// one finding for a topic and its dead-letter topic when both break a rule alike

@@ -74,6 +74,26 @@ final class TopicRules {
 				});
 	}
 
+	static Rule<TopicState> topicEligibleLeaderReplicas() {
+		return new Rule<>(DurabilityRules.TOPIC_ELIGIBLE_LEADER_REPLICAS, Stage.BROKER,
+				TopicState.ELIGIBLE_LEADER_REPLICAS + " (cluster feature)", ">= 1",
+				"Without eligible leader replicas (KIP-966), a partition whose in-sync replicas shrank to its "
+						+ "leader elects that leader again after its unclean shutdown, without the records it had not "
+						+ "flushed (Kafka does not fsync by default), and the followers truncate to it: acknowledged "
+						+ "records are lost.",
+				"kafka-features --bootstrap-server <brokers> upgrade --feature eligible.leader.replicas.version=1 "
+						+ "(brokers 4.1 or later; clusters formatted with 4.1 or later have it on); on older "
+						+ "brokers, upgrade them or accept the risk "
+						+ "(lossless.kafka.accepted-risks=topic.eligible-leader-replicas).",
+				(topic) -> {
+					Setting feature = topic.config(TopicState.ELIGIBLE_LEADER_REPLICAS);
+					if (feature == null || TopicState.UNSUPPORTED.equals(feature.value())) {
+						return Reading.unknown("unsupported by the brokers (before Kafka 4.1)");
+					}
+					return new Reading(Short.parseShort(feature.value()) >= 1, feature.value());
+				}, (topic) -> topic.config(TopicState.ELIGIBLE_LEADER_REPLICAS) != null);
+	}
+
 	static Rule<TopicState> topicDeadLetterRetention(String suffix, Duration minRetention) {
 		return new Rule<>(DurabilityRules.TOPIC_DLT_RETENTION, Stage.BROKER, TopicConfig.RETENTION_MS_CONFIG,
 				"retention.ms -1 or >= lossless.kafka.dlt.min-retention, retention.bytes -1",

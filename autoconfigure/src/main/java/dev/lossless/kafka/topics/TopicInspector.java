@@ -17,6 +17,9 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeConfigsOptions;
+import org.apache.kafka.clients.admin.DescribeFeaturesOptions;
+import org.apache.kafka.clients.admin.FeatureMetadata;
+import org.apache.kafka.clients.admin.FinalizedVersionRange;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -88,7 +91,10 @@ public final class TopicInspector implements DisposableBean {
 					: new ConfigResource(ConfigResource.Type.BROKER, nodes.iterator().next().idString());
 			Map<String, Map<String, TopicState.Setting>> configs = describeConfigs(admin, existing.keySet(), broker,
 					deadline);
-			existing.forEach((name, description) -> topics.put(name, stateOf(description, configs.get(name))));
+			TopicState.Setting eligibleLeaderReplicas = existing.isEmpty() ? null
+					: eligibleLeaderReplicas(admin, deadline);
+			existing.forEach((name, description) -> topics.put(name,
+					stateOf(description, configs.get(name), eligibleLeaderReplicas)));
 			TopicState.Setting autoCreate = (broker != null)
 					? configs.getOrDefault(BROKER_PREFIX + broker.name(), Map.of()).get(AUTO_CREATE_TOPICS) : null;
 			return new TopicsSnapshot(topics, null, nodes.size(),
@@ -217,15 +223,33 @@ public final class TopicInspector implements DisposableBean {
 		return settings;
 	}
 
-	private TopicState stateOf(TopicDescription description, @Nullable Map<String, TopicState.Setting> configs) {
+	// a cluster-wide feature, read once for all topics
+	private TopicState.Setting eligibleLeaderReplicas(Admin admin, long deadline)
+			throws InterruptedException, ExecutionException, TimeoutException {
+		FeatureMetadata features = admin
+			.describeFeatures(new DescribeFeaturesOptions().timeoutMs(BoundedAdmin.remainingMillis(deadline)))
+			.featureMetadata()
+			.get(BoundedAdmin.remainingMillis(deadline), TimeUnit.MILLISECONDS);
+		FinalizedVersionRange level = features.finalizedFeatures().get(TopicState.ELIGIBLE_LEADER_REPLICAS);
+		String value = (level != null) ? Short.toString(level.maxVersionLevel())
+				: features.supportedFeatures().containsKey(TopicState.ELIGIBLE_LEADER_REPLICAS) ? "0"
+						: TopicState.UNSUPPORTED;
+		return new TopicState.Setting(value, TopicState.CLUSTER_FEATURE);
+	}
+
+	private TopicState stateOf(TopicDescription description, @Nullable Map<String, TopicState.Setting> configs,
+			TopicState.@Nullable Setting eligibleLeaderReplicas) {
 		int replicationFactor = description.partitions()
 			.stream()
 			.mapToInt((partition) -> partition.replicas().size())
 			.min()
 			.orElse(0);
 		List<TopicPartitionInfo> partitions = description.partitions();
-		return new TopicState(description.name(), true, partitions.size(), replicationFactor,
-				(configs != null) ? configs : Map.of());
+		Map<String, TopicState.Setting> entries = new HashMap<>((configs != null) ? configs : Map.of());
+		if (eligibleLeaderReplicas != null) {
+			entries.put(TopicState.ELIGIBLE_LEADER_REPLICAS, eligibleLeaderReplicas);
+		}
+		return new TopicState(description.name(), true, partitions.size(), replicationFactor, entries);
 	}
 
 	private Admin admin() {

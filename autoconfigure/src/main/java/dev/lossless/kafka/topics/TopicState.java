@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param partitions the number of partitions, 0 when the topic does not exist
  * @param replicationFactor the smallest replica count of any partition, 0 when the topic
  * does not exist
- * @param configs the topic's effective configuration, by key
+ * @param configs the topic's effective configuration, by key, and the cluster features
+ * the rules read (source {@value #CLUSTER_FEATURE})
  * @author Lossless Kafka team
  * @since 0.1.0
  */
@@ -26,6 +27,28 @@ public record TopicState(String name, boolean exists, int partitions, int replic
 	 * The source of the configuration entries of a topic the starter is about to create.
 	 */
 	public static final String TO_BE_CREATED = "TO_BE_CREATED_BY_LOSSLESS_KAFKA";
+
+	/**
+	 * The source of the entries that are not topic configuration but the cluster's
+	 * finalized feature levels that bear on every topic, for example
+	 * {@value #ELIGIBLE_LEADER_REPLICAS}.
+	 * @since 0.2.0
+	 */
+	public static final String CLUSTER_FEATURE = "CLUSTER_FEATURE";
+
+	/**
+	 * The cluster feature that turns on eligible leader replicas (KIP-966): its finalized
+	 * level, {@code 0} when the brokers support it but it is off, or
+	 * {@value #UNSUPPORTED} when the brokers predate it.
+	 * @since 0.2.0
+	 */
+	public static final String ELIGIBLE_LEADER_REPLICAS = "eligible.leader.replicas.version";
+
+	/**
+	 * The value of a cluster feature the brokers do not support.
+	 * @since 0.2.0
+	 */
+	public static final String UNSUPPORTED = "unsupported";
 
 	/**
 	 * Return the state of a topic the brokers do not know.

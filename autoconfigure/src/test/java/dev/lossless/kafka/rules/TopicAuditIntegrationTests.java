@@ -10,12 +10,18 @@ import dev.lossless.kafka.KafkaTestSupport;
 import dev.lossless.kafka.testcluster.EmbeddedKafkaCluster;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.FeatureUpdate;
+import org.apache.kafka.clients.admin.FinalizedVersionRange;
+import org.apache.kafka.clients.admin.UpdateFeaturesOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -27,12 +33,16 @@ import org.springframework.kafka.annotation.KafkaListener;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Topic rules and dead-letter topic provisioning against a real three-broker cluster,
  * where a replication factor of 3 is possible.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TopicAuditIntegrationTests {
+
+	private static final String ELIGIBLE_LEADER_REPLICAS = "eligible.leader.replicas.version";
 
 	private static EmbeddedKafkaCluster cluster;
 
@@ -65,7 +75,7 @@ class TopicAuditIntegrationTests {
 			assertThat(config.get(TopicConfig.RETENTION_BYTES_CONFIG).value()).isEqualTo("-1");
 			AuditReport report = context.getBean(ReliabilityAudit.class).auditTopics();
 			assertThat(report.results()).extracting(RuleResult::subject).containsOnly(topic, topic + "-dlt");
-			assertThat(report.results()).hasSize(9)
+			assertThat(report.results()).hasSize(11)
 				.allSatisfy((result) -> assertThat(result.status()).isEqualTo(Verdict.PASS));
 			assertThat(report.results()).filteredOn((result) -> result.id().equals("topic.dlt-retention"))
 				.extracting(RuleResult::subject)
@@ -135,6 +145,49 @@ class TopicAuditIntegrationTests {
 		}
 	}
 
+	// last: it turns the cluster's eligible leader replicas off
+	@Test
+	@Order(Integer.MAX_VALUE)
+	void clusterWithoutEligibleLeaderReplicasIsRefusedUnlessAccepted() throws Exception {
+		String topic = KafkaTestSupport.unique("elr");
+		cluster.createTopic(topic, 1, (short) 3, Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2"));
+		try (ConfigurableApplicationContext context = run(null, "lossless.kafka.topics.verify=" + topic)) {
+			assertThat(context.getBean(ReliabilityAudit.class).auditTopics().results())
+				.filteredOn((result) -> result.id().equals("topic.eligible-leader-replicas"))
+				.extracting(RuleResult::status, RuleResult::actual)
+				.containsExactly(tuple(Verdict.PASS, "1"));
+		}
+		try (Admin admin = cluster.createAdmin()) {
+			admin
+				.updateFeatures(
+						Map.of(ELIGIBLE_LEADER_REPLICAS,
+								new FeatureUpdate((short) 0, FeatureUpdate.UpgradeType.SAFE_DOWNGRADE)),
+						new UpdateFeaturesOptions())
+				.all()
+				.get();
+			await().atMost(KafkaTestSupport.WAIT).untilAsserted(() -> {
+				FinalizedVersionRange level = admin.describeFeatures()
+					.featureMetadata()
+					.get()
+					.finalizedFeatures()
+					.get(ELIGIBLE_LEADER_REPLICAS);
+				assertThat((level != null) ? level.maxVersionLevel() : 0).isZero();
+			});
+		}
+		Throwable failure = catchThrowable(() -> run(null, "lossless.kafka.topics.verify=" + topic).close());
+		assertThat(failure).rootCause()
+			.isInstanceOf(UnsafeKafkaSettingsException.class)
+			.hasMessageContaining("topic.eligible-leader-replicas on " + topic + " (0)");
+		FailureAnalysis analysis = new UnsafeKafkaSettingsFailureAnalyzer().analyze(failure);
+		assertThat(analysis.getAction()).contains("upgrade --feature eligible.leader.replicas.version=1");
+		try (ConfigurableApplicationContext context = run(null, "lossless.kafka.topics.verify=" + topic,
+				"lossless.kafka.accepted-risks=topic.eligible-leader-replicas")) {
+			assertThat(context.getBean(ReliabilityAudit.class).auditTopics().withStatus(Verdict.ACCEPTED))
+				.extracting(RuleResult::id)
+				.containsExactly("topic.eligible-leader-replicas");
+		}
+	}
+
 	@Test
 	void missingTopicIsReportedAndOnlyItsExistenceIsJudged() {
 		String topic = KafkaTestSupport.unique("missing");
@@ -160,8 +213,8 @@ class TopicAuditIntegrationTests {
 				.partitions()).hasSize(2);
 			AuditReport report = context.getBean(ReliabilityAudit.class).auditTopics();
 			assertThat(report.results()).extracting(RuleResult::subject).containsOnly(topic, topic + "-dlt");
-			// five topic rules for each, both being dead-letter topics
-			assertThat(report.results()).hasSize(10)
+			// six topic rules for each, both being dead-letter topics
+			assertThat(report.results()).hasSize(12)
 				.allSatisfy((result) -> assertThat(result.status()).isEqualTo(Verdict.PASS));
 		}
 	}
