@@ -82,7 +82,17 @@ final class BenchmarkApplications {
 	 * @return the running application
 	 */
 	static ConfigurableApplicationContext producerWithoutStarter(String bootstrapServers) {
-		List<String> properties = common(bootstrapServers, false, 5);
+		return producerWithoutStarter(bootstrapServers, 5);
+	}
+
+	/**
+	 * Start an application that only sends, with the starter turned off.
+	 * @param bootstrapServers the brokers
+	 * @param lingerMs the producer's {@code linger.ms}
+	 * @return the running application
+	 */
+	static ConfigurableApplicationContext producerWithoutStarter(String bootstrapServers, int lingerMs) {
+		List<String> properties = common(bootstrapServers, false, lingerMs);
 		properties.add("lossless.kafka.enabled=false");
 		return start(ProducerApplication.class, properties, null);
 	}

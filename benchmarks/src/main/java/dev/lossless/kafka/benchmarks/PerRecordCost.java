@@ -1,6 +1,10 @@
 package dev.lossless.kafka.benchmarks;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
 
 import dev.lossless.kafka.testcluster.KafkaProcessCluster;
+import jdk.jfr.Recording;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -16,6 +21,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -63,7 +69,31 @@ final class PerRecordCost {
 
 	private static final int CONSUMER_RECORDS = 60_000;
 
-	private static final int WARM_UP_ROUNDS = 3;
+	private static final int MIN_WARM_UP_ROUNDS = 3;
+
+	static final int MAX_WARM_UP_ROUNDS = 12;
+
+	/**
+	 * Records each case sends in turn within an interleaved run.
+	 */
+	static final int BLOCK = 500;
+
+	/**
+	 * Warm-up ends after a round in which the JIT compiled for less than this: C2 has
+	 * compiled the paths of every case by then. Three fixed rounds were not enough: in a
+	 * trial run the JIT compiled for 30 s in the first warm-up round and for seconds in
+	 * each of the next three, and the first measured rounds cost several times the later
+	 * ones.
+	 */
+	static final long SETTLED_COMPILATION_MILLIS = 100;
+
+	/**
+	 * The {@code linger.ms} of every producer of this section: longer than any run, so
+	 * that a batch leaves only when it is full (or at the run's {@code flush()}),
+	 * whatever the timing; with 5 ms a descheduled sending thread made partial batches
+	 * and the network thread's work per record varied from run to run.
+	 */
+	static final int LINGER_MS = Integer.getInteger("bench.cost.linger-ms", 10_000);
 
 	private static final int CONSUMER_WARM_UP_ROUNDS = 2;
 
@@ -87,6 +117,8 @@ final class PerRecordCost {
 
 	int producerRounds;
 
+	int producerWarmUpRounds;
+
 	int consumerRounds;
 
 	/**
@@ -102,8 +134,12 @@ final class PerRecordCost {
 			Map<String, String> topicConfigs) throws Exception {
 		this.producerRounds = producerRounds;
 		this.consumerRounds = consumerRounds;
-		producers(cluster, scale, topicConfigs);
-		consumers(cluster, scale, topicConfigs);
+		if (producerRounds > 0) {
+			producers(cluster, scale, topicConfigs);
+		}
+		if (consumerRounds > 0) {
+			consumers(cluster, scale, topicConfigs);
+		}
 	}
 
 	private void producers(KafkaProcessCluster cluster, double scale, Map<String, String> topicConfigs)
@@ -119,16 +155,17 @@ final class PerRecordCost {
 			cluster.createTopic(topic, 3, (short) 3, topicConfigs);
 			topics.add(topic);
 		}
-		Map<String, Object> settings = ProducerCases.settings(bootstrapServers, "all", true, 5);
+		Map<String, Object> settings = ProducerCases.settings(bootstrapServers, "all", true, LINGER_MS);
 		try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(settings, new ByteArraySerializer(),
 				new ByteArraySerializer());
-				ConfigurableApplicationContext boot = BenchmarkApplications.producerWithoutStarter(bootstrapServers);
-				ConfigurableApplicationContext starter = BenchmarkApplications.producer(bootstrapServers, true, 5,
-						topics);
-				ConfigurableApplicationContext noSequence = BenchmarkApplications.producer(bootstrapServers, false, 5,
-						topics);
-				ConfigurableApplicationContext noJournal = BenchmarkApplications.producer(bootstrapServers, true, 5,
-						topics, "lossless.kafka.producer.journal.enabled=false")) {
+				ConfigurableApplicationContext boot = BenchmarkApplications.producerWithoutStarter(bootstrapServers,
+						LINGER_MS);
+				ConfigurableApplicationContext starter = BenchmarkApplications.producer(bootstrapServers, true,
+						LINGER_MS, topics);
+				ConfigurableApplicationContext noSequence = BenchmarkApplications.producer(bootstrapServers, false,
+						LINGER_MS, topics);
+				ConfigurableApplicationContext noJournal = BenchmarkApplications.producer(bootstrapServers, true,
+						LINGER_MS, topics, "lossless.kafka.producer.journal.enabled=false")) {
 			Map<String, ProducerCase> cases = new LinkedHashMap<>();
 			cases.put(RAW, rawCase(raw));
 			cases.put(BOOT, templateCase(BenchmarkApplications.template(boot)));
@@ -136,26 +173,122 @@ final class PerRecordCost {
 			cases.put(STARTER_NO_SEQUENCE, templateCase(BenchmarkApplications.template(noSequence)));
 			cases.put(STARTER_NO_JOURNAL, templateCase(BenchmarkApplications.template(noJournal)));
 			List<String> names = new ArrayList<>(cases.keySet());
-			for (int round = 1 - WARM_UP_ROUNDS; round <= this.producerRounds; round++) {
-				for (int size : this.producerRecords.keySet()) {
-					for (int i = 0; i < names.size(); i++) {
-						String name = names.get(Math.floorMod(i + round, names.size()));
-						ProducerCost cost = cases.get(name).run(topic(size), this.producerRecords.get(size), size);
-						LosslessKafkaBenchmarks.log(
-								"cost producer %d B %s %s: sender %.0f ns, network %.0f ns, process %.0f ns, %.0f B "
-										+ "allocated, %.1f B of batches per record, %.0f records/s (load %s)",
-								size, (round < 1) ? "warm-up" : "round " + round, name, cost.senderCpu(),
-								cost.networkCpu(), cost.processCpu(), cost.allocated(), cost.wireBytes(),
-								cost.recordsPerSecond(), MachineInfo.loadAverage());
-						if (round >= 1) {
-							this.producers.computeIfAbsent(size, (key) -> new LinkedHashMap<>())
-								.computeIfAbsent(name, (key) -> new ArrayList<>())
-								.add(cost);
-						}
-					}
+			int warmUp = 0;
+			long compiled;
+			do {
+				warmUp++;
+				long before = compilationMillis();
+				producerRound(cases, names, 1 - warmUp, false);
+				compiled = compilationMillis() - before;
+				LosslessKafkaBenchmarks.log("cost producer warm-up round %d: the JIT compiled for %d ms", warmUp,
+						compiled);
+			}
+			while (warmUp < MIN_WARM_UP_ROUNDS
+					|| (compiled >= SETTLED_COMPILATION_MILLIS && warmUp < MAX_WARM_UP_ROUNDS));
+			this.producerWarmUpRounds = warmUp;
+			Recording recording = profile();
+			try {
+				for (int round = 1; round <= this.producerRounds; round++) {
+					producerRound(cases, names, round, true);
+				}
+			}
+			finally {
+				if (recording != null) {
+					// writes the destination file
+					recording.stop();
+					recording.close();
 				}
 			}
 		}
+	}
+
+	private void producerRound(Map<String, ProducerCase> cases, List<String> names, int round, boolean measured) {
+		for (int size : this.producerRecords.keySet()) {
+			Map<String, ProducerCost> costs = interleaved(cases, names, round, topic(size),
+					this.producerRecords.get(size), size);
+			for (Map.Entry<String, ProducerCost> entry : costs.entrySet()) {
+				String name = entry.getKey();
+				ProducerCost cost = entry.getValue();
+				LosslessKafkaBenchmarks.log(
+						"cost producer %d B %s %s: sender %.0f ns, network %.0f ns, process %.0f ns (all cases), "
+								+ "%.0f B allocated, %.1f B of batches per record, JIT %d ms, %.0f records/s (load %s)",
+						size, measured ? "round " + round : "warm-up", name, cost.senderCpu(), cost.networkCpu(),
+						cost.processCpu(), cost.allocated(), cost.wireBytes(), cost.compilationMillis(),
+						cost.recordsPerSecond(), MachineInfo.loadAverage());
+				if (measured) {
+					this.producers.computeIfAbsent(size, (key) -> new LinkedHashMap<>())
+						.computeIfAbsent(name, (key) -> new ArrayList<>())
+						.add(cost);
+				}
+			}
+		}
+	}
+
+	/**
+	 * One run of every case at once: the sending thread sends a block of records with
+	 * each case in turn (the first case of a block moving on by one each block) until
+	 * each case sent its records, then flushes each; the network threads of all the cases
+	 * work at the same time. Every case thus runs under the same load, within a
+	 * millisecond of the others, and the ratios between cases barely move with the
+	 * machine's other work (run one after the other, a case's CPU time per record doubled
+	 * from one run to the next on a loaded machine). The sending thread's CPU time and
+	 * allocations are summed over each case's blocks and its flush; the network thread's
+	 * and the producer's metrics are read before and after the run.
+	 */
+	private static Map<String, ProducerCost> interleaved(Map<String, ProducerCase> cases, List<String> names, int round,
+			String topic, int records, int size) {
+		byte[] value = new byte[size];
+		Map<String, Meter> meters = new LinkedHashMap<>();
+		for (String name : names) {
+			meters.put(name, new Meter(cases.get(name)));
+		}
+		long compilation = compilationMillis();
+		long processCpu = os.getProcessCpuTime();
+		meters.values().forEach(Meter::start);
+		int block = 0;
+		for (int sent = 0; sent < records; sent += BLOCK, block++) {
+			int count = Math.min(BLOCK, records - sent);
+			for (int i = 0; i < names.size(); i++) {
+				Meter meter = meters.get(names.get(Math.floorMod(i + block + round, names.size())));
+				meter.send(topic, value, count);
+			}
+		}
+		meters.values().forEach(Meter::flush);
+		processCpu = os.getProcessCpuTime() - processCpu;
+		compilation = compilationMillis() - compilation;
+		Map<String, ProducerCost> costs = new LinkedHashMap<>();
+		for (Map.Entry<String, Meter> entry : meters.entrySet()) {
+			costs.put(entry.getKey(),
+					entry.getValue().cost(records, (double) processCpu / (records * names.size()), compilation));
+		}
+		return costs;
+	}
+
+	/**
+	 * Start a JFR recording of the measured producer rounds (a stack sample of every
+	 * running Java thread every millisecond) when {@code bench.cost.profile} names a
+	 * file, for finding what the starter's send path spends.
+	 */
+	private static @Nullable Recording profile() {
+		String file = System.getProperty("bench.cost.profile", "");
+		if (file.isEmpty()) {
+			return null;
+		}
+		Recording recording = new Recording();
+		recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(1)).withStackTrace();
+		recording.setToDisk(true);
+		try {
+			recording.setDestination(Path.of(file));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		recording.start();
+		return recording;
+	}
+
+	private static long compilationMillis() {
+		return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
 	}
 
 	private void consumers(KafkaProcessCluster cluster, double scale, Map<String, String> topicConfigs)
@@ -263,66 +396,146 @@ final class PerRecordCost {
 				failed.incrementAndGet();
 			}
 		};
-		return (topic, records, size) -> {
-			byte[] value = new byte[size];
-			return measure(producer, records, () -> {
-				for (int i = 0; i < records; i++) {
-					producer.send(new ProducerRecord<>(topic, value), callback);
-				}
+		return new ProducerCase() {
+
+			@Override
+			public Producer<?, ?> producer() {
+				return producer;
+			}
+
+			@Override
+			public void send(String topic, byte[] value) {
+				producer.send(new ProducerRecord<>(topic, value), callback);
+			}
+
+			@Override
+			public void flush() {
 				producer.flush();
-			}, failed);
+			}
+
+			@Override
+			public long failed() {
+				return failed.getAndSet(0);
+			}
+
 		};
 	}
 
 	private static ProducerCase templateCase(KafkaTemplate<byte[], byte[]> template) {
-		return (topic, records, size) -> {
-			byte[] value = new byte[size];
-			return template.execute((producer) -> measure(producer, records, () -> {
-				for (int i = 0; i < records; i++) {
-					template.send(topic, value);
-				}
+		// the factory's one shared producer, for its metrics
+		Producer<?, ?> producer = template.execute((shared) -> shared);
+		return new ProducerCase() {
+
+			@Override
+			public Producer<?, ?> producer() {
+				return producer;
+			}
+
+			@Override
+			public void send(String topic, byte[] value) {
+				template.send(topic, value);
+			}
+
+			@Override
+			public void flush() {
 				template.flush();
-			}, new AtomicLong()));
+			}
+
+			@Override
+			public long failed() {
+				return 0;
+			}
+
 		};
 	}
 
 	/**
-	 * Measure one run: thread CPU and allocations before and after, and the deltas of the
-	 * producer's cumulative metrics. {@code flush()} returns once every batch is
-	 * acknowledged and its callbacks have run, so the network thread's work for these
-	 * records is done.
+	 * What one case spends in one interleaved run: the sending thread's CPU time and
+	 * allocations summed over the case's blocks, the network thread's and the producer's
+	 * cumulative metrics before and after the run. {@code flush()} returns once every
+	 * batch is acknowledged and its callbacks have run, so the network thread's work for
+	 * these records is done.
 	 */
-	private static ProducerCost measure(Producer<?, ?> producer, int records, Runnable sends, AtomicLong failed) {
-		Map<MetricName, ? extends Metric> metrics = producer.metrics();
-		List<Thread> network = Footprint.networkThreads(Footprint.clientId(metrics));
-		double batchBytesBefore = optionalMetric(metrics, "producer-topic-metrics", "byte-total");
-		double outgoingBefore = Footprint.metric(metrics, "producer-metrics", "outgoing-byte-total");
-		double errorsBefore = Footprint.metric(metrics, "producer-metrics", "record-error-total");
-		double sentBefore = Footprint.metric(metrics, "producer-metrics", "record-send-total");
-		long processCpu = os.getProcessCpuTime();
-		long networkCpu = cpu(network);
-		long networkAllocated = Footprint.allocated(network);
-		long senderAllocated = Footprint.allocatedByThisThread();
-		long senderCpu = threads.getCurrentThreadCpuTime();
-		long start = System.nanoTime();
-		sends.run();
-		long elapsed = System.nanoTime() - start;
-		senderCpu = threads.getCurrentThreadCpuTime() - senderCpu;
-		senderAllocated = Footprint.allocatedByThisThread() - senderAllocated;
-		networkCpu = cpu(network) - networkCpu;
-		networkAllocated = Footprint.allocated(network) - networkAllocated;
-		processCpu = os.getProcessCpuTime() - processCpu;
-		double errors = Footprint.metric(metrics, "producer-metrics", "record-error-total") - errorsBefore
-				+ failed.getAndSet(0);
-		double sent = Footprint.metric(metrics, "producer-metrics", "record-send-total") - sentBefore;
-		if (errors > 0 || sent != records) {
-			throw new IllegalStateException(errors + " of " + records + " sends failed, " + sent + " sent");
+	private static final class Meter {
+
+		private final ProducerCase producerCase;
+
+		private final Map<MetricName, ? extends Metric> metrics;
+
+		private final List<Thread> network;
+
+		private double batchBytes;
+
+		private double outgoing;
+
+		private double errors;
+
+		private double sent;
+
+		private long networkCpu;
+
+		private long networkAllocated;
+
+		private long senderCpu;
+
+		private long senderAllocated;
+
+		private long elapsed;
+
+		Meter(ProducerCase producerCase) {
+			this.producerCase = producerCase;
+			this.metrics = producerCase.producer().metrics();
+			this.network = Footprint.networkThreads(Footprint.clientId(this.metrics));
 		}
-		return new ProducerCost((double) senderCpu / records, (double) networkCpu / records,
-				(double) processCpu / records, (double) (senderAllocated + networkAllocated) / records,
-				(optionalMetric(metrics, "producer-topic-metrics", "byte-total") - batchBytesBefore) / records,
-				(Footprint.metric(metrics, "producer-metrics", "outgoing-byte-total") - outgoingBefore) / records,
-				records * 1e9 / elapsed);
+
+		void start() {
+			this.batchBytes = -optionalMetric(this.metrics, "producer-topic-metrics", "byte-total");
+			this.outgoing = -Footprint.metric(this.metrics, "producer-metrics", "outgoing-byte-total");
+			this.errors = -Footprint.metric(this.metrics, "producer-metrics", "record-error-total");
+			this.sent = -Footprint.metric(this.metrics, "producer-metrics", "record-send-total");
+			this.networkCpu = -cpu(this.network);
+			this.networkAllocated = -Footprint.allocated(this.network);
+		}
+
+		void send(String topic, byte[] value, int count) {
+			long allocated = Footprint.allocatedByThisThread();
+			long cpu = threads.getCurrentThreadCpuTime();
+			long start = System.nanoTime();
+			for (int i = 0; i < count; i++) {
+				this.producerCase.send(topic, value);
+			}
+			this.elapsed += System.nanoTime() - start;
+			this.senderCpu += threads.getCurrentThreadCpuTime() - cpu;
+			this.senderAllocated += Footprint.allocatedByThisThread() - allocated;
+		}
+
+		void flush() {
+			long allocated = Footprint.allocatedByThisThread();
+			long cpu = threads.getCurrentThreadCpuTime();
+			long start = System.nanoTime();
+			this.producerCase.flush();
+			this.elapsed += System.nanoTime() - start;
+			this.senderCpu += threads.getCurrentThreadCpuTime() - cpu;
+			this.senderAllocated += Footprint.allocatedByThisThread() - allocated;
+			this.networkCpu += cpu(this.network);
+			this.networkAllocated += Footprint.allocated(this.network);
+		}
+
+		ProducerCost cost(int records, double processCpu, long compilation) {
+			double errors = this.errors + Footprint.metric(this.metrics, "producer-metrics", "record-error-total")
+					+ this.producerCase.failed();
+			double sent = this.sent + Footprint.metric(this.metrics, "producer-metrics", "record-send-total");
+			if (errors > 0 || sent != records) {
+				throw new IllegalStateException(errors + " of " + records + " sends failed, " + sent + " sent");
+			}
+			return new ProducerCost((double) this.senderCpu / records, (double) this.networkCpu / records, processCpu,
+					(double) (this.senderAllocated + this.networkAllocated) / records,
+					(this.batchBytes + optionalMetric(this.metrics, "producer-topic-metrics", "byte-total")) / records,
+					(this.outgoing + Footprint.metric(this.metrics, "producer-metrics", "outgoing-byte-total"))
+							/ records,
+					records * 1e9 / this.elapsed, compilation);
+		}
+
 	}
 
 	private static double optionalMetric(Map<MetricName, ? extends Metric> metrics, String group, String name) {
@@ -343,9 +556,23 @@ final class PerRecordCost {
 		return nanos;
 	}
 
+	/**
+	 * One producer case: how it sends one record and flushes.
+	 */
 	interface ProducerCase {
 
-		ProducerCost run(String topic, int records, int recordSize);
+		Producer<?, ?> producer();
+
+		void send(String topic, byte[] value);
+
+		void flush();
+
+		/**
+		 * Return the sends that failed since the last call and that the client's metrics
+		 * do not count.
+		 * @return the count
+		 */
+		long failed();
 
 	}
 
@@ -355,20 +582,21 @@ final class PerRecordCost {
 	 * @param senderCpu CPU nanoseconds of the sending thread
 	 * @param networkCpu CPU nanoseconds of the producer's network thread (the client's
 	 * work and the completion callbacks)
-	 * @param processCpu CPU nanoseconds of the whole benchmark JVM (GC and JIT included;
-	 * noisier)
+	 * @param processCpu CPU nanoseconds of the whole benchmark JVM per record of the
+	 * run's cases together (GC and JIT included; noisier)
 	 * @param allocated bytes allocated by the sending and the network thread
 	 * @param wireBytes bytes of record batches (what the log stores)
 	 * @param outgoingBytes bytes sent to the brokers (requests included)
-	 * @param recordsPerSecond throughput from the first send to the flush (secondary)
+	 * @param recordsPerSecond records per second of the case's own blocks and flush
+	 * (secondary)
+	 * @param compilationMillis milliseconds the JIT compiled during the run
 	 */
 	record ProducerCost(double senderCpu, double networkCpu, double processCpu, double allocated, double wireBytes,
-			double outgoingBytes, double recordsPerSecond) {
+			double outgoingBytes, double recordsPerSecond, long compilationMillis) {
 
 		double clientCpu() {
 			return this.senderCpu + this.networkCpu;
 		}
-
 	}
 
 	/**
