@@ -57,7 +57,13 @@ final class CostReport {
 			.append("). Consumers: the consuming thread "
 					+ "from the first record to the last, with `group.protocol=classic` pinned so that all the "
 					+ "consumer's work is on that thread; 1 KiB records, stamped, 3 partitions, a new group and a new "
-					+ "application per run. ")
+					+ "application per run; the consumer cases of a round run at once, each waiting at its first "
+					+ "record until every other has its first, so that they too meet the same load; warm-up rounds (")
+			.append(costs.consumerWarmUpRounds)
+			.append(" here) until one in which the JIT compiled for less than ")
+			.append(PerRecordCost.SETTLED_COMPILATION_MILLIS)
+			.append(" ms while the consumers consumed (two fixed rounds were not enough: in a trial run the "
+					+ "listeners' CPU time per record fell by half over the first eight measured rounds). ")
 			.append(costs.producerRounds)
 			.append(" measured producer rounds and ")
 			.append(costs.consumerRounds)

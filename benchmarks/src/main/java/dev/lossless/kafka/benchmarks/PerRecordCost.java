@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
 
@@ -63,11 +65,11 @@ final class PerRecordCost {
 
 	static final String STARTER_BATCH = "starter batch listener, gap detection on";
 
-	private static final int PRODUCER_RECORDS_SMALL = 100_000;
+	private static final int PRODUCER_RECORDS_SMALL = 200_000;
 
-	private static final int PRODUCER_RECORDS_KIB = 40_000;
+	private static final int PRODUCER_RECORDS_KIB = 80_000;
 
-	private static final int CONSUMER_RECORDS = 60_000;
+	private static final int CONSUMER_RECORDS = 200_000;
 
 	private static final int MIN_WARM_UP_ROUNDS = 3;
 
@@ -95,7 +97,7 @@ final class PerRecordCost {
 	 */
 	static final int LINGER_MS = Integer.getInteger("bench.cost.linger-ms", 10_000);
 
-	private static final int CONSUMER_WARM_UP_ROUNDS = 2;
+	private static final long CONSUMER_TIMEOUT_SECONDS = 300;
 
 	private static final String CLASSIC = "spring.kafka.consumer.properties.group.protocol=classic";
 
@@ -118,6 +120,8 @@ final class PerRecordCost {
 	int producerRounds;
 
 	int producerWarmUpRounds;
+
+	int consumerWarmUpRounds;
 
 	int consumerRounds;
 
@@ -303,32 +307,83 @@ final class PerRecordCost {
 			ProducerCases.template(BenchmarkApplications.template(filler), topic, records, LosslessKafkaBenchmarks.KIB);
 		}
 		String[] boot = { "lossless.kafka.enabled=false", "spring.kafka.consumer.auto-offset-reset=earliest", CLASSIC };
-		Map<String, LosslessKafkaBenchmarks.ConsumerFootprintCase> cases = new LinkedHashMap<>();
-		cases.put(RAW_CONSUMER, (probe) -> ConsumerCases.rawLoop(bootstrapServers, topic, probe));
-		cases.put(BOOT_RECORD, (probe) -> ConsumerCases.starter(bootstrapServers, topic, probe, false, false, boot));
-		cases.put(STARTER_RECORD,
-				(probe) -> ConsumerCases.starter(bootstrapServers, topic, probe, false, true, CLASSIC));
-		cases.put(STARTER_RECORD_NO_SEQUENCE,
-				(probe) -> ConsumerCases.starter(bootstrapServers, topic, probe, false, false, CLASSIC));
-		cases.put(BOOT_BATCH, (probe) -> ConsumerCases.starter(bootstrapServers, topic, probe, true, false, boot));
-		cases.put(STARTER_BATCH, (probe) -> ConsumerCases.starter(bootstrapServers, topic, probe, true, true, CLASSIC));
+		Map<String, ConsumerCase> cases = new LinkedHashMap<>();
+		cases.put(RAW_CONSUMER, (probe) -> {
+			Thread loop = new Thread(() -> ConsumerCases.rawLoop(bootstrapServers, topic, probe), "bench-cost-raw");
+			loop.start();
+			return loop::join;
+		});
+		cases.put(BOOT_RECORD, listener(bootstrapServers, topic, false, false, boot));
+		cases.put(STARTER_RECORD, listener(bootstrapServers, topic, false, true, CLASSIC));
+		cases.put(STARTER_RECORD_NO_SEQUENCE, listener(bootstrapServers, topic, false, false, CLASSIC));
+		cases.put(BOOT_BATCH, listener(bootstrapServers, topic, true, false, boot));
+		cases.put(STARTER_BATCH, listener(bootstrapServers, topic, true, true, CLASSIC));
 		List<String> names = new ArrayList<>(cases.keySet());
-		for (int round = 1 - CONSUMER_WARM_UP_ROUNDS; round <= this.consumerRounds; round++) {
+		int warmUp = 0;
+		long compiled;
+		do {
+			warmUp++;
+			compiled = consumerRound(cases, names, 1 - warmUp, false, records);
+			LosslessKafkaBenchmarks.log("cost consumer warm-up round %d: the JIT compiled for %d ms while consuming",
+					warmUp, compiled);
+		}
+		while (warmUp < MIN_WARM_UP_ROUNDS || (compiled >= SETTLED_COMPILATION_MILLIS && warmUp < MAX_WARM_UP_ROUNDS));
+		this.consumerWarmUpRounds = warmUp;
+		for (int round = 1; round <= this.consumerRounds; round++) {
+			consumerRound(cases, names, round, true, records);
+		}
+	}
+
+	/**
+	 * Run every consumer case at once: each consumer waits at its first record for the
+	 * others.
+	 * @return the milliseconds the JIT compiled from the moment every consumer had its
+	 * first record to the last record
+	 */
+	private long consumerRound(Map<String, ConsumerCase> cases, List<String> names, int round, boolean measured,
+			int records) throws Exception {
+		CountDownLatch start = new CountDownLatch(names.size());
+		Map<String, BenchmarkApplications.ConsumptionProbe> probes = new LinkedHashMap<>();
+		List<AutoCloseable> running = new ArrayList<>();
+		try {
 			for (int i = 0; i < names.size(); i++) {
 				String name = names.get(Math.floorMod(i + round, names.size()));
-				BenchmarkApplications.ConsumptionProbe probe = new BenchmarkApplications.ConsumptionProbe(records);
-				Run run = cases.get(name).run(probe);
+				BenchmarkApplications.ConsumptionProbe probe = new BenchmarkApplications.ConsumptionProbe(records,
+						start);
+				probes.put(name, probe);
+				running.add(cases.get(name).start(probe));
+			}
+			if (!start.await(CONSUMER_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+				throw new IllegalStateException(
+						"The consumers did not start within " + CONSUMER_TIMEOUT_SECONDS + " s");
+			}
+			long compilation = compilationMillis();
+			for (String name : names) {
+				BenchmarkApplications.ConsumptionProbe probe = probes.get(name);
+				Run run = probe.await(CONSUMER_TIMEOUT_SECONDS);
 				ConsumerCost cost = new ConsumerCost(probe.cpuPerRecord(), probe.allocatedPerRecord(),
 						run.recordsPerSecond());
 				LosslessKafkaBenchmarks.log(
 						"cost consumer %s %s: %.0f ns CPU, %.0f B allocated per record, %.0f records/s (load %s)",
-						(round < 1) ? "warm-up" : "round " + round, name, cost.cpu(), cost.allocated(),
+						measured ? "round " + round : "warm-up", name, cost.cpu(), cost.allocated(),
 						cost.recordsPerSecond(), MachineInfo.loadAverage());
-				if (round >= 1) {
+				if (measured) {
 					this.consumers.computeIfAbsent(name, (key) -> new ArrayList<>()).add(cost);
 				}
 			}
+			return compilationMillis() - compilation;
 		}
+		finally {
+			for (AutoCloseable closeable : running) {
+				closeable.close();
+			}
+		}
+	}
+
+	private static ConsumerCase listener(String bootstrapServers, String topic, boolean batch, boolean sequence,
+			String... properties) {
+		return (probe) -> BenchmarkApplications.consumer(bootstrapServers, sequence, batch, topic,
+				ConsumerCases.newGroup(batch ? "bench-batch" : "bench-record"), probe, properties)::close;
 	}
 
 	/**
@@ -554,6 +609,16 @@ final class PerRecordCost {
 			nanos += threads.getThreadCpuTime(thread.getId());
 		}
 		return nanos;
+	}
+
+	/**
+	 * One consumer case: starts consuming the topic in a new group, reporting to the
+	 * probe, and returns what stops it.
+	 */
+	interface ConsumerCase {
+
+		AutoCloseable start(BenchmarkApplications.ConsumptionProbe probe) throws Exception;
+
 	}
 
 	/**
