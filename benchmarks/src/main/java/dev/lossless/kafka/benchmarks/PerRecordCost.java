@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 
 import dev.lossless.kafka.testcluster.KafkaProcessCluster;
@@ -34,9 +36,11 @@ import org.springframework.kafka.core.KafkaTemplate;
  * thread ({@code ThreadMXBean#getThreadCpuTime}), bytes they allocate, and bytes of
  * record batches on the wire; for consumers the CPU time and allocations of the consuming
  * thread ({@code group.protocol=classic}, so the consumer's work is on that thread).
- * Every case runs in the same process against the same cluster with the same settings, in
- * interleaved rounds; each producer is long-lived and its cumulative metrics are read
- * before and after each run.
+ * Every case runs in the same process against the same cluster with the same settings;
+ * the cases of a round run at once (producers in blocks of records in turn, consumers
+ * side by side), so that they meet the same load and their ratios, taken per round,
+ * barely move with the machine's other work. Each producer is long-lived and its
+ * cumulative metrics are read before and after each run.
  *
  * @author Lossless Kafka team
  * @since 0.2.0
@@ -451,57 +455,14 @@ final class PerRecordCost {
 				failed.incrementAndGet();
 			}
 		};
-		return new ProducerCase() {
-
-			@Override
-			public Producer<?, ?> producer() {
-				return producer;
-			}
-
-			@Override
-			public void send(String topic, byte[] value) {
-				producer.send(new ProducerRecord<>(topic, value), callback);
-			}
-
-			@Override
-			public void flush() {
-				producer.flush();
-			}
-
-			@Override
-			public long failed() {
-				return failed.getAndSet(0);
-			}
-
-		};
+		return new ProducerCase(producer, (topic, value) -> producer.send(new ProducerRecord<>(topic, value), callback),
+				producer::flush, () -> failed.getAndSet(0));
 	}
 
 	private static ProducerCase templateCase(KafkaTemplate<byte[], byte[]> template) {
 		// the factory's one shared producer, for its metrics
 		Producer<?, ?> producer = template.execute((shared) -> shared);
-		return new ProducerCase() {
-
-			@Override
-			public Producer<?, ?> producer() {
-				return producer;
-			}
-
-			@Override
-			public void send(String topic, byte[] value) {
-				template.send(topic, value);
-			}
-
-			@Override
-			public void flush() {
-				template.flush();
-			}
-
-			@Override
-			public long failed() {
-				return 0;
-			}
-
-		};
+		return new ProducerCase(producer, template::send, template::flush, () -> 0);
 	}
 
 	/**
@@ -557,7 +518,7 @@ final class PerRecordCost {
 			long cpu = threads.getCurrentThreadCpuTime();
 			long start = System.nanoTime();
 			for (int i = 0; i < count; i++) {
-				this.producerCase.send(topic, value);
+				this.producerCase.sender().accept(topic, value);
 			}
 			this.elapsed += System.nanoTime() - start;
 			this.senderCpu += threads.getCurrentThreadCpuTime() - cpu;
@@ -568,7 +529,7 @@ final class PerRecordCost {
 			long allocated = Footprint.allocatedByThisThread();
 			long cpu = threads.getCurrentThreadCpuTime();
 			long start = System.nanoTime();
-			this.producerCase.flush();
+			this.producerCase.flusher().run();
 			this.elapsed += System.nanoTime() - start;
 			this.senderCpu += threads.getCurrentThreadCpuTime() - cpu;
 			this.senderAllocated += Footprint.allocatedByThisThread() - allocated;
@@ -578,7 +539,7 @@ final class PerRecordCost {
 
 		ProducerCost cost(int records, double processCpu, long compilation) {
 			double errors = this.errors + Footprint.metric(this.metrics, "producer-metrics", "record-error-total")
-					+ this.producerCase.failed();
+					+ this.producerCase.failures().getAsLong();
 			double sent = this.sent + Footprint.metric(this.metrics, "producer-metrics", "record-send-total");
 			if (errors > 0 || sent != records) {
 				throw new IllegalStateException(errors + " of " + records + " sends failed, " + sent + " sent");
@@ -623,21 +584,15 @@ final class PerRecordCost {
 
 	/**
 	 * One producer case: how it sends one record and flushes.
+	 *
+	 * @param producer the producer, for its metrics and its network thread
+	 * @param sender sends one record to a topic
+	 * @param flusher flushes
+	 * @param failures returns the sends that failed since it was last called and that the
+	 * client's metrics do not count
 	 */
-	interface ProducerCase {
-
-		Producer<?, ?> producer();
-
-		void send(String topic, byte[] value);
-
-		void flush();
-
-		/**
-		 * Return the sends that failed since the last call and that the client's metrics
-		 * do not count.
-		 * @return the count
-		 */
-		long failed();
+	record ProducerCase(Producer<?, ?> producer, BiConsumer<String, byte[]> sender, Runnable flusher,
+			LongSupplier failures) {
 
 	}
 
