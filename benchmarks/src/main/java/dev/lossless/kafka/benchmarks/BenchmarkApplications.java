@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jspecify.annotations.Nullable;
 
 import dev.lossless.kafka.testcluster.PostgresServer;
 
@@ -82,7 +83,17 @@ final class BenchmarkApplications {
 	 * @return the running application
 	 */
 	static ConfigurableApplicationContext producerWithoutStarter(String bootstrapServers) {
-		List<String> properties = common(bootstrapServers, false, 5);
+		return producerWithoutStarter(bootstrapServers, 5);
+	}
+
+	/**
+	 * Start an application that only sends, with the starter turned off.
+	 * @param bootstrapServers the brokers
+	 * @param lingerMs the producer's {@code linger.ms}
+	 * @return the running application
+	 */
+	static ConfigurableApplicationContext producerWithoutStarter(String bootstrapServers, int lingerMs) {
+		List<String> properties = common(bootstrapServers, false, lingerMs);
 		properties.add("lossless.kafka.enabled=false");
 		return start(ProducerApplication.class, properties, null);
 	}
@@ -169,7 +180,11 @@ final class BenchmarkApplications {
 	 */
 	static final class ConsumptionProbe {
 
+		private static final long START_TIMEOUT_SECONDS = 180;
+
 		private final long expected;
+
+		private final @Nullable CountDownLatch start;
 
 		private final CountDownLatch done = new CountDownLatch(1);
 
@@ -190,7 +205,19 @@ final class BenchmarkApplications {
 		private long lastCpu;
 
 		ConsumptionProbe(long expected) {
+			this(expected, null);
+		}
+
+		/**
+		 * Create a probe whose consumer waits at its first record until the consumers of
+		 * the other probes of the same start latch have their first record too, so that
+		 * they all consume at the same time.
+		 * @param expected the number of records in the topic
+		 * @param start counted down at the first record, then awaited
+		 */
+		ConsumptionProbe(long expected, @Nullable CountDownLatch start) {
 			this.expected = expected;
+			this.start = start;
 		}
 
 		long expected() {
@@ -199,6 +226,7 @@ final class BenchmarkApplications {
 
 		void accept(byte[] value) {
 			if (this.count == 0) {
+				awaitStart();
 				this.first = System.nanoTime();
 				this.firstAllocated = Footprint.allocatedByThisThread();
 				this.firstCpu = Footprint.cpuOfThisThread();
@@ -210,6 +238,23 @@ final class BenchmarkApplications {
 				this.lastAllocated = Footprint.allocatedByThisThread();
 				this.lastCpu = Footprint.cpuOfThisThread();
 				this.done.countDown();
+			}
+		}
+
+		private void awaitStart() {
+			if (this.start == null) {
+				return;
+			}
+			this.start.countDown();
+			try {
+				if (!this.start.await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+					throw new IllegalStateException(
+							"The other consumers did not start within " + START_TIMEOUT_SECONDS + " s");
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
 			}
 		}
 

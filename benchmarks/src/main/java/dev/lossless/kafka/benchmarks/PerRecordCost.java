@@ -1,14 +1,23 @@
 package dev.lossless.kafka.benchmarks;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 
 import dev.lossless.kafka.testcluster.KafkaProcessCluster;
+import jdk.jfr.Recording;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -16,6 +25,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -26,9 +36,11 @@ import org.springframework.kafka.core.KafkaTemplate;
  * thread ({@code ThreadMXBean#getThreadCpuTime}), bytes they allocate, and bytes of
  * record batches on the wire; for consumers the CPU time and allocations of the consuming
  * thread ({@code group.protocol=classic}, so the consumer's work is on that thread).
- * Every case runs in the same process against the same cluster with the same settings, in
- * interleaved rounds; each producer is long-lived and its cumulative metrics are read
- * before and after each run.
+ * Every case runs in the same process against the same cluster with the same settings;
+ * the cases of a round run at once (producers in blocks of records in turn, consumers
+ * side by side), so that they meet the same load and their ratios, taken per round,
+ * barely move with the machine's other work. Each producer is long-lived and its
+ * cumulative metrics are read before and after each run.
  *
  * @author Lossless Kafka team
  * @since 0.2.0
@@ -57,15 +69,39 @@ final class PerRecordCost {
 
 	static final String STARTER_BATCH = "starter batch listener, gap detection on";
 
-	private static final int PRODUCER_RECORDS_SMALL = 100_000;
+	private static final int PRODUCER_RECORDS_SMALL = 200_000;
 
-	private static final int PRODUCER_RECORDS_KIB = 40_000;
+	private static final int PRODUCER_RECORDS_KIB = 80_000;
 
-	private static final int CONSUMER_RECORDS = 60_000;
+	private static final int CONSUMER_RECORDS = 200_000;
 
-	private static final int WARM_UP_ROUNDS = 3;
+	private static final int MIN_WARM_UP_ROUNDS = 3;
 
-	private static final int CONSUMER_WARM_UP_ROUNDS = 2;
+	static final int MAX_WARM_UP_ROUNDS = 12;
+
+	/**
+	 * Records each case sends in turn within an interleaved run.
+	 */
+	static final int BLOCK = 500;
+
+	/**
+	 * Warm-up ends after a round in which the JIT compiled for less than this: C2 has
+	 * compiled the paths of every case by then. Three fixed rounds were not enough: in a
+	 * trial run the JIT compiled for 30 s in the first warm-up round and for seconds in
+	 * each of the next three, and the first measured rounds cost several times the later
+	 * ones.
+	 */
+	static final long SETTLED_COMPILATION_MILLIS = 100;
+
+	/**
+	 * The {@code linger.ms} of every producer of this section: longer than any run, so
+	 * that a batch leaves only when it is full (or at the run's {@code flush()}),
+	 * whatever the timing; with 5 ms a descheduled sending thread made partial batches
+	 * and the network thread's work per record varied from run to run.
+	 */
+	static final int LINGER_MS = Integer.getInteger("bench.cost.linger-ms", 10_000);
+
+	private static final long CONSUMER_TIMEOUT_SECONDS = 300;
 
 	private static final String CLASSIC = "spring.kafka.consumer.properties.group.protocol=classic";
 
@@ -87,6 +123,10 @@ final class PerRecordCost {
 
 	int producerRounds;
 
+	int producerWarmUpRounds;
+
+	int consumerWarmUpRounds;
+
 	int consumerRounds;
 
 	/**
@@ -102,8 +142,12 @@ final class PerRecordCost {
 			Map<String, String> topicConfigs) throws Exception {
 		this.producerRounds = producerRounds;
 		this.consumerRounds = consumerRounds;
-		producers(cluster, scale, topicConfigs);
-		consumers(cluster, scale, topicConfigs);
+		if (producerRounds > 0) {
+			producers(cluster, scale, topicConfigs);
+		}
+		if (consumerRounds > 0) {
+			consumers(cluster, scale, topicConfigs);
+		}
 	}
 
 	private void producers(KafkaProcessCluster cluster, double scale, Map<String, String> topicConfigs)
@@ -119,16 +163,17 @@ final class PerRecordCost {
 			cluster.createTopic(topic, 3, (short) 3, topicConfigs);
 			topics.add(topic);
 		}
-		Map<String, Object> settings = ProducerCases.settings(bootstrapServers, "all", true, 5);
+		Map<String, Object> settings = ProducerCases.settings(bootstrapServers, "all", true, LINGER_MS);
 		try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(settings, new ByteArraySerializer(),
 				new ByteArraySerializer());
-				ConfigurableApplicationContext boot = BenchmarkApplications.producerWithoutStarter(bootstrapServers);
-				ConfigurableApplicationContext starter = BenchmarkApplications.producer(bootstrapServers, true, 5,
-						topics);
-				ConfigurableApplicationContext noSequence = BenchmarkApplications.producer(bootstrapServers, false, 5,
-						topics);
-				ConfigurableApplicationContext noJournal = BenchmarkApplications.producer(bootstrapServers, true, 5,
-						topics, "lossless.kafka.producer.journal.enabled=false")) {
+				ConfigurableApplicationContext boot = BenchmarkApplications.producerWithoutStarter(bootstrapServers,
+						LINGER_MS);
+				ConfigurableApplicationContext starter = BenchmarkApplications.producer(bootstrapServers, true,
+						LINGER_MS, topics);
+				ConfigurableApplicationContext noSequence = BenchmarkApplications.producer(bootstrapServers, false,
+						LINGER_MS, topics);
+				ConfigurableApplicationContext noJournal = BenchmarkApplications.producer(bootstrapServers, true,
+						LINGER_MS, topics, "lossless.kafka.producer.journal.enabled=false")) {
 			Map<String, ProducerCase> cases = new LinkedHashMap<>();
 			cases.put(RAW, rawCase(raw));
 			cases.put(BOOT, templateCase(BenchmarkApplications.template(boot)));
@@ -136,26 +181,122 @@ final class PerRecordCost {
 			cases.put(STARTER_NO_SEQUENCE, templateCase(BenchmarkApplications.template(noSequence)));
 			cases.put(STARTER_NO_JOURNAL, templateCase(BenchmarkApplications.template(noJournal)));
 			List<String> names = new ArrayList<>(cases.keySet());
-			for (int round = 1 - WARM_UP_ROUNDS; round <= this.producerRounds; round++) {
-				for (int size : this.producerRecords.keySet()) {
-					for (int i = 0; i < names.size(); i++) {
-						String name = names.get(Math.floorMod(i + round, names.size()));
-						ProducerCost cost = cases.get(name).run(topic(size), this.producerRecords.get(size), size);
-						LosslessKafkaBenchmarks.log(
-								"cost producer %d B %s %s: sender %.0f ns, network %.0f ns, process %.0f ns, %.0f B "
-										+ "allocated, %.1f B of batches per record, %.0f records/s (load %s)",
-								size, (round < 1) ? "warm-up" : "round " + round, name, cost.senderCpu(),
-								cost.networkCpu(), cost.processCpu(), cost.allocated(), cost.wireBytes(),
-								cost.recordsPerSecond(), MachineInfo.loadAverage());
-						if (round >= 1) {
-							this.producers.computeIfAbsent(size, (key) -> new LinkedHashMap<>())
-								.computeIfAbsent(name, (key) -> new ArrayList<>())
-								.add(cost);
-						}
-					}
+			int warmUp = 0;
+			long compiled;
+			do {
+				warmUp++;
+				long before = compilationMillis();
+				producerRound(cases, names, 1 - warmUp, false);
+				compiled = compilationMillis() - before;
+				LosslessKafkaBenchmarks.log("cost producer warm-up round %d: the JIT compiled for %d ms", warmUp,
+						compiled);
+			}
+			while (warmUp < MIN_WARM_UP_ROUNDS
+					|| (compiled >= SETTLED_COMPILATION_MILLIS && warmUp < MAX_WARM_UP_ROUNDS));
+			this.producerWarmUpRounds = warmUp;
+			Recording recording = profile();
+			try {
+				for (int round = 1; round <= this.producerRounds; round++) {
+					producerRound(cases, names, round, true);
+				}
+			}
+			finally {
+				if (recording != null) {
+					// writes the destination file
+					recording.stop();
+					recording.close();
 				}
 			}
 		}
+	}
+
+	private void producerRound(Map<String, ProducerCase> cases, List<String> names, int round, boolean measured) {
+		for (int size : this.producerRecords.keySet()) {
+			Map<String, ProducerCost> costs = interleaved(cases, names, round, topic(size),
+					this.producerRecords.get(size), size);
+			for (Map.Entry<String, ProducerCost> entry : costs.entrySet()) {
+				String name = entry.getKey();
+				ProducerCost cost = entry.getValue();
+				LosslessKafkaBenchmarks.log(
+						"cost producer %d B %s %s: sender %.0f ns, network %.0f ns, process %.0f ns (all cases), "
+								+ "%.0f B allocated, %.1f B of batches per record, JIT %d ms, %.0f records/s (load %s)",
+						size, measured ? "round " + round : "warm-up", name, cost.senderCpu(), cost.networkCpu(),
+						cost.processCpu(), cost.allocated(), cost.wireBytes(), cost.compilationMillis(),
+						cost.recordsPerSecond(), MachineInfo.loadAverage());
+				if (measured) {
+					this.producers.computeIfAbsent(size, (key) -> new LinkedHashMap<>())
+						.computeIfAbsent(name, (key) -> new ArrayList<>())
+						.add(cost);
+				}
+			}
+		}
+	}
+
+	/**
+	 * One run of every case at once: the sending thread sends a block of records with
+	 * each case in turn (the first case of a block moving on by one each block) until
+	 * each case sent its records, then flushes each; the network threads of all the cases
+	 * work at the same time. Every case thus runs under the same load, within a
+	 * millisecond of the others, and the ratios between cases barely move with the
+	 * machine's other work (run one after the other, a case's CPU time per record doubled
+	 * from one run to the next on a loaded machine). The sending thread's CPU time and
+	 * allocations are summed over each case's blocks and its flush; the network thread's
+	 * and the producer's metrics are read before and after the run.
+	 */
+	private static Map<String, ProducerCost> interleaved(Map<String, ProducerCase> cases, List<String> names, int round,
+			String topic, int records, int size) {
+		byte[] value = new byte[size];
+		Map<String, Meter> meters = new LinkedHashMap<>();
+		for (String name : names) {
+			meters.put(name, new Meter(cases.get(name)));
+		}
+		long compilation = compilationMillis();
+		long processCpu = os.getProcessCpuTime();
+		meters.values().forEach(Meter::start);
+		int block = 0;
+		for (int sent = 0; sent < records; sent += BLOCK, block++) {
+			int count = Math.min(BLOCK, records - sent);
+			for (int i = 0; i < names.size(); i++) {
+				Meter meter = meters.get(names.get(Math.floorMod(i + block + round, names.size())));
+				meter.send(topic, value, count);
+			}
+		}
+		meters.values().forEach(Meter::flush);
+		processCpu = os.getProcessCpuTime() - processCpu;
+		compilation = compilationMillis() - compilation;
+		Map<String, ProducerCost> costs = new LinkedHashMap<>();
+		for (Map.Entry<String, Meter> entry : meters.entrySet()) {
+			costs.put(entry.getKey(),
+					entry.getValue().cost(records, (double) processCpu / (records * names.size()), compilation));
+		}
+		return costs;
+	}
+
+	/**
+	 * Start a JFR recording of the measured producer rounds (a stack sample of every
+	 * running Java thread every millisecond) when {@code bench.cost.profile} names a
+	 * file, for finding what the starter's send path spends.
+	 */
+	private static @Nullable Recording profile() {
+		String file = System.getProperty("bench.cost.profile", "");
+		if (file.isEmpty()) {
+			return null;
+		}
+		Recording recording = new Recording();
+		recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(1)).withStackTrace();
+		recording.setToDisk(true);
+		try {
+			recording.setDestination(Path.of(file));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		recording.start();
+		return recording;
+	}
+
+	private static long compilationMillis() {
+		return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
 	}
 
 	private void consumers(KafkaProcessCluster cluster, double scale, Map<String, String> topicConfigs)
@@ -170,32 +311,83 @@ final class PerRecordCost {
 			ProducerCases.template(BenchmarkApplications.template(filler), topic, records, LosslessKafkaBenchmarks.KIB);
 		}
 		String[] boot = { "lossless.kafka.enabled=false", "spring.kafka.consumer.auto-offset-reset=earliest", CLASSIC };
-		Map<String, LosslessKafkaBenchmarks.ConsumerFootprintCase> cases = new LinkedHashMap<>();
-		cases.put(RAW_CONSUMER, (probe) -> ConsumerCases.rawLoop(bootstrapServers, topic, probe));
-		cases.put(BOOT_RECORD, (probe) -> ConsumerCases.starter(bootstrapServers, topic, probe, false, false, boot));
-		cases.put(STARTER_RECORD,
-				(probe) -> ConsumerCases.starter(bootstrapServers, topic, probe, false, true, CLASSIC));
-		cases.put(STARTER_RECORD_NO_SEQUENCE,
-				(probe) -> ConsumerCases.starter(bootstrapServers, topic, probe, false, false, CLASSIC));
-		cases.put(BOOT_BATCH, (probe) -> ConsumerCases.starter(bootstrapServers, topic, probe, true, false, boot));
-		cases.put(STARTER_BATCH, (probe) -> ConsumerCases.starter(bootstrapServers, topic, probe, true, true, CLASSIC));
+		Map<String, ConsumerCase> cases = new LinkedHashMap<>();
+		cases.put(RAW_CONSUMER, (probe) -> {
+			Thread loop = new Thread(() -> ConsumerCases.rawLoop(bootstrapServers, topic, probe), "bench-cost-raw");
+			loop.start();
+			return loop::join;
+		});
+		cases.put(BOOT_RECORD, listener(bootstrapServers, topic, false, false, boot));
+		cases.put(STARTER_RECORD, listener(bootstrapServers, topic, false, true, CLASSIC));
+		cases.put(STARTER_RECORD_NO_SEQUENCE, listener(bootstrapServers, topic, false, false, CLASSIC));
+		cases.put(BOOT_BATCH, listener(bootstrapServers, topic, true, false, boot));
+		cases.put(STARTER_BATCH, listener(bootstrapServers, topic, true, true, CLASSIC));
 		List<String> names = new ArrayList<>(cases.keySet());
-		for (int round = 1 - CONSUMER_WARM_UP_ROUNDS; round <= this.consumerRounds; round++) {
+		int warmUp = 0;
+		long compiled;
+		do {
+			warmUp++;
+			compiled = consumerRound(cases, names, 1 - warmUp, false, records);
+			LosslessKafkaBenchmarks.log("cost consumer warm-up round %d: the JIT compiled for %d ms while consuming",
+					warmUp, compiled);
+		}
+		while (warmUp < MIN_WARM_UP_ROUNDS || (compiled >= SETTLED_COMPILATION_MILLIS && warmUp < MAX_WARM_UP_ROUNDS));
+		this.consumerWarmUpRounds = warmUp;
+		for (int round = 1; round <= this.consumerRounds; round++) {
+			consumerRound(cases, names, round, true, records);
+		}
+	}
+
+	/**
+	 * Run every consumer case at once: each consumer waits at its first record for the
+	 * others.
+	 * @return the milliseconds the JIT compiled from the moment every consumer had its
+	 * first record to the last record
+	 */
+	private long consumerRound(Map<String, ConsumerCase> cases, List<String> names, int round, boolean measured,
+			int records) throws Exception {
+		CountDownLatch start = new CountDownLatch(names.size());
+		Map<String, BenchmarkApplications.ConsumptionProbe> probes = new LinkedHashMap<>();
+		List<AutoCloseable> running = new ArrayList<>();
+		try {
 			for (int i = 0; i < names.size(); i++) {
 				String name = names.get(Math.floorMod(i + round, names.size()));
-				BenchmarkApplications.ConsumptionProbe probe = new BenchmarkApplications.ConsumptionProbe(records);
-				Run run = cases.get(name).run(probe);
+				BenchmarkApplications.ConsumptionProbe probe = new BenchmarkApplications.ConsumptionProbe(records,
+						start);
+				probes.put(name, probe);
+				running.add(cases.get(name).start(probe));
+			}
+			if (!start.await(CONSUMER_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+				throw new IllegalStateException(
+						"The consumers did not start within " + CONSUMER_TIMEOUT_SECONDS + " s");
+			}
+			long compilation = compilationMillis();
+			for (String name : names) {
+				BenchmarkApplications.ConsumptionProbe probe = probes.get(name);
+				Run run = probe.await(CONSUMER_TIMEOUT_SECONDS);
 				ConsumerCost cost = new ConsumerCost(probe.cpuPerRecord(), probe.allocatedPerRecord(),
 						run.recordsPerSecond());
 				LosslessKafkaBenchmarks.log(
 						"cost consumer %s %s: %.0f ns CPU, %.0f B allocated per record, %.0f records/s (load %s)",
-						(round < 1) ? "warm-up" : "round " + round, name, cost.cpu(), cost.allocated(),
+						measured ? "round " + round : "warm-up", name, cost.cpu(), cost.allocated(),
 						cost.recordsPerSecond(), MachineInfo.loadAverage());
-				if (round >= 1) {
+				if (measured) {
 					this.consumers.computeIfAbsent(name, (key) -> new ArrayList<>()).add(cost);
 				}
 			}
+			return compilationMillis() - compilation;
 		}
+		finally {
+			for (AutoCloseable closeable : running) {
+				closeable.close();
+			}
+		}
+	}
+
+	private static ConsumerCase listener(String bootstrapServers, String topic, boolean batch, boolean sequence,
+			String... properties) {
+		return (probe) -> BenchmarkApplications.consumer(bootstrapServers, sequence, batch, topic,
+				ConsumerCases.newGroup(batch ? "bench-batch" : "bench-record"), probe, properties)::close;
 	}
 
 	/**
@@ -263,66 +455,103 @@ final class PerRecordCost {
 				failed.incrementAndGet();
 			}
 		};
-		return (topic, records, size) -> {
-			byte[] value = new byte[size];
-			return measure(producer, records, () -> {
-				for (int i = 0; i < records; i++) {
-					producer.send(new ProducerRecord<>(topic, value), callback);
-				}
-				producer.flush();
-			}, failed);
-		};
+		return new ProducerCase(producer, (topic, value) -> producer.send(new ProducerRecord<>(topic, value), callback),
+				producer::flush, () -> failed.getAndSet(0));
 	}
 
 	private static ProducerCase templateCase(KafkaTemplate<byte[], byte[]> template) {
-		return (topic, records, size) -> {
-			byte[] value = new byte[size];
-			return template.execute((producer) -> measure(producer, records, () -> {
-				for (int i = 0; i < records; i++) {
-					template.send(topic, value);
-				}
-				template.flush();
-			}, new AtomicLong()));
-		};
+		// the factory's one shared producer, for its metrics
+		Producer<?, ?> producer = template.execute((shared) -> shared);
+		return new ProducerCase(producer, template::send, template::flush, () -> 0);
 	}
 
 	/**
-	 * Measure one run: thread CPU and allocations before and after, and the deltas of the
-	 * producer's cumulative metrics. {@code flush()} returns once every batch is
-	 * acknowledged and its callbacks have run, so the network thread's work for these
-	 * records is done.
+	 * What one case spends in one interleaved run: the sending thread's CPU time and
+	 * allocations summed over the case's blocks, the network thread's and the producer's
+	 * cumulative metrics before and after the run. {@code flush()} returns once every
+	 * batch is acknowledged and its callbacks have run, so the network thread's work for
+	 * these records is done.
 	 */
-	private static ProducerCost measure(Producer<?, ?> producer, int records, Runnable sends, AtomicLong failed) {
-		Map<MetricName, ? extends Metric> metrics = producer.metrics();
-		List<Thread> network = Footprint.networkThreads(Footprint.clientId(metrics));
-		double batchBytesBefore = optionalMetric(metrics, "producer-topic-metrics", "byte-total");
-		double outgoingBefore = Footprint.metric(metrics, "producer-metrics", "outgoing-byte-total");
-		double errorsBefore = Footprint.metric(metrics, "producer-metrics", "record-error-total");
-		double sentBefore = Footprint.metric(metrics, "producer-metrics", "record-send-total");
-		long processCpu = os.getProcessCpuTime();
-		long networkCpu = cpu(network);
-		long networkAllocated = Footprint.allocated(network);
-		long senderAllocated = Footprint.allocatedByThisThread();
-		long senderCpu = threads.getCurrentThreadCpuTime();
-		long start = System.nanoTime();
-		sends.run();
-		long elapsed = System.nanoTime() - start;
-		senderCpu = threads.getCurrentThreadCpuTime() - senderCpu;
-		senderAllocated = Footprint.allocatedByThisThread() - senderAllocated;
-		networkCpu = cpu(network) - networkCpu;
-		networkAllocated = Footprint.allocated(network) - networkAllocated;
-		processCpu = os.getProcessCpuTime() - processCpu;
-		double errors = Footprint.metric(metrics, "producer-metrics", "record-error-total") - errorsBefore
-				+ failed.getAndSet(0);
-		double sent = Footprint.metric(metrics, "producer-metrics", "record-send-total") - sentBefore;
-		if (errors > 0 || sent != records) {
-			throw new IllegalStateException(errors + " of " + records + " sends failed, " + sent + " sent");
+	private static final class Meter {
+
+		private final ProducerCase producerCase;
+
+		private final Map<MetricName, ? extends Metric> metrics;
+
+		private final List<Thread> network;
+
+		private double batchBytes;
+
+		private double outgoing;
+
+		private double errors;
+
+		private double sent;
+
+		private long networkCpu;
+
+		private long networkAllocated;
+
+		private long senderCpu;
+
+		private long senderAllocated;
+
+		private long elapsed;
+
+		Meter(ProducerCase producerCase) {
+			this.producerCase = producerCase;
+			this.metrics = producerCase.producer().metrics();
+			this.network = Footprint.networkThreads(Footprint.clientId(this.metrics));
 		}
-		return new ProducerCost((double) senderCpu / records, (double) networkCpu / records,
-				(double) processCpu / records, (double) (senderAllocated + networkAllocated) / records,
-				(optionalMetric(metrics, "producer-topic-metrics", "byte-total") - batchBytesBefore) / records,
-				(Footprint.metric(metrics, "producer-metrics", "outgoing-byte-total") - outgoingBefore) / records,
-				records * 1e9 / elapsed);
+
+		void start() {
+			this.batchBytes = -optionalMetric(this.metrics, "producer-topic-metrics", "byte-total");
+			this.outgoing = -Footprint.metric(this.metrics, "producer-metrics", "outgoing-byte-total");
+			this.errors = -Footprint.metric(this.metrics, "producer-metrics", "record-error-total");
+			this.sent = -Footprint.metric(this.metrics, "producer-metrics", "record-send-total");
+			this.networkCpu = -cpu(this.network);
+			this.networkAllocated = -Footprint.allocated(this.network);
+		}
+
+		void send(String topic, byte[] value, int count) {
+			long allocated = Footprint.allocatedByThisThread();
+			long cpu = threads.getCurrentThreadCpuTime();
+			long start = System.nanoTime();
+			for (int i = 0; i < count; i++) {
+				this.producerCase.sender().accept(topic, value);
+			}
+			this.elapsed += System.nanoTime() - start;
+			this.senderCpu += threads.getCurrentThreadCpuTime() - cpu;
+			this.senderAllocated += Footprint.allocatedByThisThread() - allocated;
+		}
+
+		void flush() {
+			long allocated = Footprint.allocatedByThisThread();
+			long cpu = threads.getCurrentThreadCpuTime();
+			long start = System.nanoTime();
+			this.producerCase.flusher().run();
+			this.elapsed += System.nanoTime() - start;
+			this.senderCpu += threads.getCurrentThreadCpuTime() - cpu;
+			this.senderAllocated += Footprint.allocatedByThisThread() - allocated;
+			this.networkCpu += cpu(this.network);
+			this.networkAllocated += Footprint.allocated(this.network);
+		}
+
+		ProducerCost cost(int records, double processCpu, long compilation) {
+			double errors = this.errors + Footprint.metric(this.metrics, "producer-metrics", "record-error-total")
+					+ this.producerCase.failures().getAsLong();
+			double sent = this.sent + Footprint.metric(this.metrics, "producer-metrics", "record-send-total");
+			if (errors > 0 || sent != records) {
+				throw new IllegalStateException(errors + " of " + records + " sends failed, " + sent + " sent");
+			}
+			return new ProducerCost((double) this.senderCpu / records, (double) this.networkCpu / records, processCpu,
+					(double) (this.senderAllocated + this.networkAllocated) / records,
+					(this.batchBytes + optionalMetric(this.metrics, "producer-topic-metrics", "byte-total")) / records,
+					(this.outgoing + Footprint.metric(this.metrics, "producer-metrics", "outgoing-byte-total"))
+							/ records,
+					records * 1e9 / this.elapsed, compilation);
+		}
+
 	}
 
 	private static double optionalMetric(Map<MetricName, ? extends Metric> metrics, String group, String name) {
@@ -343,9 +572,27 @@ final class PerRecordCost {
 		return nanos;
 	}
 
-	interface ProducerCase {
+	/**
+	 * One consumer case: starts consuming the topic in a new group, reporting to the
+	 * probe, and returns what stops it.
+	 */
+	interface ConsumerCase {
 
-		ProducerCost run(String topic, int records, int recordSize);
+		AutoCloseable start(BenchmarkApplications.ConsumptionProbe probe) throws Exception;
+
+	}
+
+	/**
+	 * One producer case: how it sends one record and flushes.
+	 *
+	 * @param producer the producer, for its metrics and its network thread
+	 * @param sender sends one record to a topic
+	 * @param flusher flushes
+	 * @param failures returns the sends that failed since it was last called and that the
+	 * client's metrics do not count
+	 */
+	record ProducerCase(Producer<?, ?> producer, BiConsumer<String, byte[]> sender, Runnable flusher,
+			LongSupplier failures) {
 
 	}
 
@@ -355,20 +602,21 @@ final class PerRecordCost {
 	 * @param senderCpu CPU nanoseconds of the sending thread
 	 * @param networkCpu CPU nanoseconds of the producer's network thread (the client's
 	 * work and the completion callbacks)
-	 * @param processCpu CPU nanoseconds of the whole benchmark JVM (GC and JIT included;
-	 * noisier)
+	 * @param processCpu CPU nanoseconds of the whole benchmark JVM per record of the
+	 * run's cases together (GC and JIT included; noisier)
 	 * @param allocated bytes allocated by the sending and the network thread
 	 * @param wireBytes bytes of record batches (what the log stores)
 	 * @param outgoingBytes bytes sent to the brokers (requests included)
-	 * @param recordsPerSecond throughput from the first send to the flush (secondary)
+	 * @param recordsPerSecond records per second of the case's own blocks and flush
+	 * (secondary)
+	 * @param compilationMillis milliseconds the JIT compiled during the run
 	 */
 	record ProducerCost(double senderCpu, double networkCpu, double processCpu, double allocated, double wireBytes,
-			double outgoingBytes, double recordsPerSecond) {
+			double outgoingBytes, double recordsPerSecond, long compilationMillis) {
 
 		double clientCpu() {
 			return this.senderCpu + this.networkCpu;
 		}
-
 	}
 
 	/**
