@@ -70,14 +70,11 @@ class RebalanceIntegrationTests {
 				Admin admin = cluster.createAdmin()) {
 			// before the group has a committed offset: auto.offset.reset=latest skips it
 			producer.send(new ProducerRecord<>(topic, 0, null, integers.serialize(topic, 0))).get();
+			// new partitions seen within 3 s, not 5 min
+			String[] properties = applicationProperties(topic,
+					"spring.kafka.consumer.properties.metadata.max.age.ms=3000");
 			try (ConfigurableApplicationContext application = KafkaTestSupport.run(ContainerAckApplication.class,
-					"spring.kafka.bootstrap-servers=" + cluster.bootstrapServers(),
-					"spring.kafka.consumer.group-id=" + KafkaTestSupport.unique("group"),
-					"spring.kafka.consumer.value-deserializer=org.apache.kafka.common.serialization.IntegerDeserializer",
-					// new partitions seen within 3 s, not 5 min
-					"spring.kafka.consumer.properties.metadata.max.age.ms=3000",
-					"lossless.kafka.accepted-risks=topic.replication-factor,topic.min-insync-replicas",
-					"test.topic=" + topic)) {
+					properties)) {
 				await().atMost(WAIT).until(() -> processed.containsKey(0));
 				admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(3))).all().get();
 				// written before the group is assigned the new partitions (KAFKA-12478)
@@ -101,15 +98,9 @@ class RebalanceIntegrationTests {
 		processed.clear();
 		String topic = KafkaTestSupport.unique("payments");
 		cluster.createTopic(topic, 4, (short) 1, Map.of());
-		List<String> properties = new ArrayList<>(List.of(
-				"spring.kafka.bootstrap-servers=" + cluster.bootstrapServers(),
-				"spring.kafka.consumer.group-id=" + KafkaTestSupport.unique("group"),
-				"spring.kafka.consumer.max-poll-records=50",
-				"spring.kafka.consumer.value-deserializer=org.apache.kafka.common.serialization.IntegerDeserializer",
-				"lossless.kafka.accepted-risks=topic.replication-factor,topic.min-insync-replicas",
-				"test.topic=" + topic));
+		List<String> properties = new ArrayList<>(List.of("spring.kafka.consumer.max-poll-records=50"));
 		properties.addAll(List.of(extraProperties));
-		String[] args = properties.toArray(String[]::new);
+		String[] args = applicationProperties(topic, properties.toArray(String[]::new));
 		Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
 		Thread producerThread = new Thread(() -> produce(topic, acknowledged), "test-producer");
 		ConfigurableApplicationContext first = KafkaTestSupport.run(application, args);
@@ -139,6 +130,17 @@ class RebalanceIntegrationTests {
 				third.close();
 			}
 		}
+	}
+
+	private static String[] applicationProperties(String topic, String... extraProperties) {
+		List<String> properties = new ArrayList<>(List.of(
+				"spring.kafka.bootstrap-servers=" + cluster.bootstrapServers(),
+				"spring.kafka.consumer.group-id=" + KafkaTestSupport.unique("group"),
+				"spring.kafka.consumer.value-deserializer=org.apache.kafka.common.serialization.IntegerDeserializer",
+				"lossless.kafka.accepted-risks=topic.replication-factor,topic.min-insync-replicas",
+				"test.topic=" + topic));
+		properties.addAll(List.of(extraProperties));
+		return properties.toArray(String[]::new);
 	}
 
 	private static void awaitProcessed(int count) {
