@@ -13,6 +13,7 @@ import dev.lossless.kafka.testcluster.EmbeddedKafkaCluster;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.IntegerSerializer;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,6 +28,7 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.support.KafkaHeaders;
 
 import static dev.lossless.kafka.KafkaTestSupport.WAIT;
@@ -105,7 +107,7 @@ class DeadLetterIntegrationTests {
 	}
 
 	@Test
-	void failedDeadLetterPublishRetriesTheRecordAndStallsItsPartitionUntilThePublishSucceeds() {
+	void failedDeadLetterPublishRetriesTheRecordAndStallsItsPartitionUntilThePublishSucceeds() throws Exception {
 		String topic = KafkaTestSupport.unique("orders");
 		cluster.createTopic(topic, 1, (short) 1, Map.of());
 		try (ConfigurableApplicationContext context = runOrders(topic, "lossless.kafka.dlt.auto-create=false",
@@ -119,6 +121,13 @@ class DeadLetterIntegrationTests {
 			await().atMost(WAIT).until(() -> recovery.statistics().deadLetterFailures() >= 2);
 			assertThat(listener.processed).containsExactly(1);
 			assertThat(consumerHealth(context).getStatus()).isEqualTo(Status.DOWN);
+			String group = context.getBean(KafkaListenerEndpointRegistry.class)
+				.getListenerContainer("orders")
+				.getGroupId();
+			TopicPartition partition = new TopicPartition(topic, 0);
+			// nothing is committed past the record whose dead letter was not published
+			assertThat(KafkaTestSupport.committedOffset(cluster.bootstrapServers(), group, partition))
+				.isLessThanOrEqualTo(1);
 
 			cluster.createTopic(topic + "-dlt", 1, (short) 1, Map.of());
 			await().atMost(WAIT).until(() -> listener.processed.size() == 2);
@@ -128,6 +137,8 @@ class DeadLetterIntegrationTests {
 			assertThat(deadLetters).singleElement()
 				.satisfies((deadLetter) -> assertThat(deadLetter.value()).isEqualTo(integers.serialize(topic, -1)));
 			assertThat(recovery.statistics().stalled()).isEmpty();
+			await().atMost(WAIT)
+				.until(() -> KafkaTestSupport.committedOffset(cluster.bootstrapServers(), group, partition) == 3);
 			assertThat(consumerHealth(context).getStatus()).isEqualTo(Status.UP);
 		}
 	}

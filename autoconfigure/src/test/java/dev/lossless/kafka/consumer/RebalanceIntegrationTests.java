@@ -1,17 +1,22 @@
 package dev.lossless.kafka.consumer;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.lossless.kafka.KafkaTestSupport;
 import dev.lossless.kafka.SharedKafkaCluster;
 import dev.lossless.kafka.testcluster.EmbeddedKafkaCluster;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.IntegerSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,19 +60,47 @@ class RebalanceIntegrationTests {
 		assertNothingLostAcrossRebalances(ManualAckApplication.class, "spring.kafka.listener.ack-mode=manual");
 	}
 
+	@Test
+	void recordsWrittenBeforeTheGroupJoinedAndToPartitionsAddedLaterAreProcessed() throws Exception {
+		processed.clear();
+		String topic = KafkaTestSupport.unique("payments");
+		cluster.createTopic(topic, 1, (short) 1, Map.of());
+		IntegerSerializer integers = new IntegerSerializer();
+		try (KafkaProducer<byte[], byte[]> producer = KafkaTestSupport.rawProducer(cluster.bootstrapServers());
+				Admin admin = cluster.createAdmin()) {
+			// before the group has a committed offset: auto.offset.reset=latest skips it
+			producer.send(new ProducerRecord<>(topic, 0, null, integers.serialize(topic, 0))).get();
+			// new partitions seen within 3 s, not 5 min
+			String[] properties = applicationProperties(topic,
+					"spring.kafka.consumer.properties.metadata.max.age.ms=3000");
+			try (ConfigurableApplicationContext application = KafkaTestSupport.run(ContainerAckApplication.class,
+					properties)) {
+				await().atMost(WAIT).until(() -> processed.containsKey(0));
+				admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(3))).all().get();
+				// written before the group is assigned the new partitions (KAFKA-12478)
+				Set<Integer> sent = new HashSet<>(Set.of(0));
+				List<Future<RecordMetadata>> sends = new ArrayList<>();
+				for (int i = 1; i <= 20; i++) {
+					byte[] value = integers.serialize(topic, i);
+					sends.add(producer.send(new ProducerRecord<>(topic, 1 + i % 2, null, value)));
+					sent.add(i);
+				}
+				for (Future<RecordMetadata> send : sends) {
+					send.get();
+				}
+				await().atMost(WAIT).until(() -> processed.keySet().containsAll(sent));
+				assertThat(processed.keySet()).containsExactlyInAnyOrderElementsOf(sent);
+			}
+		}
+	}
+
 	private void assertNothingLostAcrossRebalances(Class<?> application, String... extraProperties) throws Exception {
 		processed.clear();
 		String topic = KafkaTestSupport.unique("payments");
 		cluster.createTopic(topic, 4, (short) 1, Map.of());
-		List<String> properties = new ArrayList<>(List.of(
-				"spring.kafka.bootstrap-servers=" + cluster.bootstrapServers(),
-				"spring.kafka.consumer.group-id=" + KafkaTestSupport.unique("group"),
-				"spring.kafka.consumer.max-poll-records=50",
-				"spring.kafka.consumer.value-deserializer=org.apache.kafka.common.serialization.IntegerDeserializer",
-				"lossless.kafka.accepted-risks=topic.replication-factor,topic.min-insync-replicas",
-				"test.topic=" + topic));
+		List<String> properties = new ArrayList<>(List.of("spring.kafka.consumer.max-poll-records=50"));
 		properties.addAll(List.of(extraProperties));
-		String[] args = properties.toArray(String[]::new);
+		String[] args = applicationProperties(topic, properties.toArray(String[]::new));
 		Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
 		Thread producerThread = new Thread(() -> produce(topic, acknowledged), "test-producer");
 		ConfigurableApplicationContext first = KafkaTestSupport.run(application, args);
@@ -97,6 +130,17 @@ class RebalanceIntegrationTests {
 				third.close();
 			}
 		}
+	}
+
+	private static String[] applicationProperties(String topic, String... extraProperties) {
+		List<String> properties = new ArrayList<>(List.of(
+				"spring.kafka.bootstrap-servers=" + cluster.bootstrapServers(),
+				"spring.kafka.consumer.group-id=" + KafkaTestSupport.unique("group"),
+				"spring.kafka.consumer.value-deserializer=org.apache.kafka.common.serialization.IntegerDeserializer",
+				"lossless.kafka.accepted-risks=topic.replication-factor,topic.min-insync-replicas",
+				"test.topic=" + topic));
+		properties.addAll(List.of(extraProperties));
+		return properties.toArray(String[]::new);
 	}
 
 	private static void awaitProcessed(int count) {

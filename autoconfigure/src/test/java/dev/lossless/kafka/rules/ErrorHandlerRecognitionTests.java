@@ -1,5 +1,7 @@
 package dev.lossless.kafka.rules;
 
+import java.lang.reflect.Method;
+
 import dev.lossless.kafka.rules.FailedRecordRecoverers.Kind;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -13,6 +15,7 @@ import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.FailedRecordProcessor;
 import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 import org.springframework.kafka.transaction.KafkaAwareTransactionManager;
 import org.springframework.util.backoff.FixedBackOff;
@@ -110,6 +113,13 @@ class ErrorHandlerRecognitionTests {
 		assertThat(reading.safe()).isFalse();
 		assertThat(reading.actual()).isEqualTo("DefaultErrorHandler (the starter cannot tell whether it keeps "
 				+ "failed records: this spring-kafka version hides its recoverer)");
+	}
+
+	@Test
+	void springKafkaOffersNoSettingThatCommitsARecordWhoseRecoveryKeepsFailing() {
+		// spring-kafka PR #4674 proposes one: once it ships, this rule must refuse it
+		assertThat(FailedRecordProcessor.class.getMethods()).extracting(Method::getName)
+			.doesNotContain("setMaxRecoveryFailures");
 	}
 
 	private Reading read(CommonErrorHandler handler) {
