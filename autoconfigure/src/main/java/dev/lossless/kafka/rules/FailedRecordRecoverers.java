@@ -56,7 +56,12 @@ final class FailedRecordRecoverers {
 			}
 			Object recoverer = read(tracker, tracker.getClass(), recovererField);
 			if (recoverer instanceof DeadLetterPublishingRecoverer) {
-				return new Recoverer(Kind.DEAD_LETTERS, ClassUtils.getShortName(recoverer.getClass()));
+				// without the check a failed publish is only logged, and the record
+				// committed
+				boolean checksPublish = !Boolean.FALSE
+					.equals(read(recoverer, DeadLetterPublishingRecoverer.class, "failIfSendResultIsError"));
+				return new Recoverer(checksPublish ? Kind.DEAD_LETTERS : Kind.UNCHECKED_DEAD_LETTERS,
+						ClassUtils.getShortName(recoverer.getClass()));
 			}
 			if (recoverer == null) {
 				return Recoverer.UNREADABLE;
@@ -103,6 +108,13 @@ final class FailedRecordRecoverers {
 		 * It publishes the record to a dead-letter topic.
 		 */
 		DEAD_LETTERS,
+
+		/**
+		 * It publishes the record to a dead-letter topic without failing when the publish
+		 * fails ({@code failIfSendResultIsError=false}): the record is then committed
+		 * without its dead letter.
+		 */
+		UNCHECKED_DEAD_LETTERS,
 
 		/**
 		 * It has no recoverer: spring-kafka logs the record and commits past it.

@@ -83,6 +83,9 @@ final class ListenerRules {
 		String name = ClassUtils.getShortName(handler.getClass());
 		return switch (recoverer.kind()) {
 			case DEAD_LETTERS -> new Reading(true, name + " with a " + recoverer.description());
+			case UNCHECKED_DEAD_LETTERS -> new Reading(false, name + " with a " + recoverer.description()
+					+ " that does not fail when the publish fails (failIfSendResultIsError=false): the record is "
+					+ "committed without its dead letter");
 			case LOGS_ONLY -> new Reading(false,
 					(handler.getClass() == DefaultAfterRollbackProcessor.class)
 							? name + " (spring-kafka " + withoutRecoverer + ")"

@@ -44,6 +44,24 @@ class ErrorHandlerRecognitionTests {
 	}
 
 	@Test
+	void deadLetterPublishingRecovererThatDoesNotWaitForThePublishIsRefused() {
+		DeadLetterPublishingRecoverer recoverer = deadLetterRecoverer();
+		recoverer.setFailIfSendResultIsError(false);
+		String skips = "DeadLetterPublishingRecoverer that does not fail when the publish fails "
+				+ "(failIfSendResultIsError=false): the record is committed without its dead letter";
+		assertThat(read(new DefaultErrorHandler(recoverer))).satisfies((reading) -> {
+			assertThat(reading.safe()).isFalse();
+			assertThat(reading.actual()).isEqualTo("DefaultErrorHandler with a " + skips);
+		});
+		ContainerProperties properties = new ContainerProperties("orders");
+		properties.setKafkaAwareTransactionManager(mock(KafkaAwareTransactionManager.class));
+		KafkaMessageListenerContainer<Object, Object> container = new KafkaMessageListenerContainer<>(
+				mock(ConsumerFactory.class), properties);
+		container.setAfterRollbackProcessor(new DefaultAfterRollbackProcessor<>(recoverer, new FixedBackOff(0, 2)));
+		assertThat(this.rule.read(container).safe()).isFalse();
+	}
+
+	@Test
 	void subclassOfDeadLetterPublishingRecovererPasses() {
 		DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(mock(KafkaOperations.class)) {
 		};
