@@ -87,7 +87,8 @@ public class BackgroundWorkersHealthIndicatorTests {
 		org.springframework.context.Lifecycle lifecycle = (org.springframework.context.Lifecycle) worker;
 		lifecycle.start();
 		try {
-			// on a loaded machine the loop can first be late (DOWN, "no cycle ended"): wait
+			// on a loaded machine the loop can first be late (DOWN, "no cycle ended"):
+			// wait
 			// for its death
 			await().atMost(WAIT).until(() -> worker.liveness().death() != null);
 			Health health = indicator.health();
