@@ -77,15 +77,25 @@ final class OpenGaps {
 			return false;
 		}
 		PartitionKey key = new PartitionKey(group, topic, partition);
-		PartitionGaps gaps = this.partitions.get(key);
-		if (gaps == null) {
-			return false;
-		}
-		synchronized (gaps) {
-			TreeMap<Long, Long> ranges = gaps.ranges.get(producerId);
-			boolean filled = ranges != null && cut(ranges, sequence, sequence) != null;
-			retireIfEmpty(key, gaps);
-			return filled;
+		while (true) {
+			PartitionGaps gaps = this.partitions.get(key);
+			if (gaps == null) {
+				return false;
+			}
+			synchronized (gaps) {
+				if (gaps.retired) {
+					continue;
+				}
+				TreeMap<Long, Long> ranges = gaps.ranges.get(producerId);
+				if (ranges == null || cut(ranges, sequence, sequence) == null) {
+					return false;
+				}
+				if (ranges.isEmpty()) {
+					gaps.ranges.remove(producerId);
+				}
+				retireIfEmpty(key, gaps);
+				return true;
+			}
 		}
 	}
 

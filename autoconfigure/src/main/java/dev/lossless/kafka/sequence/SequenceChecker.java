@@ -206,7 +206,8 @@ public final class SequenceChecker {
 		logger.warn("Sequence gap: consumer group '" + gap.group() + "' received from producer " + gap.producer()
 				+ " on " + gap.topic() + "-" + gap.partition() + " no record with sequence " + gap.firstMissing()
 				+ ((gap.missingRecords() > 1) ? " to " + gap.lastMissing() : "") + " (" + gap.missingRecords()
-				+ " record(s)); they were never written or were lost before this consumer read them");
+				+ " record(s)" + ((opened < gap.missingRecords()) ? ", " + opened + " of them not open yet" : "")
+				+ "); they were never written or were lost before this consumer read them");
 	}
 
 	private boolean fill(String group, ConsumerRecord<?, ?> record, long producerId, long sequence) {
