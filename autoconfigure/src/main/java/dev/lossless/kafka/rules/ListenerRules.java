@@ -70,8 +70,15 @@ final class ListenerRules {
 	private static Reading readFailedRecordHandling(Object handler, String withoutRecoverer) {
 		String name = ClassUtils.getShortName(handler.getClass());
 		if (handler instanceof DeadLettering deadLettering) {
-			return deadLettering.isDeadLettering() ? new Reading(true, name)
-					: new Reading(false, name + " without a dead-letter recoverer");
+			if (!deadLettering.isDeadLettering()) {
+				return new Reading(false, name + " without a dead-letter recoverer");
+			}
+			// the starter's recoverer bean, injected and told not to fail on a failed
+			// publish
+			FailedRecordRecoverers.Recoverer recoverer = (handler instanceof FailedRecordProcessor processor)
+					? FailedRecordRecoverers.read(processor) : FailedRecordRecoverers.Recoverer.UNREADABLE;
+			return (recoverer.kind() == FailedRecordRecoverers.Kind.UNCHECKED_DEAD_LETTERS)
+					? readRecoverer(handler, recoverer, withoutRecoverer) : new Reading(true, name);
 		}
 		if (!(handler instanceof FailedRecordProcessor processor)) {
 			return new Reading(false, name + " (the starter cannot tell whether it keeps failed records)");

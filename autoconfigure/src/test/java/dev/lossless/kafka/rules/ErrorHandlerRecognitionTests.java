@@ -62,6 +62,17 @@ class ErrorHandlerRecognitionTests {
 	}
 
 	@Test
+	void startersHandlerOnARecovererThatDoesNotWaitForThePublishIsRefused() {
+		DeadLetterPublishingRecoverer recoverer = deadLetterRecoverer();
+		assertThat(read(new StartersHandler(recoverer)).safe()).isTrue();
+		recoverer.setFailIfSendResultIsError(false);
+		assertThat(read(new StartersHandler(recoverer))).satisfies((reading) -> {
+			assertThat(reading.safe()).isFalse();
+			assertThat(reading.actual()).contains("failIfSendResultIsError=false");
+		});
+	}
+
+	@Test
 	void subclassOfDeadLetterPublishingRecovererPasses() {
 		DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(mock(KafkaOperations.class)) {
 		};
@@ -153,6 +164,22 @@ class ErrorHandlerRecognitionTests {
 	}
 
 	@SuppressWarnings("unchecked")
+	/**
+	 * The shape of the starter's error handler: it says itself whether it dead-letters.
+	 */
+	static final class StartersHandler extends DefaultErrorHandler implements DeadLettering {
+
+		StartersHandler(ConsumerRecordRecoverer recoverer) {
+			super(recoverer);
+		}
+
+		@Override
+		public boolean isDeadLettering() {
+			return true;
+		}
+
+	}
+
 	private static DeadLetterPublishingRecoverer deadLetterRecoverer() {
 		return new DeadLetterPublishingRecoverer(mock(KafkaOperations.class));
 	}
