@@ -82,13 +82,16 @@ final class TopicRules {
 						+ "flushed (Kafka does not fsync by default), and the followers truncate to it: acknowledged "
 						+ "records are lost.",
 				"kafka-features --bootstrap-server <brokers> upgrade --feature eligible.leader.replicas.version=1 "
-						+ "(brokers 4.1 or later; clusters formatted with 4.1 or later have it on); on older "
-						+ "brokers, upgrade them or accept the risk "
+						+ "(clusters formatted with Kafka 4.1 or later have it on); before 4.1 (brokers or "
+						+ "metadata.version), upgrade them or accept the risk "
 						+ "(lossless.kafka.accepted-risks=topic.eligible-leader-replicas).",
 				(topic) -> {
 					Setting feature = topic.config(TopicState.ELIGIBLE_LEADER_REPLICAS);
 					if (feature == null || TopicState.UNSUPPORTED.equals(feature.value())) {
-						return Reading.unknown("unsupported by the brokers (before Kafka 4.1)");
+						return Reading.unknown("not available before Kafka 4.1 (brokers or metadata.version)");
+					}
+					if (feature.value().startsWith("unknown")) {
+						return Reading.unknown(feature.value());
 					}
 					return new Reading(Short.parseShort(feature.value()) >= 1, feature.value());
 				}, (topic) -> topic.config(TopicState.ELIGIBLE_LEADER_REPLICAS) != null);

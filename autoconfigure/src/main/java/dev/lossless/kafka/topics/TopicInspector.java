@@ -22,6 +22,7 @@ import org.apache.kafka.clients.admin.FeatureMetadata;
 import org.apache.kafka.clients.admin.FinalizedVersionRange;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.SupportedVersionRange;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
@@ -47,6 +48,12 @@ public final class TopicInspector implements DisposableBean {
 
 	// broker entries share the map with topic names, which cannot contain a space
 	private static final String BROKER_PREFIX = "broker ";
+
+	/**
+	 * The {@code metadata.version} level of Kafka 4.1 ({@code 4.1-IV0}), from which
+	 * eligible leader replicas are production-ready (a preview in 4.0).
+	 */
+	private static final short METADATA_VERSION_4_1 = 26;
 
 	private final BoundedAdmin client;
 
@@ -223,18 +230,29 @@ public final class TopicInspector implements DisposableBean {
 		return settings;
 	}
 
-	// a cluster-wide feature, read once for all topics
-	private TopicState.Setting eligibleLeaderReplicas(Admin admin, long deadline)
-			throws InterruptedException, ExecutionException, TimeoutException {
-		FeatureMetadata features = admin
-			.describeFeatures(new DescribeFeaturesOptions().timeoutMs(BoundedAdmin.remainingMillis(deadline)))
-			.featureMetadata()
-			.get(BoundedAdmin.remainingMillis(deadline), TimeUnit.MILLISECONDS);
+	// a cluster-wide feature, read once for all topics; a failed read leaves the topic
+	// rules their answers
+	private TopicState.Setting eligibleLeaderReplicas(Admin admin, long deadline) throws InterruptedException {
+		FeatureMetadata features;
+		try {
+			features = admin
+				.describeFeatures(new DescribeFeaturesOptions().timeoutMs(BoundedAdmin.remainingMillis(deadline)))
+				.featureMetadata()
+				.get(BoundedAdmin.remainingMillis(deadline), TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException ex) {
+			return new TopicState.Setting("unknown (" + this.client.describeFailure(ex) + ")",
+					TopicState.CLUSTER_FEATURE);
+		}
 		FinalizedVersionRange level = features.finalizedFeatures().get(TopicState.ELIGIBLE_LEADER_REPLICAS);
-		String value = (level != null) ? Short.toString(level.maxVersionLevel())
-				: features.supportedFeatures().containsKey(TopicState.ELIGIBLE_LEADER_REPLICAS) ? "0"
-						: TopicState.UNSUPPORTED;
-		return new TopicState.Setting(value, TopicState.CLUSTER_FEATURE);
+		if (level != null && level.maxVersionLevel() >= 1) {
+			return new TopicState.Setting(Short.toString(level.maxVersionLevel()), TopicState.CLUSTER_FEATURE);
+		}
+		SupportedVersionRange supported = features.supportedFeatures().get(TopicState.ELIGIBLE_LEADER_REPLICAS);
+		FinalizedVersionRange metadata = features.finalizedFeatures().get("metadata.version");
+		boolean canEnable = supported != null && supported.maxVersion() >= 1 && metadata != null
+				&& metadata.maxVersionLevel() >= METADATA_VERSION_4_1;
+		return new TopicState.Setting(canEnable ? "0" : TopicState.UNSUPPORTED, TopicState.CLUSTER_FEATURE);
 	}
 
 	private TopicState stateOf(TopicDescription description, @Nullable Map<String, TopicState.Setting> configs,

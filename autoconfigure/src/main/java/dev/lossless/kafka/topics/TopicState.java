@@ -38,8 +38,10 @@ public record TopicState(String name, boolean exists, int partitions, int replic
 
 	/**
 	 * The cluster feature that turns on eligible leader replicas (KIP-966): its finalized
-	 * level, {@code 0} when the brokers support it but it is off, or
-	 * {@value #UNSUPPORTED} when the brokers predate it.
+	 * level, {@code 0} when it is off though the cluster could turn it on,
+	 * {@value #UNSUPPORTED} when the brokers or the cluster's {@code metadata.version}
+	 * predate Kafka 4.1 (a preview in 4.0), or {@code unknown (...)} when it could not be
+	 * read.
 	 * @since 0.2.0
 	 */
 	public static final String ELIGIBLE_LEADER_REPLICAS = "eligible.leader.replicas.version";

@@ -174,12 +174,16 @@ class TopicAuditIntegrationTests {
 				assertThat((level != null) ? level.maxVersionLevel() : 0).isZero();
 			});
 		}
-		Throwable failure = catchThrowable(() -> run(null, "lossless.kafka.topics.verify=" + topic).close());
-		assertThat(failure).rootCause()
-			.isInstanceOf(UnsafeKafkaSettingsException.class)
-			.hasMessageContaining("topic.eligible-leader-replicas on " + topic + " (0)");
-		FailureAnalysis analysis = new UnsafeKafkaSettingsFailureAnalyzer().analyze(failure);
-		assertThat(analysis.getAction()).contains("upgrade --feature eligible.leader.replicas.version=1");
+		// the broker the application asks may learn the level a moment later than the one
+		// asked above
+		await().atMost(KafkaTestSupport.WAIT).untilAsserted(() -> {
+			Throwable failure = catchThrowable(() -> run(null, "lossless.kafka.topics.verify=" + topic).close());
+			assertThat(failure).rootCause()
+				.isInstanceOf(UnsafeKafkaSettingsException.class)
+				.hasMessageContaining("topic.eligible-leader-replicas on " + topic + " (0)");
+			FailureAnalysis analysis = new UnsafeKafkaSettingsFailureAnalyzer().analyze(failure);
+			assertThat(analysis.getAction()).contains("upgrade --feature eligible.leader.replicas.version=1");
+		});
 		try (ConfigurableApplicationContext context = run(null, "lossless.kafka.topics.verify=" + topic,
 				"lossless.kafka.accepted-risks=topic.eligible-leader-replicas")) {
 			assertThat(context.getBean(ReliabilityAudit.class).auditTopics().withStatus(Verdict.ACCEPTED))
