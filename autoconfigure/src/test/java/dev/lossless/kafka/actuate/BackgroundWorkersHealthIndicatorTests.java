@@ -87,10 +87,9 @@ public class BackgroundWorkersHealthIndicatorTests {
 		org.springframework.context.Lifecycle lifecycle = (org.springframework.context.Lifecycle) worker;
 		lifecycle.start();
 		try {
-			// on a loaded machine the loop can first be late (DOWN, "no cycle ended"):
-			// wait
-			// for its death
-			await().atMost(WAIT).until(() -> worker.liveness().death() != null);
+			// under load the loop can be late first (DOWN, "no cycle ended"); it has died
+			// once its thread ended
+			await().atMost(WAIT).until(() -> worker.liveness().death() != null && !worker.liveness().alive());
 			Health health = indicator.health();
 			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 			assertThat(health.getDetails()).containsKey(name);

@@ -41,9 +41,9 @@ class StartupNoiseTests {
 	 * names as the console pattern cuts them to their last 15 characters): a broker under
 	 * load logs its own warnings while this application starts.
 	 */
-	private static final Pattern BROKER_THREAD = Pattern.compile(" --- \\[[^]]*(event-handler|request-handler|"
-			+ "raft-io-thread|kafka-scheduler|ReplicaFetcher|ExpirationReaper|coordinator|metadata-loader|controller"
-			+ "|broker|quorum|cleaner|LogDirFailure|heartbeat)[^]]*]");
+	private static final Pattern BROKER_THREAD = Pattern.compile(" --- \\[[^]]*(event-handler|raft-io-thread|"
+			+ "handler-\\d|scheduler-\\d|Thread-\\d|Reaper|Fetcher|processor|coordinator|metadata-loader|controller"
+			+ "|broker|quorum|cleaner|LogDirFailure|heartbeat|PLAINTEXT|EXTERNAL|CONTROLLER|INTERNAL)[^]]*]");
 
 	private static final String[] JDBC = { "org.springframework.jdbc", "org.springframework.boot.jdbc",
 			"org.springframework.boot.sql", "com.zaxxer.hikari", "org.h2", "org.postgresql" };
