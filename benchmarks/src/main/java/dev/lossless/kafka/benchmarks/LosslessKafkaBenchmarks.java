@@ -99,7 +99,12 @@ public final class LosslessKafkaBenchmarks {
 		results.facts.put("scale", Double.toString(scale));
 		results.facts.put("sections run", String.join(",", sections));
 		log("Starting a 3-broker cluster (load average %s)", MachineInfo.loadAverage());
-		KafkaProcessCluster.Builder builder = KafkaProcessCluster.builder().brokers(3);
+		// the cost section's topics are bounded in size: their old segments go within
+		// seconds,
+		// not five minutes, so that many rounds do not fill the disk
+		KafkaProcessCluster.Builder builder = KafkaProcessCluster.builder()
+			.brokers(3)
+			.brokerProperty("log.retention.check.interval.ms", "10000");
 		BROKER_JVM_OPTIONS.forEach(builder::jvmOption);
 		try (KafkaProcessCluster cluster = builder.start()) {
 			String bootstrapServers = cluster.bootstrapServers();

@@ -6,6 +6,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -158,9 +159,14 @@ final class PerRecordCost {
 		this.producerRecords.put(LosslessKafkaBenchmarks.KIB,
 				LosslessKafkaBenchmarks.scaled(PRODUCER_RECORDS_KIB, scale));
 		List<String> topics = new ArrayList<>();
+		// every round sends hundreds of MB: keep a few segments a partition, not every
+		// record
+		Map<String, String> bounded = new HashMap<>(topicConfigs);
+		bounded.put("retention.bytes", Integer.toString(256 * 1024 * 1024));
+		bounded.put("segment.bytes", Integer.toString(64 * 1024 * 1024));
 		for (int size : this.producerRecords.keySet()) {
 			String topic = topic(size);
-			cluster.createTopic(topic, 3, (short) 3, topicConfigs);
+			cluster.createTopic(topic, 3, (short) 3, bounded);
 			topics.add(topic);
 		}
 		Map<String, Object> settings = ProducerCases.settings(bootstrapServers, "all", true, LINGER_MS);
