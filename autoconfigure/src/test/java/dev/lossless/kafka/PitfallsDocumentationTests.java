@@ -58,7 +58,8 @@ class PitfallsDocumentationTests {
 
 	private static Map<String, String> testSources() throws IOException {
 		Map<String, String> sources = new HashMap<>();
-		for (String module : List.of("autoconfigure", "chaos-tests", "sample-app", "starter-test", "test-cluster")) {
+		for (String module : List.of("autoconfigure", "integration-tests", "chaos-tests", "sample-app", "starter-test",
+				"test-cluster")) {
 			Path tests = ROOT.resolve(module).resolve("src/test/java");
 			if (Files.isDirectory(tests)) {
 				try (Stream<Path> files = Files.walk(tests)) {
