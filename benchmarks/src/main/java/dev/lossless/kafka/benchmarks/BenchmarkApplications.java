@@ -314,7 +314,7 @@ final class BenchmarkApplications {
 			this.probe = probe;
 		}
 
-		@KafkaListener(id = "bench-record", topics = "${bench.topic}", groupId = "${bench.group}")
+		@KafkaListener(id = "${bench.listener-id:bench-record}", topics = "${bench.topic}", groupId = "${bench.group}")
 		void listen(ConsumerRecord<byte[], byte[]> record) {
 			this.probe.accept(record.value());
 		}
@@ -329,7 +329,7 @@ final class BenchmarkApplications {
 			this.probe = probe;
 		}
 
-		@KafkaListener(id = "bench-batch", topics = "${bench.topic}", groupId = "${bench.group}")
+		@KafkaListener(id = "${bench.listener-id:bench-batch}", topics = "${bench.topic}", groupId = "${bench.group}")
 		void listen(List<ConsumerRecord<byte[], byte[]>> records) {
 			for (ConsumerRecord<byte[], byte[]> record : records) {
 				this.probe.accept(record.value());

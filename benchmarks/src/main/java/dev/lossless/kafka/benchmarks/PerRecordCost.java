@@ -200,7 +200,7 @@ final class PerRecordCost {
 			while (warmUp < MIN_WARM_UP_ROUNDS
 					|| (compiled >= SETTLED_COMPILATION_MILLIS && warmUp < MAX_WARM_UP_ROUNDS));
 			this.producerWarmUpRounds = warmUp;
-			Recording recording = profile();
+			Recording recording = profile("bench.cost.profile");
 			try {
 				for (int round = 1; round <= this.producerRounds; round++) {
 					producerRound(cases, names, round, true);
@@ -279,17 +279,20 @@ final class PerRecordCost {
 	}
 
 	/**
-	 * Start a JFR recording of the measured producer rounds (a stack sample of every
-	 * running Java thread every millisecond) when {@code bench.cost.profile} names a
-	 * file, for finding what the starter's send path spends.
+	 * Start a JFR recording of the measured rounds (a stack sample of every running Java
+	 * thread every millisecond, and allocation samples) when the given system property
+	 * names a file: {@code bench.cost.profile} for the producer rounds,
+	 * {@code bench.cost.consumer-profile} for the consumer rounds, for finding what the
+	 * starter's send or listener path spends.
 	 */
-	private static @Nullable Recording profile() {
-		String file = System.getProperty("bench.cost.profile", "");
+	private static @Nullable Recording profile(String property) {
+		String file = System.getProperty(property, "");
 		if (file.isEmpty()) {
 			return null;
 		}
 		Recording recording = new Recording();
 		recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(1)).withStackTrace();
+		recording.enable("jdk.ObjectAllocationSample").withStackTrace();
 		recording.setToDisk(true);
 		try {
 			recording.setDestination(Path.of(file));
@@ -323,11 +326,15 @@ final class PerRecordCost {
 			loop.start();
 			return loop::join;
 		});
-		cases.put(BOOT_RECORD, listener(bootstrapServers, topic, false, false, boot));
-		cases.put(STARTER_RECORD, listener(bootstrapServers, topic, false, true, CLASSIC));
-		cases.put(STARTER_RECORD_NO_SEQUENCE, listener(bootstrapServers, topic, false, false, CLASSIC));
-		cases.put(BOOT_BATCH, listener(bootstrapServers, topic, true, false, boot));
-		cases.put(STARTER_BATCH, listener(bootstrapServers, topic, true, true, CLASSIC));
+		// each listener has an id of its own, and its consumer thread a name of its own
+		// in
+		// a profile (bench-boot-record-0-C-1)
+		cases.put(BOOT_RECORD, listener(bootstrapServers, topic, false, false, "bench-boot-record", boot));
+		cases.put(STARTER_RECORD, listener(bootstrapServers, topic, false, true, "bench-starter-record", CLASSIC));
+		cases.put(STARTER_RECORD_NO_SEQUENCE,
+				listener(bootstrapServers, topic, false, false, "bench-starter-record-nosequence", CLASSIC));
+		cases.put(BOOT_BATCH, listener(bootstrapServers, topic, true, false, "bench-boot-batch", boot));
+		cases.put(STARTER_BATCH, listener(bootstrapServers, topic, true, true, "bench-starter-batch", CLASSIC));
 		List<String> names = new ArrayList<>(cases.keySet());
 		int warmUp = 0;
 		long compiled;
@@ -339,8 +346,17 @@ final class PerRecordCost {
 		}
 		while (warmUp < MIN_WARM_UP_ROUNDS || (compiled >= SETTLED_COMPILATION_MILLIS && warmUp < MAX_WARM_UP_ROUNDS));
 		this.consumerWarmUpRounds = warmUp;
-		for (int round = 1; round <= this.consumerRounds; round++) {
-			consumerRound(cases, names, round, true, records);
+		Recording recording = profile("bench.cost.consumer-profile");
+		try {
+			for (int round = 1; round <= this.consumerRounds; round++) {
+				consumerRound(cases, names, round, true, records);
+			}
+		}
+		finally {
+			if (recording != null) {
+				recording.stop();
+				recording.close();
+			}
 		}
 	}
 
@@ -391,9 +407,12 @@ final class PerRecordCost {
 	}
 
 	private static ConsumerCase listener(String bootstrapServers, String topic, boolean batch, boolean sequence,
-			String... properties) {
+			String id, String... properties) {
+		List<String> all = new ArrayList<>(List.of(properties));
+		all.add("bench.listener-id=" + id);
 		return (probe) -> BenchmarkApplications.consumer(bootstrapServers, sequence, batch, topic,
-				ConsumerCases.newGroup(batch ? "bench-batch" : "bench-record"), probe, properties)::close;
+				ConsumerCases.newGroup(batch ? "bench-batch" : "bench-record"), probe,
+				all.toArray(String[]::new))::close;
 	}
 
 	/**
