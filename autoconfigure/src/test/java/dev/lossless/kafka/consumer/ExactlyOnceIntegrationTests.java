@@ -61,7 +61,7 @@ import static org.awaitility.Awaitility.await;
  */
 class ExactlyOnceIntegrationTests {
 
-	private static final int RECORDS = 1000;
+	private static final int RECORDS = 500;
 
 	private static KafkaProcessCluster cluster;
 
