@@ -61,7 +61,7 @@ import static org.awaitility.Awaitility.await;
  */
 class ExactlyOnceIntegrationTests {
 
-	private static final int RECORDS = 1000;
+	private static final int RECORDS = 500;
 
 	private static KafkaProcessCluster cluster;
 
@@ -171,7 +171,11 @@ class ExactlyOnceIntegrationTests {
 				"spring.kafka.bootstrap-servers=" + cluster.bootstrapServers(),
 				"spring.kafka.consumer.group-id=" + group, "lossless.kafka.exactly-once.enabled=true",
 				"lossless.kafka.consumer.retry.attempts=3", "lossless.kafka.consumer.retry.initial-interval=100ms",
-				"lossless.kafka.consumer.retry.max-interval=200ms", "test.input=" + input, "test.output=" + output,
+				"lossless.kafka.consumer.retry.max-interval=200ms",
+				// each record is a transaction, and its offset commit mostly meets the
+				// markers of the one before (CONCURRENT_TRANSACTIONS): retried after
+				// retry.backoff.ms, 100 ms by default
+				"spring.kafka.producer.properties.retry.backoff.ms=10", "test.input=" + input, "test.output=" + output,
 				"test.concurrency=" + concurrency));
 		properties.addAll(List.of(extraProperties));
 		return KafkaTestSupport.run(TransformApplication.class, properties.toArray(String[]::new));

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.lossless.kafka.KafkaTestSupport;
@@ -102,7 +103,8 @@ class RebalanceIntegrationTests {
 		properties.addAll(List.of(extraProperties));
 		String[] args = applicationProperties(topic, properties.toArray(String[]::new));
 		Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
-		Thread producerThread = new Thread(() -> produce(topic, acknowledged), "test-producer");
+		AtomicBoolean membersSettled = new AtomicBoolean();
+		Thread producerThread = new Thread(() -> produce(topic, acknowledged, membersSettled), "test-producer");
 		ConfigurableApplicationContext first = KafkaTestSupport.run(application, args);
 		producerThread.start();
 		ConfigurableApplicationContext second = null;
@@ -115,6 +117,7 @@ class RebalanceIntegrationTests {
 			third = KafkaTestSupport.run(application, args);
 			awaitProcessed(RECORDS / 2);
 			second.close();
+			membersSettled.set(true);
 			producerThread.join(WAIT.toMillis());
 			assertThat(acknowledged).hasSize(RECORDS);
 			await().atMost(WAIT).until(() -> processed.keySet().containsAll(acknowledged));
@@ -147,14 +150,28 @@ class RebalanceIntegrationTests {
 		await().atMost(WAIT).until(() -> processed.size() >= count);
 	}
 
-	private static void produce(String topic, Set<Integer> acknowledged) {
+	/**
+	 * Send the records one at a time, each acknowledged before the next, so that they
+	 * trickle in while members join and leave; once the last member change is done, send
+	 * the rest without waiting for each acknowledgement: they only need to be there.
+	 */
+	private static void produce(String topic, Set<Integer> acknowledged, AtomicBoolean membersSettled) {
 		IntegerSerializer integers = new IntegerSerializer();
 		try (KafkaProducer<byte[], byte[]> producer = KafkaTestSupport.rawProducer(cluster.bootstrapServers())) {
 			for (int i = 0; i < RECORDS; i++) {
-				byte[] value = integers.serialize(topic, i);
-				producer.send(new ProducerRecord<>(topic, value, value)).get();
-				acknowledged.add(i);
+				int payment = i;
+				byte[] value = integers.serialize(topic, payment);
+				Future<RecordMetadata> sent = producer.send(new ProducerRecord<>(topic, value, value),
+						(metadata, exception) -> {
+							if (exception == null) {
+								acknowledged.add(payment);
+							}
+						});
+				if (!membersSettled.get()) {
+					sent.get();
+				}
 			}
+			producer.flush();
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);

@@ -375,7 +375,9 @@ abstract class AbstractOutboxIntegrationTests {
 	void rowsWaitWhileTheBrokerIsDownAndArePublishedWhenItIsBack() throws Exception {
 		String topic = createTopic(1);
 		int broker = cluster.brokerIds().iterator().next();
-		try (ConfigurableApplicationContext application = run()) {
+		// with the broker stopped the relay's sends fail after max.block.ms (2 s in
+		// run())
+		try (ConfigurableApplicationContext application = run("spring.kafka.producer.properties.max.block.ms=500")) {
 			OrderService orders = application.getBean(OrderService.class);
 			OutboxRelay relay = application.getBean(OutboxRelay.class);
 			List<UUID> ids = new ArrayList<>();

@@ -87,7 +87,7 @@ class JournaledSendsIntegrationTests {
 			// send
 			// fails after max.block.ms: keep that short
 			try (ConfigurableApplicationContext application = run(journal,
-					"spring.kafka.producer.properties.max.block.ms=10")) {
+					"spring.kafka.producer.properties.max.block.ms=1")) {
 				KafkaTemplate<String, String> template = template(application);
 				for (int i = 0; i < RECORDS; i++) {
 					String key = (i % 2 == 0) ? "key-" + (i % 17) : null;
@@ -193,7 +193,7 @@ class JournaledSendsIntegrationTests {
 		cluster.kill(broker);
 		// without sequence stamps the client itself fails each send at once
 		try (ConfigurableApplicationContext application = run(KafkaTestSupport.newJournalDirectory(),
-				"lossless.kafka.sequence.enabled=false", "spring.kafka.producer.properties.max.block.ms=10",
+				"lossless.kafka.sequence.enabled=false", "spring.kafka.producer.properties.max.block.ms=1",
 				"lossless.kafka.producer.journal.max-size=4KB", "lossless.kafka.producer.journal.segment-size=4KB")) {
 			KafkaTemplate<String, String> template = template(application);
 			List<Throwable> failures = new ArrayList<>();

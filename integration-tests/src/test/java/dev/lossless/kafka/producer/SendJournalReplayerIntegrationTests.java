@@ -63,6 +63,8 @@ class SendJournalReplayerIntegrationTests {
 
 	private SendJournalReplayer replayer;
 
+	private Duration maxBlock = Duration.ofSeconds(2);
+
 	private static TopicExistenceChecker topicExistence;
 
 	@BeforeAll
@@ -83,9 +85,9 @@ class SendJournalReplayerIntegrationTests {
 		this.journal = SendJournal.open(this.directory.resolve("journal"), 64 * 1024 * 1024, 1024 * 1024);
 		this.rejected = SendJournal.open(this.directory.resolve("journal").resolve("rejected"), 1024 * 1024,
 				1024 * 1024);
-		this.replayer = new SendJournalReplayer(this.journal, this.rejected,
-				SendJournalReplayerIntegrationTests::producer, 200, Duration.ofSeconds(20), Duration.ofMillis(100),
-				Duration.ofSeconds(1), topicExistence::confirmedMissing);
+		this.replayer = new SendJournalReplayer(this.journal, this.rejected, this::producer, 200,
+				Duration.ofSeconds(20), Duration.ofMillis(100), Duration.ofSeconds(1),
+				topicExistence::confirmedMissing);
 	}
 
 	@AfterEach
@@ -142,6 +144,8 @@ class SendJournalReplayerIntegrationTests {
 		entries.forEach(this.journal::append);
 		cluster.stopBroker(0);
 		try {
+			// each round fails after max.block.ms on the metadata of the stopped broker
+			this.maxBlock = Duration.ofMillis(500);
 			this.replayer.start();
 			await().atMost(WAIT).until(() -> this.replayer.statistics().replayFailures() >= 2);
 			assertThat(this.journal.statistics().backlogEntries()).isEqualTo(100);
@@ -242,11 +246,11 @@ class SendJournalReplayerIntegrationTests {
 		assertThat(this.replayer.statistics().rejected()).isEqualTo(1);
 	}
 
-	private static Producer<byte[], byte[]> producer() {
+	private Producer<byte[], byte[]> producer() {
 		return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
 				ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
 				ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000,
-				ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000,
+				ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) this.maxBlock.toMillis(),
 				ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500, ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
 				ByteArraySerializer.class, ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
 	}

@@ -245,6 +245,9 @@ class SequenceIntegrationTests {
 						"spring.kafka.consumer.group-id=" + group, "lossless.kafka.consumer.retry.attempts=3",
 						"lossless.kafka.consumer.retry.initial-interval=50ms",
 						"lossless.kafka.consumer.retry.max-interval=100ms",
+						// a retry seeks back, and the next fetch waits behind the one in
+						// flight: on an idle partition for fetch.max.wait.ms (500 ms)
+						"spring.kafka.consumer.fetch-max-wait=100ms",
 						"lossless.kafka.accepted-risks=topic.replication-factor,topic.min-insync-replicas",
 						"test.topic=" + topic));
 		properties.addAll(List.of(extraProperties));

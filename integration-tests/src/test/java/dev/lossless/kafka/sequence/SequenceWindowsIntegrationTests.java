@@ -455,6 +455,9 @@ class SequenceWindowsIntegrationTests {
 		List<String> properties = new ArrayList<>(
 				List.of("spring.kafka.bootstrap-servers=" + cluster.bootstrapServers(),
 						"spring.kafka.consumer.group-id=" + group,
+						// members learn of a rebalance from a heartbeat: every 3 s by
+						// default
+						"spring.kafka.consumer.heartbeat-interval=500ms",
 						"lossless.kafka.accepted-risks=topic.replication-factor,topic.min-insync-replicas",
 						"test.topic=" + topic));
 		properties.addAll(List.of(extraProperties));
