@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 
 import dev.lossless.kafka.actuate.ConsumerLagHealthIndicator;
@@ -16,6 +17,7 @@ import dev.lossless.kafka.actuate.TopicsHealthIndicator;
 import dev.lossless.kafka.consumer.ConsumerOffsetsInspector;
 import dev.lossless.kafka.consumer.ConsumerOffsetsSnapshot;
 import dev.lossless.kafka.rules.ReliabilityAudit;
+import dev.lossless.kafka.sequence.OffsetMetadataLimit;
 import dev.lossless.kafka.testcluster.EmbeddedKafkaCluster;
 import dev.lossless.kafka.topics.TopicInspector;
 
@@ -192,6 +194,7 @@ final class AdminScale {
 				true, 5, topics)) {
 			double startMillis = (System.nanoTime() - start) / 1e6;
 			ReliabilityAudit audit = application.getBean(ReliabilityAudit.class);
+			awaitStartupReads(application);
 			Map<String, Long> before = BrokerRequests.snapshot();
 			long auditStart = System.nanoTime();
 			audit.audit();
@@ -222,6 +225,22 @@ final class AdminScale {
 			return new Audit(startMillis, auditMillis, auditRequests, healthMillis,
 					(double) BrokerRequests.total(healthRequests) / HEALTH_REQUESTS, healthRequests,
 					String.valueOf(last.getStatus()), uncachedMillis, uncachedRequests);
+		}
+	}
+
+	/**
+	 * Wait for what the application reads from the brokers in the background after its
+	 * start ({@code offset.metadata.max.bytes}), so that its requests are not counted as
+	 * the audit's.
+	 */
+	private static void awaitStartupReads(ConfigurableApplicationContext application) {
+		OffsetMetadataLimit limit = application.getBean(OffsetMetadataLimit.class);
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		while (limit.getAsInt() < 0) {
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException("offset.metadata.max.bytes not read within 30 s");
+			}
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
 		}
 	}
 
