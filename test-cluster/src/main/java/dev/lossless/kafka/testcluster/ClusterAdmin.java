@@ -17,8 +17,10 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.jspecify.annotations.Nullable;
@@ -48,7 +50,8 @@ final class ClusterAdmin {
 	}
 
 	/**
-	 * Create a topic and wait until every partition has a leader and a full ISR.
+	 * Create a topic and wait until every partition has a leader and a full ISR and its
+	 * leader serves it.
 	 */
 	static void createTopic(String bootstrapServers, String name, int partitions, short replicationFactor,
 			Map<String, String> configs) {
@@ -65,6 +68,13 @@ final class ClusterAdmin {
 			}
 			await(deadline, "topic '" + name + "' to have a leader and a full ISR on every partition",
 					() -> isFullyReplicated(admin, name, partitions));
+			// the metadata can name a leader before that broker has taken the partition
+			// over: a send then fails with NOT_LEADER_OR_FOLLOWER, and a test's
+			// idempotent
+			// producer was seen to go on with OUT_OF_ORDER_SEQUENCE_NUMBER until its
+			// delivery timeout; the leader answering ListOffsets serves the partition
+			await(deadline, "the leaders of topic '" + name + "' to serve it",
+					() -> leadersServe(admin, name, partitions));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -72,6 +82,24 @@ final class ClusterAdmin {
 		}
 		catch (TimeoutException ex) {
 			throw new IllegalStateException("Timed out creating topic '" + name + "'", ex);
+		}
+	}
+
+	private static boolean leadersServe(Admin admin, String name, int partitions) {
+		Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+		for (int partition = 0; partition < partitions; partition++) {
+			latest.put(new TopicPartition(name, partition), OffsetSpec.latest());
+		}
+		try {
+			admin.listOffsets(latest).all().get(5, TimeUnit.SECONDS);
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while listing the offsets of topic '" + name + "'", ex);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			return false;
 		}
 	}
 
