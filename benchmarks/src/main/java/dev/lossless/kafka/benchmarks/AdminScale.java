@@ -230,17 +230,22 @@ final class AdminScale {
 
 	/**
 	 * Wait for what the application reads from the brokers in the background after its
-	 * start ({@code offset.metadata.max.bytes}), so that its requests are not counted as
+	 * start ({@code offset.metadata.max.bytes}), and for the broker to have counted those
+	 * requests (it counts one once its response is sent), so that they are not counted as
 	 * the audit's.
 	 */
 	private static void awaitStartupReads(ConfigurableApplicationContext application) {
 		OffsetMetadataLimit limit = application.getBean(OffsetMetadataLimit.class);
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-		while (limit.getAsInt() < 0) {
+		Map<String, Long> counted = null;
+		Map<String, Long> now = BrokerRequests.snapshot();
+		while (limit.getAsInt() < 0 || !now.equals(counted)) {
 			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException("offset.metadata.max.bytes not read within 30 s");
+				throw new IllegalStateException("The application's start-up reads did not end within 30 s");
 			}
-			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+			counted = now;
+			now = BrokerRequests.snapshot();
 		}
 	}
 

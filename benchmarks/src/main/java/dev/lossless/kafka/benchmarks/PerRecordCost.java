@@ -326,9 +326,8 @@ final class PerRecordCost {
 			loop.start();
 			return loop::join;
 		});
-		// each listener has an id of its own, and its consumer thread a name of its own
-		// in
-		// a profile (bench-boot-record-0-C-1)
+		// each listener has an id of its own, so its consumer thread has a name of its
+		// own in a profile (bench-boot-record-0-C-1)
 		cases.put(BOOT_RECORD, listener(bootstrapServers, topic, false, false, "bench-boot-record", boot));
 		cases.put(STARTER_RECORD, listener(bootstrapServers, topic, false, true, "bench-starter-record", CLASSIC));
 		cases.put(STARTER_RECORD_NO_SEQUENCE,

@@ -176,10 +176,8 @@ class ExactlyOnceIntegrationTests {
 				// markers of the one before (CONCURRENT_TRANSACTIONS): retried after
 				// retry.backoff.ms, 100 ms by default
 				"spring.kafka.producer.properties.retry.backoff.ms=10",
-				// a member that joined first and took every partition gives them up at
-				// its
-				// next poll: after 50 records, not after a poll of 500 one transaction
-				// each
+				// a member that joined first and took every partition gives them up
+				// at its next poll: after 50 records, not 500, one transaction each
 				"spring.kafka.consumer.max-poll-records=50", "test.input=" + input, "test.output=" + output,
 				"test.concurrency=" + concurrency));
 		properties.addAll(List.of(extraProperties));

@@ -117,6 +117,9 @@ class RebalanceIntegrationTests {
 			third = KafkaTestSupport.run(application, args);
 			awaitProcessed(RECORDS / 2);
 			second.close();
+			// the records still trickle while the third member takes the second's
+			// partitions over
+			awaitProcessed(RECORDS * 5 / 8);
 			membersSettled.set(true);
 			producerThread.join(WAIT.toMillis());
 			assertThat(acknowledged).hasSize(RECORDS);
@@ -152,8 +155,9 @@ class RebalanceIntegrationTests {
 
 	/**
 	 * Send the records one at a time, each acknowledged before the next, so that they
-	 * trickle in while members join and leave; once the last member change is done, send
-	 * the rest without waiting for each acknowledgement: they only need to be there.
+	 * trickle in while members join and leave; once the last member change is over (the
+	 * third member processes beyond it), send the rest without waiting for each
+	 * acknowledgement: they only need to be there.
 	 */
 	private static void produce(String topic, Set<Integer> acknowledged, AtomicBoolean membersSettled) {
 		IntegerSerializer integers = new IntegerSerializer();

@@ -68,11 +68,10 @@ final class ClusterAdmin {
 			}
 			await(deadline, "topic '" + name + "' to have a leader and a full ISR on every partition",
 					() -> isFullyReplicated(admin, name, partitions));
-			// the metadata can name a leader before that broker has taken the partition
-			// over: a send then fails with NOT_LEADER_OR_FOLLOWER, and a test's
-			// idempotent
-			// producer was seen to go on with OUT_OF_ORDER_SEQUENCE_NUMBER until its
-			// delivery timeout; the leader answering ListOffsets serves the partition
+			// the metadata can name a leader before that broker has taken the
+			// partition over: a send then fails with NOT_LEADER_OR_FOLLOWER, and an
+			// idempotent producer was seen to go on with OUT_OF_ORDER_SEQUENCE_NUMBER
+			// until its delivery timeout; a leader that answers ListOffsets serves it
 			await(deadline, "the leaders of topic '" + name + "' to serve it",
 					() -> leadersServe(admin, name, partitions));
 		}
