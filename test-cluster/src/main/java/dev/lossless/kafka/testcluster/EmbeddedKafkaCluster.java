@@ -175,8 +175,9 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 	}
 
 	/**
-	 * Create a topic and wait (at most 60 s) until every partition has a leader and all
-	 * of its replicas in sync. An existing topic is accepted.
+	 * Create a topic and wait (at most 60 s) until every partition has a leader that
+	 * serves it (answers {@code ListOffsets}) and all of its replicas in sync. An
+	 * existing topic is accepted.
 	 * @param name the name of the topic
 	 * @param partitions the number of partitions
 	 * @param replicationFactor the replication factor
