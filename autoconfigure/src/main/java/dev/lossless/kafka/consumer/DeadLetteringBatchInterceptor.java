@@ -91,9 +91,13 @@ public final class DeadLetteringBatchInterceptor implements BatchInterceptor<Obj
 
 	private boolean deadLetterIfUndeserializable(ConsumerRecords<Object, Object> records,
 			ConsumerRecord<Object, Object> record, Consumer<Object, Object> consumer) {
-		DeserializationException failure = SerializationUtils.getExceptionFromHeader(record,
-				SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER, logger);
-		if (failure == null) {
+		// ErrorHandlingDeserializer hands a failed key or value over as null: as in
+		// spring-kafka's container, a header next to a value is not a failure (one left
+		// by another application, read by a deserializer that cannot fail and is not
+		// wrapped)
+		DeserializationException failure = (record.value() != null) ? null : SerializationUtils
+			.getExceptionFromHeader(record, SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER, logger);
+		if (failure == null && record.key() == null) {
 			failure = SerializationUtils.getExceptionFromHeader(record,
 					SerializationUtils.KEY_DESERIALIZER_EXCEPTION_HEADER, logger);
 		}

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.lossless.kafka.rules.ClientSettings;
+import dev.lossless.kafka.rules.InfallibleDeserializers;
 import dev.lossless.kafka.rules.SettingOrigins;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
@@ -14,11 +15,11 @@ import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 /**
  * Gives Spring Boot's consumer factory the durable settings the application has not set
  * itself: no auto-commit, {@code auto.offset.reset=earliest}, {@code read_committed}, no
- * topic auto-creation, and key and value deserializers wrapped in an
+ * topic auto-creation, and key and value deserializers that can fail wrapped in an
  * {@link ErrorHandlingDeserializer} so that a record that cannot be deserialized reaches
- * the error handler, and the dead-letter topic, instead of failing {@code poll()}
- * forever. A value the application set is kept as it is: the durability rules judge it at
- * startup.
+ * the error handler, and the dead-letter topic, instead of failing {@code poll()} forever
+ * ({@link InfallibleDeserializers those that cannot fail} are left as they are). A value
+ * the application set is kept as it is: the durability rules judge it at startup.
  *
  * @author Lossless Kafka team
  * @since 0.1.0
@@ -62,7 +63,7 @@ public final class DurableConsumerCustomizer implements DefaultKafkaConsumerFact
 
 	private static void wrap(Map<String, Object> configs, Map<String, Object> updates, String key, String delegateKey) {
 		Object deserializer = configs.get(key);
-		if (deserializer == null || isErrorHandling(deserializer)) {
+		if (deserializer == null || isErrorHandling(deserializer) || InfallibleDeserializers.cannotFail(deserializer)) {
 			return;
 		}
 		updates.put(key, ErrorHandlingDeserializer.class);

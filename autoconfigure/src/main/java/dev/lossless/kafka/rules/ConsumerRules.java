@@ -18,6 +18,9 @@ final class ConsumerRules {
 
 	private static final String NO_DEAD_LETTER_SERIALIZER = " (no matching serializer)";
 
+	static final String SAFE_DESERIALIZERS = "ErrorHandlingDeserializer, or one that cannot fail "
+			+ "(String, byte[], ByteBuffer or Bytes deserializer)";
+
 	private ConsumerRules() {
 	}
 
@@ -69,14 +72,14 @@ final class ConsumerRules {
 
 	private static Rule<ClientSettings> consumerDeserializers() {
 		return new Rule<>("consumer.deserializer", Stage.CONSUMER, "key.deserializer, value.deserializer",
-				"ErrorHandlingDeserializer",
+				SAFE_DESERIALIZERS,
 				"A record that cannot be deserialized fails inside poll(), before any error handler sees it; the "
 						+ "container loops on it forever, or skips it, and the records behind it wait.",
 				"Remove the consumer factory's deserializer instances, or wrap them in ErrorHandlingDeserializer.",
 				(settings) -> {
 					String key = settings.get(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG);
 					String value = settings.get(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
-					boolean safe = isErrorHandling(key) && isErrorHandling(value);
+					boolean safe = isSafe(key) && isSafe(value);
 					return new Reading(safe, "key=" + shortName(key) + ", value=" + shortName(value));
 				});
 	}
@@ -116,6 +119,11 @@ final class ConsumerRules {
 
 	static boolean isErrorHandling(@Nullable String deserializer) {
 		return ErrorHandlingDeserializer.class.getName().equals(deserializer);
+	}
+
+	// a deserializer whose failure reaches the error handler, or that cannot fail
+	static boolean isSafe(@Nullable String deserializer) {
+		return isErrorHandling(deserializer) || InfallibleDeserializers.cannotFail(deserializer);
 	}
 
 	static String shortName(@Nullable String className) {

@@ -33,7 +33,7 @@ final class ShareRules {
 
 	static Rule<ClientSettings> shareDeserializers() {
 		return new Rule<>("share.deserializer", Stage.CONSUMER, "key.deserializer, value.deserializer",
-				"ErrorHandlingDeserializer",
+				ConsumerRules.SAFE_DESERIALIZERS,
 				"A share consumer's poll() that cannot deserialize a record makes the container reject it, and the "
 						+ "broker archives a rejected record: no recoverer or dead-letter topic sees it.",
 				"Wrap the share consumer factory's deserializers in ErrorHandlingDeserializer "
@@ -41,7 +41,7 @@ final class ShareRules {
 				(settings) -> {
 					String key = settings.get(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG);
 					String value = settings.get(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
-					boolean safe = ConsumerRules.isErrorHandling(key) && ConsumerRules.isErrorHandling(value);
+					boolean safe = ConsumerRules.isSafe(key) && ConsumerRules.isSafe(value);
 					return new Reading(safe,
 							"key=" + ConsumerRules.shortName(key) + ", value=" + ConsumerRules.shortName(value));
 				});

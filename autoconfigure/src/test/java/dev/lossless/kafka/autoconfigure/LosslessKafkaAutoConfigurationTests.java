@@ -49,6 +49,8 @@ import dev.lossless.kafka.topics.DeadLetterTopicProvisioner;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.IntegerDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -142,11 +144,26 @@ class LosslessKafkaAutoConfigurationTests {
 				.containsEntry(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
 				.containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
 				.containsEntry(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false)
-				.containsEntry(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ErrorHandlingDeserializer.class)
-				.containsEntry(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ErrorHandlingDeserializer.class)
-				.containsEntry(ErrorHandlingDeserializer.KEY_DESERIALIZER_CLASS, StringDeserializer.class)
-				.containsEntry(ErrorHandlingDeserializer.VALUE_DESERIALIZER_CLASS, StringDeserializer.class);
+				.containsEntry(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class)
+				.containsEntry(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class)
+				.doesNotContainKeys(ErrorHandlingDeserializer.KEY_DESERIALIZER_CLASS,
+						ErrorHandlingDeserializer.VALUE_DESERIALIZER_CLASS);
 		});
+	}
+
+	@Test
+	void deserializerThatCanFailIsWrappedInErrorHandlingDeserializer() {
+		this.contextRunner.withPropertyValues(
+				"spring.kafka.consumer.value-deserializer=org.apache.kafka.common.serialization.IntegerDeserializer")
+			.run((context) -> {
+				Map<String, Object> configs = context.getBean(DefaultKafkaConsumerFactory.class)
+					.getConfigurationProperties();
+				assertThat(configs)
+					.containsEntry(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class)
+					.containsEntry(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ErrorHandlingDeserializer.class)
+					.containsEntry(ErrorHandlingDeserializer.VALUE_DESERIALIZER_CLASS, IntegerDeserializer.class)
+					.doesNotContainKey(ErrorHandlingDeserializer.KEY_DESERIALIZER_CLASS);
+			});
 	}
 
 	@Test
@@ -328,6 +345,12 @@ class LosslessKafkaAutoConfigurationTests {
 				.isInstanceOf(UnsafeKafkaSettingsException.class)
 				.hasMessageContaining("consumer.deserializer");
 		});
+	}
+
+	@Test
+	void deserializerInstanceThatCannotFailIsAccepted() {
+		this.contextRunner.withUserConfiguration(ByteArrayDeserializerInstanceConfiguration.class)
+			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
 	@Test
@@ -535,6 +558,17 @@ class LosslessKafkaAutoConfigurationTests {
 		DefaultKafkaConsumerFactoryCustomizer deserializerInstance() {
 			return (factory) -> ((DefaultKafkaConsumerFactory<Object, Object>) factory)
 				.setValueDeserializer((topic, data) -> data);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ByteArrayDeserializerInstanceConfiguration {
+
+		@Bean
+		DefaultKafkaConsumerFactoryCustomizer deserializerInstance() {
+			return (factory) -> ((DefaultKafkaConsumerFactory<Object, byte[]>) factory)
+				.setValueDeserializer(new ByteArrayDeserializer());
 		}
 
 	}

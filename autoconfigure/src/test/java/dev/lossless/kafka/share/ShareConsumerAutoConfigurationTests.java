@@ -13,6 +13,7 @@ import dev.lossless.kafka.rules.RuleResult;
 import dev.lossless.kafka.rules.UnsafeKafkaSettingsException;
 import dev.lossless.kafka.rules.Verdict;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.IntegerDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
@@ -37,9 +38,10 @@ import static org.assertj.core.api.Assertions.tuple;
 /**
  * Share consumers (KIP-932) wired: every share container factory gets the dead-lettering
  * recoverer and the acknowledgement counter; the implicit acknowledgement mode and a
- * share consumer factory without {@link ErrorHandlingDeserializer} are refused at
- * startup; a share group whose configs cannot be read is UNKNOWN, and the classic
- * listener rules do not judge share containers.
+ * share consumer factory whose deserializers can fail, without
+ * {@link ErrorHandlingDeserializer}, are refused at startup; a share group whose configs
+ * cannot be read is UNKNOWN, and the classic listener rules do not judge share
+ * containers.
  */
 class ShareConsumerAutoConfigurationTests {
 
@@ -103,6 +105,12 @@ class ShareConsumerAutoConfigurationTests {
 				.extracting(RuleResult::id, RuleResult::subject)
 				.containsExactly(tuple("share.deserializer", "shareConsumerFactory"));
 		});
+	}
+
+	@Test
+	void shareConsumerFactoryWithDeserializersThatCannotFailIsAccepted() {
+		this.contextRunner.withUserConfiguration(StringDeserializerShareConfiguration.class)
+			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
 	static Map<String, Object> shareConsumerConfigs() {
@@ -170,6 +178,17 @@ class ShareConsumerAutoConfigurationTests {
 
 	@Configuration(proxyBeanMethods = false)
 	static class PlainDeserializerShareConfiguration {
+
+		@Bean
+		ShareConsumerFactory<Integer, Integer> shareConsumerFactory() {
+			return new DefaultShareConsumerFactory<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1"),
+					new IntegerDeserializer(), new IntegerDeserializer(), false);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class StringDeserializerShareConfiguration {
 
 		@Bean
 		ShareConsumerFactory<String, String> shareConsumerFactory() {
