@@ -57,7 +57,10 @@ final class CostReport {
 			.append("). Consumers: the consuming thread "
 					+ "from the first record to the last, with `group.protocol=classic` pinned so that all the "
 					+ "consumer's work is on that thread; 1 KiB records, stamped, 3 partitions, a new group and a new "
-					+ "application per run; the consumer cases of a round run at once, each waiting at its first "
+					+ "application per run; Kafka's byte-array deserializers, which the starter leaves as they are "
+					+ "(they cannot fail), except in the case \"" + PerRecordCost.STARTER_RECORD_WRAPPED + "\", whose "
+					+ "value deserializer is a subclass the starter wraps in `ErrorHandlingDeserializer` as it wraps "
+					+ "every deserializer that can fail (JSON, Avro): the price of that wrapper; the consumer cases of a round run at once, each waiting at its first "
 					+ "record until every other has its first, so that they too meet the same load; warm-up rounds (")
 			.append(costs.consumerWarmUpRounds)
 			.append(" here) until one in which the JIT compiled for less than ")

@@ -66,6 +66,8 @@ final class PerRecordCost {
 
 	static final String STARTER_RECORD_NO_SEQUENCE = "starter record listener, sequence off";
 
+	static final String STARTER_RECORD_WRAPPED = "starter record listener, deserializer that can fail (wrapped)";
+
 	static final String BOOT_BATCH = "Boot batch listener, starter off";
 
 	static final String STARTER_BATCH = "starter batch listener, gap detection on";
@@ -332,6 +334,8 @@ final class PerRecordCost {
 		cases.put(STARTER_RECORD, listener(bootstrapServers, topic, false, true, "bench-starter-record", CLASSIC));
 		cases.put(STARTER_RECORD_NO_SEQUENCE,
 				listener(bootstrapServers, topic, false, false, "bench-starter-record-nosequence", CLASSIC));
+		cases.put(STARTER_RECORD_WRAPPED, listener(bootstrapServers, topic, false, true, "bench-starter-record-wrapped",
+				CLASSIC, "spring.kafka.consumer.value-deserializer=" + WrappedBytesDeserializer.class.getName()));
 		cases.put(BOOT_BATCH, listener(bootstrapServers, topic, true, false, "bench-boot-batch", boot));
 		cases.put(STARTER_BATCH, listener(bootstrapServers, topic, true, true, "bench-starter-batch", CLASSIC));
 		List<String> names = new ArrayList<>(cases.keySet());

@@ -153,7 +153,8 @@ final class ReportWriter {
 					+ "`isolation.level=read_committed`). The starter's listeners do the same counting in a "
 					+ "`@KafkaListener` (`ConsumerRecord` or `List<ConsumerRecord>`), in a new application per run "
 					+ "(startup not counted), with the starter's error handler and dead-letter recoverer, gap "
-					+ "detection, `ErrorHandlingDeserializer` and synchronous commits after each poll (`AckMode.BATCH`). "
+					+ "detection, the byte-array deserializers left unwrapped (they cannot fail) and synchronous "
+					+ "commits after each poll (`AckMode.BATCH`). "
 					+ "\"Boot record listener, starter off\" is the same listener with `lossless.kafka.enabled=false` "
 					+ "(and `auto.offset.reset=earliest`; otherwise Boot's defaults: spring-kafka's `DefaultErrorHandler` without a recoverer, no deserializer "
 					+ "wrapper, `isolation.level=read_uncommitted`).\n\n");
