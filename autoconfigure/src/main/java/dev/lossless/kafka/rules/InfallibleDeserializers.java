@@ -17,9 +17,9 @@ import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
  * {@link StringDeserializer} decodes any bytes (malformed input becomes replacement
  * characters; only an unknown encoding fails, when the consumer is created). Wrapping
  * them in an {@link ErrorHandlingDeserializer} protects nothing and costs every record a
- * walk over its headers, in the deserializer and again in the container; the consumer
- * factory customizer leaves them as they are and the deserializer rules accept them. Only
- * these exact classes qualify: a subclass may fail.
+ * walk over its headers in the wrapper, and one more in the container for a {@code null}
+ * key or value; the consumer factory customizer leaves them as they are and the
+ * deserializer rules accept them. Only these exact classes qualify: a subclass may fail.
  *
  * @author Lossless Kafka team
  * @since 0.2.0
