@@ -1,6 +1,7 @@
 package dev.lossless.kafka.consumer;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.IntegerSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,8 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.kafka.support.Acknowledgment;
 
 import static dev.lossless.kafka.KafkaTestSupport.WAIT;
@@ -121,9 +125,13 @@ class RebalanceIntegrationTests {
 		try {
 			awaitProcessed(RECORDS / 8);
 			second = KafkaTestSupport.run(application, args);
+			awaitAssigned(second);
 			awaitProcessed(RECORDS / 3);
 			first.close();
 			third = KafkaTestSupport.run(application, args);
+			// the third member takes partitions over before the second leaves, as it
+			// did while 4,000 records came between the member changes
+			awaitAssigned(third);
 			awaitProcessed(RECORDS / 2);
 			second.close();
 			// the records still trickle while the third member takes the second's
@@ -156,6 +164,15 @@ class RebalanceIntegrationTests {
 				"test.topic=" + topic));
 		properties.addAll(List.of(extraProperties));
 		return properties.toArray(String[]::new);
+	}
+
+	private static void awaitAssigned(ConfigurableApplicationContext member) {
+		MessageListenerContainer container = member.getBean(KafkaListenerEndpointRegistry.class)
+			.getListenerContainer("payments");
+		await().atMost(WAIT).until(() -> {
+			Collection<TopicPartition> assigned = container.getAssignedPartitions();
+			return assigned != null && !assigned.isEmpty();
+		});
 	}
 
 	private static void awaitProcessed(int count) {
