@@ -306,6 +306,10 @@ class SequenceWindowsIntegrationTests {
 					producer.send(stamped(topic, partition, 90 + partition % 2, next[partition]++));
 					if (sent.incrementAndGet() % 20 == 0) {
 						producer.flush();
+						// at most 100 records ahead of the members, so that they flow
+						// through every membership change without flooding it (unpaced,
+						// the loop sent some 200,000 records during the test)
+						await().atMost(WAIT).until(() -> processed.size() >= sent.get() - 100);
 					}
 				}
 				producer.flush();
