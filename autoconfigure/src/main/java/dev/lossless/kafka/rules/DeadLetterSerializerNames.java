@@ -59,7 +59,8 @@ public final class DeadLetterSerializerNames {
 		return ErrorHandlingDeserializer.class.getName().equals(name) ? className(delegate) : name;
 	}
 
-	private static @Nullable String className(@Nullable Object deserializer) {
+	// a deserializer given as a class, a class name or an instance
+	static @Nullable String className(@Nullable Object deserializer) {
 		if (deserializer == null) {
 			return null;
 		}

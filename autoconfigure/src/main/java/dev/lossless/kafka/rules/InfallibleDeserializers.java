@@ -5,7 +5,6 @@ import java.util.Set;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteBufferDeserializer;
 import org.apache.kafka.common.serialization.BytesDeserializer;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jspecify.annotations.Nullable;
 
@@ -39,13 +38,8 @@ public final class InfallibleDeserializers {
 	 * @return whether it is one of the deserializers that cannot fail
 	 */
 	public static boolean cannotFail(@Nullable Object deserializer) {
-		if (deserializer == null) {
-			return false;
-		}
-		String name = (deserializer instanceof Class<?> type) ? type.getName()
-				: (deserializer instanceof Deserializer<?>) ? deserializer.getClass().getName()
-						: deserializer.toString().trim();
-		return NAMES.contains(name);
+		String name = DeadLetterSerializerNames.className(deserializer);
+		return name != null && NAMES.contains(name);
 	}
 
 }
