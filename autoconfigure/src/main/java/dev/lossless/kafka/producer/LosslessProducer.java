@@ -263,8 +263,10 @@ final class LosslessProducer<K, V> extends ForwardingProducer<K, V> {
 				failure = (sent != null) ? failed(sent, exception) : exception;
 				this.reported = failure;
 			}
-			else if (metadata != null && sent != null) {
-				LosslessProducer.this.partitions.acknowledged(sent.topic(), metadata);
+			else if (metadata != null) {
+				// the metadata's topic: the sent record, allocated long before on another
+				// thread, would be one more object to load per acknowledgement
+				LosslessProducer.this.partitions.acknowledged(metadata.topic(), metadata);
 			}
 			if (this.callback != null) {
 				this.callback.onCompletion(metadata, failure);

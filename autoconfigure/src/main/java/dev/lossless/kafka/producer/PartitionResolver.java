@@ -34,8 +34,8 @@ import org.jspecify.annotations.Nullable;
  * client's built-in partitioner does (which also weighs the brokers' queues, and may
  * choose the same partition again). A record's bytes are not known before the client
  * serializes it: they are estimated from the serialized sizes of the topic's acknowledged
- * records (until the first acknowledgement, {@value #FIRST_RUN_RECORDS} records make a
- * run).</li>
+ * records, one in {@value #LEARNED_EVERY} (until the first of those,
+ * {@value #FIRST_RUN_RECORDS} records make a run).</li>
  * </ul>
  *
  * @author Lossless Kafka team
@@ -55,6 +55,11 @@ final class PartitionResolver {
 	 * well inside a batch from a producer past its first 256 records in the partition.
 	 */
 	static final int RECORD_OVERHEAD = 20;
+
+	/**
+	 * Of how many acknowledged records of a partition one teaches the record size.
+	 */
+	static final int LEARNED_EVERY = 16;
 
 	private static final int DEFAULT_BATCH_SIZE = 16384;
 
@@ -112,11 +117,18 @@ final class PartitionResolver {
 	}
 
 	/**
-	 * Learn the size of a topic's records from an acknowledged one.
+	 * Learn the size of a topic's records from an acknowledged one: from one record in
+	 * {@value #LEARNED_EVERY} of a partition, by its offset. The sending thread reads the
+	 * estimate for every record; the network thread, which acknowledges them, writing it
+	 * for every record too would move its cache line between the two threads' cores on
+	 * every record.
 	 * @param topic the topic
 	 * @param metadata what the client reported for the record
 	 */
 	void acknowledged(String topic, RecordMetadata metadata) {
+		if (metadata.hasOffset() && metadata.offset() % LEARNED_EVERY != 0) {
+			return;
+		}
 		Sticky sticky = this.sticky.get(topic);
 		if (sticky != null) {
 			sticky.learn(Math.max(0, metadata.serializedKeySize()) + Math.max(0, metadata.serializedValueSize())

@@ -62,6 +62,21 @@ class PartitionResolverTests {
 	}
 
 	@Test
+	void onlyOneAcknowledgedRecordInSixteenTeachesTheRecordSize() {
+		// the network thread writes the estimate the sending thread reads for every
+		// record
+		for (int offset = 1; offset < 4 * PartitionResolver.LEARNED_EVERY; offset++) {
+			this.resolver.partition(new ProducerRecord<>("orders", "order"));
+			if (offset % PartitionResolver.LEARNED_EVERY != 0) {
+				this.resolver.acknowledged("orders",
+						new RecordMetadata(new TopicPartition("orders", 0), offset, 0, 0, -1, 100_000));
+			}
+		}
+		List<Integer> runs = runs(resolve(350));
+		assertThat(runs.subList(1, 3)).containsOnly(PartitionResolver.FIRST_RUN_RECORDS);
+	}
+
+	@Test
 	void recordOverheadIsWhatTheClientWritesForAStampedRecordBesidesItsKeyAndValue() {
 		// the typical record: well inside a batch, from a producer past its first 256
 		// records in the partition
@@ -118,8 +133,8 @@ class PartitionResolverTests {
 	private void learn(int valueSize) {
 		for (int i = 0; i < 200; i++) {
 			this.resolver.partition(new ProducerRecord<>("orders", "order"));
-			this.resolver.acknowledged("orders",
-					new RecordMetadata(new TopicPartition("orders", 0), i, 0, 0, -1, valueSize));
+			this.resolver.acknowledged("orders", new RecordMetadata(new TopicPartition("orders", 0),
+					(long) i * PartitionResolver.LEARNED_EVERY, 0, 0, -1, valueSize));
 		}
 	}
 
