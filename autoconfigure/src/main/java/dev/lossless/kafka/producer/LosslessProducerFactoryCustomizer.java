@@ -85,28 +85,34 @@ public final class LosslessProducerFactoryCustomizer implements DefaultKafkaProd
 						? new JournalingSendFallback(journal, serializers, this.appended, this.topicExistence) : null,
 				this.overridesJudge)
 			.register();
-		// the wrapper learns from it the configuration of a copy's producers
-		producerFactory.updateConfigs(Map.of(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, withConfigCapture(
-				producerFactory.getConfigurationProperties().get(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG))));
+		// the wrapper learns from it the configuration of a copy's producers; a metrics
+		// reporter, configured with the producer as an interceptor is, but not called
+		// on each record
+		producerFactory.updateConfigs(Map.of(ProducerConfig.METRIC_REPORTER_CLASSES_CONFIG, withConfigCapture(
+				producerFactory.getConfigurationProperties().get(ProducerConfig.METRIC_REPORTER_CLASSES_CONFIG))));
 	}
 
 	private static List<Object> withConfigCapture(@Nullable Object configured) {
-		List<Object> interceptors = new ArrayList<>();
+		List<Object> reporters = new ArrayList<>();
+		if (configured == null) {
+			// Kafka's default (the JMX reporter) stays
+			configured = ProducerConfig.configDef().defaultValues().get(ProducerConfig.METRIC_REPORTER_CLASSES_CONFIG);
+		}
 		if (configured instanceof Collection<?> classes) {
-			interceptors.addAll(classes);
+			reporters.addAll(classes);
 		}
 		else if (configured instanceof String names) {
-			interceptors.addAll(
+			reporters.addAll(
 					List.of(names.split(",")).stream().map(String::trim).filter((name) -> !name.isEmpty()).toList());
 		}
 		else if (configured != null) {
-			interceptors.add(configured);
+			reporters.add(configured);
 		}
-		if (!interceptors.contains(ProducerConfigCapture.class)
-				&& !interceptors.contains(ProducerConfigCapture.class.getName())) {
-			interceptors.add(ProducerConfigCapture.class);
+		if (!reporters.contains(ProducerConfigCapture.class)
+				&& !reporters.contains(ProducerConfigCapture.class.getName())) {
+			reporters.add(ProducerConfigCapture.class);
 		}
-		return interceptors;
+		return reporters;
 	}
 
 }

@@ -1,10 +1,10 @@
 package dev.lossless.kafka.producer;
 
+import java.util.List;
 import java.util.Map;
 
-import org.apache.kafka.clients.producer.ProducerInterceptor;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.metrics.KafkaMetric;
+import org.apache.kafka.common.metrics.MetricsReporter;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,13 +12,14 @@ import org.jspecify.annotations.Nullable;
  * spring-kafka copies the wrapper by reference into a factory with configuration
  * overrides (a {@code KafkaTemplate} built at run time with overrides), and only the
  * producer's own configuration tells which settings, serializers and partitioner it has.
- * Kafka configures this interceptor while it creates the producer, on the thread that
- * then runs the wrapper.
+ * Kafka configures this metrics reporter while it creates the producer, on the thread
+ * that then runs the wrapper. A reporter rather than a producer interceptor, which Kafka
+ * would call twice for every record.
  *
  * @author Lossless Kafka team
  * @since 0.2.0
  */
-public final class ProducerConfigCapture implements ProducerInterceptor<Object, Object> {
+public final class ProducerConfigCapture implements MetricsReporter {
 
 	private static final ThreadLocal<Map<String, ?>> CREATED = new ThreadLocal<>();
 
@@ -38,12 +39,15 @@ public final class ProducerConfigCapture implements ProducerInterceptor<Object, 
 	}
 
 	@Override
-	public ProducerRecord<Object, Object> onSend(ProducerRecord<Object, Object> record) {
-		return record;
+	public void init(List<KafkaMetric> metrics) {
 	}
 
 	@Override
-	public void onAcknowledgement(@Nullable RecordMetadata metadata, @Nullable Exception exception) {
+	public void metricChange(KafkaMetric metric) {
+	}
+
+	@Override
+	public void metricRemoval(KafkaMetric metric) {
 	}
 
 	@Override
