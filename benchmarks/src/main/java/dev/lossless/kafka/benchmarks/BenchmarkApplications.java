@@ -10,10 +10,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.jspecify.annotations.Nullable;
 
+import dev.lossless.kafka.sequence.SequenceStamp;
 import dev.lossless.kafka.testcluster.PostgresServer;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -32,6 +35,11 @@ import org.springframework.kafka.core.KafkaTemplate;
  * @since 0.1.0
  */
 final class BenchmarkApplications {
+
+	/**
+	 * The property that makes a listener read each record's stamp header.
+	 */
+	static final String READ_HEADER = "bench.read-header";
 
 	private static final String NO_DATA_SOURCE = "spring.autoconfigure.exclude="
 			+ "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration";
@@ -192,6 +200,8 @@ final class BenchmarkApplications {
 
 		private long bytes;
 
+		private long headerBytes;
+
 		private long first;
 
 		private long last;
@@ -222,6 +232,19 @@ final class BenchmarkApplications {
 
 		long expected() {
 			return this.expected;
+		}
+
+		/**
+		 * Count a record; with {@code readHeader}, after reading the value of its stamp
+		 * header as any check of the stamp must (what the Kafka client alone spends on
+		 * that).
+		 */
+		void accept(ConsumerRecord<byte[], byte[]> record, boolean readHeader) {
+			if (readHeader) {
+				Header header = record.headers().lastHeader(SequenceStamp.HEADER);
+				this.headerBytes += (header != null) ? header.value().length : 0;
+			}
+			accept(record.value());
 		}
 
 		void accept(byte[] value) {
@@ -310,13 +333,16 @@ final class BenchmarkApplications {
 
 		private final ConsumptionProbe probe;
 
-		RecordListener(ConsumptionProbe probe) {
+		private final boolean readHeader;
+
+		RecordListener(ConsumptionProbe probe, @Value("${" + READ_HEADER + ":false}") boolean readHeader) {
 			this.probe = probe;
+			this.readHeader = readHeader;
 		}
 
 		@KafkaListener(id = "${bench.listener-id:bench-record}", topics = "${bench.topic}", groupId = "${bench.group}")
 		void listen(ConsumerRecord<byte[], byte[]> record) {
-			this.probe.accept(record.value());
+			this.probe.accept(record, this.readHeader);
 		}
 
 	}
@@ -325,14 +351,17 @@ final class BenchmarkApplications {
 
 		private final ConsumptionProbe probe;
 
-		BatchListener(ConsumptionProbe probe) {
+		private final boolean readHeader;
+
+		BatchListener(ConsumptionProbe probe, @Value("${" + READ_HEADER + ":false}") boolean readHeader) {
 			this.probe = probe;
+			this.readHeader = readHeader;
 		}
 
 		@KafkaListener(id = "${bench.listener-id:bench-batch}", topics = "${bench.topic}", groupId = "${bench.group}")
 		void listen(List<ConsumerRecord<byte[], byte[]>> records) {
 			for (ConsumerRecord<byte[], byte[]> record : records) {
-				this.probe.accept(record.value());
+				this.probe.accept(record, this.readHeader);
 			}
 		}
 

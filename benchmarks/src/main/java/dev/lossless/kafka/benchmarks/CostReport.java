@@ -81,10 +81,18 @@ final class CostReport {
 			}
 			out.append("The send-result observation (`SendResultListener`, the `ProducerListener` behind the "
 					+ "metrics and the producer health) has no switch, so it has no line of its own: its price is "
-					+ "inside every starter line.\n\n");
+					+ "inside every starter line. The line \"" + PerRecordCost.BOOT_ONE_HEADER + "\" sends through "
+					+ "Boot's template, without the starter, records that carry one header like the stamp (the "
+					+ "name `^`, 7 bytes of value) made once by the application: what the Kafka client alone spends "
+					+ "writing such a header, the least any per-record header stamp can cost.\n\n");
 		}
 		if (costs.hasConsumers()) {
 			consumerTable(out, costs);
+			out.append("The lines \"" + PerRecordCost.BOOT_RECORD_READING_HEADER + "\" and \""
+					+ PerRecordCost.BOOT_BATCH_READING_HEADER + "\" are Boot's listeners, without the starter, "
+					+ "reading the value of each record's stamp header (`lastHeader(\"^\").value()`): what the "
+					+ "Kafka client alone spends handing out a header, the least any check of a header stamp can "
+					+ "cost.\n\n");
 		}
 		targets(out, costs);
 	}
@@ -171,6 +179,11 @@ final class CostReport {
 				target(out, "(the network thread alone, for comparison), " + sizeLabel(size),
 						costs.producerRatio(size, PerRecordCost.STARTER, PerRecordCost.BOOT, ProducerCost::networkCpu),
 						PRODUCER_TARGET);
+				target(out, "(the floor of a header stamp: Boot `KafkaTemplate` sending one header of the stamp's "
+						+ "size, no starter), " + sizeLabel(size), producerFloor(costs, size), PRODUCER_TARGET);
+				target(out, "(the starter over that floor), " + sizeLabel(size), costs.producerRatio(size,
+						PerRecordCost.STARTER, PerRecordCost.BOOT_ONE_HEADER, ProducerCost::clientCpu),
+						PRODUCER_TARGET);
 			}
 			double stamp = stampBytes(costs);
 			out.append(String.format(
@@ -181,8 +194,20 @@ final class CostReport {
 		if (costs.hasConsumers()) {
 			target(out, "starter record listener CPU <= " + CONSUMER_TARGET + " x Boot record listener",
 					costs.consumerRatio(PerRecordCost.STARTER_RECORD, PerRecordCost.BOOT_RECORD), CONSUMER_TARGET);
+			target(out,
+					"(the floor of a header stamp: Boot's record listener reading the stamp header, no " + "starter)",
+					recordFloor(costs), CONSUMER_TARGET);
+			target(out, "(the starter's record listener over that floor)",
+					costs.consumerRatio(PerRecordCost.STARTER_RECORD, PerRecordCost.BOOT_RECORD_READING_HEADER),
+					CONSUMER_TARGET);
 			target(out, "starter batch listener CPU <= " + CONSUMER_TARGET + " x Boot batch listener",
 					costs.consumerRatio(PerRecordCost.STARTER_BATCH, PerRecordCost.BOOT_BATCH), CONSUMER_TARGET);
+			target(out,
+					"(the floor of a header stamp: Boot's batch listener reading the stamp header, no " + "starter)",
+					batchFloor(costs), CONSUMER_TARGET);
+			target(out, "(the starter's batch listener over that floor)",
+					costs.consumerRatio(PerRecordCost.STARTER_BATCH, PerRecordCost.BOOT_BATCH_READING_HEADER),
+					CONSUMER_TARGET);
 		}
 		out.append("\n");
 	}
@@ -227,7 +252,27 @@ final class CostReport {
 		}
 		if (costs.hasProducers()) {
 			out.append(String.format("stamp_bytes=%.1f%n", stampBytes(costs)));
+			out.append(String.format("producer_header_floor_100b=%.3f%n",
+					producerFloor(costs, LosslessKafkaBenchmarks.SMALL).median()));
+			out.append(String.format("producer_header_floor_1k=%.3f%n",
+					producerFloor(costs, LosslessKafkaBenchmarks.KIB).median()));
 		}
+		if (costs.hasConsumers()) {
+			out.append(String.format("consumer_header_floor_record=%.3f%n", recordFloor(costs).median()));
+			out.append(String.format("consumer_header_floor_batch=%.3f%n", batchFloor(costs).median()));
+		}
+	}
+
+	private static MedianInterval producerFloor(PerRecordCost costs, int size) {
+		return costs.producerRatio(size, PerRecordCost.BOOT_ONE_HEADER, PerRecordCost.BOOT, ProducerCost::clientCpu);
+	}
+
+	private static MedianInterval recordFloor(PerRecordCost costs) {
+		return costs.consumerRatio(PerRecordCost.BOOT_RECORD_READING_HEADER, PerRecordCost.BOOT_RECORD);
+	}
+
+	private static MedianInterval batchFloor(PerRecordCost costs) {
+		return costs.consumerRatio(PerRecordCost.BOOT_BATCH_READING_HEADER, PerRecordCost.BOOT_BATCH);
 	}
 
 	private static MedianInterval producerRatio(PerRecordCost costs, int size) {

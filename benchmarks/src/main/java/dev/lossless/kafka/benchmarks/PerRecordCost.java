@@ -17,6 +17,7 @@ import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 
+import dev.lossless.kafka.sequence.SequenceStamp;
 import dev.lossless.kafka.testcluster.KafkaProcessCluster;
 import jdk.jfr.Recording;
 import org.apache.kafka.clients.producer.Callback;
@@ -25,6 +26,8 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jspecify.annotations.Nullable;
 
@@ -58,6 +61,13 @@ final class PerRecordCost {
 
 	static final String STARTER_NO_JOURNAL = "starter, journal off";
 
+	/**
+	 * Boot's template sending each record with one header of the stamp's size (a 1-byte
+	 * name, a 7-byte value) that the application made once: what the Kafka client alone
+	 * spends on such a header, the least any header stamp can cost.
+	 */
+	static final String BOOT_ONE_HEADER = "Boot KafkaTemplate, one header of the stamp's size";
+
 	static final String RAW_CONSUMER = "raw poll/commitSync loop";
 
 	static final String BOOT_RECORD = "Boot record listener, starter off";
@@ -68,7 +78,11 @@ final class PerRecordCost {
 
 	static final String STARTER_RECORD_WRAPPED = "starter record listener, deserializer that can fail (wrapped)";
 
+	static final String BOOT_RECORD_READING_HEADER = "Boot record listener reading the stamp header";
+
 	static final String BOOT_BATCH = "Boot batch listener, starter off";
+
+	static final String BOOT_BATCH_READING_HEADER = "Boot batch listener reading the stamp header";
 
 	static final String STARTER_BATCH = "starter batch listener, gap detection on";
 
@@ -176,6 +190,10 @@ final class PerRecordCost {
 				new ByteArraySerializer());
 				ConfigurableApplicationContext boot = BenchmarkApplications.producerWithoutStarter(bootstrapServers,
 						LINGER_MS);
+				// a producer of its own: each case's figures come from its producer's
+				// metrics
+				ConfigurableApplicationContext bootOneHeader = BenchmarkApplications
+					.producerWithoutStarter(bootstrapServers, LINGER_MS);
 				ConfigurableApplicationContext starter = BenchmarkApplications.producer(bootstrapServers, true,
 						LINGER_MS, topics);
 				ConfigurableApplicationContext noSequence = BenchmarkApplications.producer(bootstrapServers, false,
@@ -185,6 +203,7 @@ final class PerRecordCost {
 			Map<String, ProducerCase> cases = new LinkedHashMap<>();
 			cases.put(RAW, rawCase(raw));
 			cases.put(BOOT, templateCase(BenchmarkApplications.template(boot)));
+			cases.put(BOOT_ONE_HEADER, oneHeaderCase(BenchmarkApplications.template(bootOneHeader)));
 			cases.put(STARTER, templateCase(BenchmarkApplications.template(starter)));
 			cases.put(STARTER_NO_SEQUENCE, templateCase(BenchmarkApplications.template(noSequence)));
 			cases.put(STARTER_NO_JOURNAL, templateCase(BenchmarkApplications.template(noJournal)));
@@ -225,12 +244,13 @@ final class PerRecordCost {
 			for (Map.Entry<String, ProducerCost> entry : costs.entrySet()) {
 				String name = entry.getKey();
 				ProducerCost cost = entry.getValue();
-				LosslessKafkaBenchmarks.log(
-						"cost producer %d B %s %s: sender %.0f ns, network %.0f ns, process %.0f ns (all cases), "
-								+ "%.0f B allocated, %.1f B of batches per record, JIT %d ms, %.0f records/s (load %s)",
-						size, measured ? "round " + round : "warm-up", name, cost.senderCpu(), cost.networkCpu(),
-						cost.processCpu(), cost.allocated(), cost.wireBytes(), cost.compilationMillis(),
-						cost.recordsPerSecond(), MachineInfo.loadAverage());
+				LosslessKafkaBenchmarks
+					.log("cost producer %d B %s %s: sender %.0f ns, network %.0f ns, process %.0f ns (all cases), "
+							+ "%.0f B allocated, %.1f B of batches per record, %.1f requests per 1,000 records, JIT %d ms, "
+							+ "%.0f records/s (load %s)", size, measured ? "round " + round : "warm-up", name,
+							cost.senderCpu(), cost.networkCpu(), cost.processCpu(), cost.allocated(), cost.wireBytes(),
+							cost.requests(), cost.compilationMillis(), cost.recordsPerSecond(),
+							MachineInfo.loadAverage());
 				if (measured) {
 					this.producers.computeIfAbsent(size, (key) -> new LinkedHashMap<>())
 						.computeIfAbsent(name, (key) -> new ArrayList<>())
@@ -331,12 +351,16 @@ final class PerRecordCost {
 		// each listener has an id of its own, so its consumer thread has a name of its
 		// own in a profile (bench-boot-record-0-C-1)
 		cases.put(BOOT_RECORD, listener(bootstrapServers, topic, false, false, "bench-boot-record", boot));
+		cases.put(BOOT_RECORD_READING_HEADER, listener(bootstrapServers, topic, false, false,
+				"bench-boot-record-header", withProperty(boot, BenchmarkApplications.READ_HEADER + "=true")));
 		cases.put(STARTER_RECORD, listener(bootstrapServers, topic, false, true, "bench-starter-record", CLASSIC));
 		cases.put(STARTER_RECORD_NO_SEQUENCE,
 				listener(bootstrapServers, topic, false, false, "bench-starter-record-nosequence", CLASSIC));
 		cases.put(STARTER_RECORD_WRAPPED, listener(bootstrapServers, topic, false, true, "bench-starter-record-wrapped",
 				CLASSIC, "spring.kafka.consumer.value-deserializer=" + WrappedBytesDeserializer.class.getName()));
 		cases.put(BOOT_BATCH, listener(bootstrapServers, topic, true, false, "bench-boot-batch", boot));
+		cases.put(BOOT_BATCH_READING_HEADER, listener(bootstrapServers, topic, true, false, "bench-boot-batch-header",
+				withProperty(boot, BenchmarkApplications.READ_HEADER + "=true")));
 		cases.put(STARTER_BATCH, listener(bootstrapServers, topic, true, true, "bench-starter-batch", CLASSIC));
 		List<String> names = new ArrayList<>(cases.keySet());
 		int warmUp = 0;
@@ -407,6 +431,12 @@ final class PerRecordCost {
 				closeable.close();
 			}
 		}
+	}
+
+	private static String[] withProperty(String[] properties, String property) {
+		List<String> all = new ArrayList<>(List.of(properties));
+		all.add(property);
+		return all.toArray(String[]::new);
 	}
 
 	private static ConsumerCase listener(String bootstrapServers, String topic, boolean batch, boolean sequence,
@@ -487,6 +517,15 @@ final class PerRecordCost {
 				producer::flush, () -> failed.getAndSet(0));
 	}
 
+	private static ProducerCase oneHeaderCase(KafkaTemplate<byte[], byte[]> template) {
+		List<Header> headers = List.of(new RecordHeader(SequenceStamp.HEADER, new byte[7]));
+		Producer<?, ?> producer = template.execute((shared) -> shared);
+		return new ProducerCase(producer,
+				(topic, value) -> template
+					.send(new ProducerRecord<byte[], byte[]>(topic, null, null, null, value, headers)),
+				template::flush, () -> 0);
+	}
+
 	private static ProducerCase templateCase(KafkaTemplate<byte[], byte[]> template) {
 		// the factory's one shared producer, for its metrics
 		Producer<?, ?> producer = template.execute((shared) -> shared);
@@ -516,6 +555,8 @@ final class PerRecordCost {
 
 		private double sent;
 
+		private double requests;
+
 		private long networkCpu;
 
 		private long networkAllocated;
@@ -537,6 +578,7 @@ final class PerRecordCost {
 			this.outgoing = -Footprint.metric(this.metrics, "producer-metrics", "outgoing-byte-total");
 			this.errors = -Footprint.metric(this.metrics, "producer-metrics", "record-error-total");
 			this.sent = -Footprint.metric(this.metrics, "producer-metrics", "record-send-total");
+			this.requests = -Footprint.metric(this.metrics, "producer-metrics", "request-total");
 			this.networkCpu = -cpu(this.network);
 			this.networkAllocated = -Footprint.allocated(this.network);
 		}
@@ -576,6 +618,8 @@ final class PerRecordCost {
 					(double) (this.senderAllocated + this.networkAllocated) / records,
 					(this.batchBytes + optionalMetric(this.metrics, "producer-topic-metrics", "byte-total")) / records,
 					(this.outgoing + Footprint.metric(this.metrics, "producer-metrics", "outgoing-byte-total"))
+							/ records,
+					(this.requests + Footprint.metric(this.metrics, "producer-metrics", "request-total")) * 1000
 							/ records,
 					records * 1e9 / this.elapsed, compilation);
 		}
@@ -635,12 +679,13 @@ final class PerRecordCost {
 	 * @param allocated bytes allocated by the sending and the network thread
 	 * @param wireBytes bytes of record batches (what the log stores)
 	 * @param outgoingBytes bytes sent to the brokers (requests included)
+	 * @param requests produce requests per 1,000 records
 	 * @param recordsPerSecond records per second of the case's own blocks and flush
 	 * (secondary)
 	 * @param compilationMillis milliseconds the JIT compiled during the run
 	 */
 	record ProducerCost(double senderCpu, double networkCpu, double processCpu, double allocated, double wireBytes,
-			double outgoingBytes, double recordsPerSecond, long compilationMillis) {
+			double outgoingBytes, double requests, double recordsPerSecond, long compilationMillis) {
 
 		double clientCpu() {
 			return this.senderCpu + this.networkCpu;
