@@ -200,6 +200,9 @@ final class BenchmarkApplications {
 
 		private long bytes;
 
+		/**
+		 * Written so that the JIT cannot drop the header reads.
+		 */
 		private long headerBytes;
 
 		private long first;
