@@ -192,24 +192,22 @@ final class CostReport {
 					STAMP_TARGET, stamp, (stamp <= STAMP_TARGET) ? "yes" : "**no**"));
 		}
 		if (costs.hasConsumers()) {
-			target(out, "starter record listener CPU <= " + CONSUMER_TARGET + " x Boot record listener",
-					costs.consumerRatio(PerRecordCost.STARTER_RECORD, PerRecordCost.BOOT_RECORD), CONSUMER_TARGET);
-			target(out,
-					"(the floor of a header stamp: Boot's record listener reading the stamp header, no " + "starter)",
-					recordFloor(costs), CONSUMER_TARGET);
-			target(out, "(the starter's record listener over that floor)",
-					costs.consumerRatio(PerRecordCost.STARTER_RECORD, PerRecordCost.BOOT_RECORD_READING_HEADER),
-					CONSUMER_TARGET);
-			target(out, "starter batch listener CPU <= " + CONSUMER_TARGET + " x Boot batch listener",
-					costs.consumerRatio(PerRecordCost.STARTER_BATCH, PerRecordCost.BOOT_BATCH), CONSUMER_TARGET);
-			target(out,
-					"(the floor of a header stamp: Boot's batch listener reading the stamp header, no " + "starter)",
-					batchFloor(costs), CONSUMER_TARGET);
-			target(out, "(the starter's batch listener over that floor)",
-					costs.consumerRatio(PerRecordCost.STARTER_BATCH, PerRecordCost.BOOT_BATCH_READING_HEADER),
-					CONSUMER_TARGET);
+			listenerTargets(out, costs, "record", PerRecordCost.STARTER_RECORD, PerRecordCost.BOOT_RECORD,
+					PerRecordCost.BOOT_RECORD_READING_HEADER);
+			listenerTargets(out, costs, "batch", PerRecordCost.STARTER_BATCH, PerRecordCost.BOOT_BATCH,
+					PerRecordCost.BOOT_BATCH_READING_HEADER);
 		}
 		out.append("\n");
+	}
+
+	private static void listenerTargets(StringBuilder out, PerRecordCost costs, String kind, String starter,
+			String boot, String bootReadingHeader) {
+		target(out, "starter " + kind + " listener CPU <= " + CONSUMER_TARGET + " x Boot " + kind + " listener",
+				costs.consumerRatio(starter, boot), CONSUMER_TARGET);
+		target(out, "(the floor of a header stamp: Boot's " + kind + " listener reading the stamp header, no starter)",
+				costs.consumerRatio(bootReadingHeader, boot), CONSUMER_TARGET);
+		target(out, "(the starter's " + kind + " listener over that floor)",
+				costs.consumerRatio(starter, bootReadingHeader), CONSUMER_TARGET);
 	}
 
 	private static void target(StringBuilder out, String name, MedianInterval ratio, double target) {
