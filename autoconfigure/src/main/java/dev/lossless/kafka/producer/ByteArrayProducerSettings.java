@@ -1,6 +1,7 @@
 package dev.lossless.kafka.producer;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -13,8 +14,9 @@ import org.springframework.kafka.core.ProducerFactory;
  * application (the send journal's replayer, the outbox relay): the application's producer
  * settings (brokers, security, durability), without a transactional id, the application's
  * partitioner and interceptors (the records are bytes and carry their partition when one
- * was chosen) or serializers, with a client id of its own and a metadata wait bounded by
- * {@value #MAX_BLOCK_MS} ms, so that a round against a cluster that is down ends quickly.
+ * was chosen), serializers or the starter's {@link ProducerConfigCapture}, with a client
+ * id of its own and a metadata wait bounded by {@value #MAX_BLOCK_MS} ms, so that a round
+ * against a cluster that is down ends quickly.
  *
  * @author Lossless Kafka team
  * @since 0.1.0
@@ -42,6 +44,11 @@ public final class ByteArrayProducerSettings {
 		configs.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
 		configs.remove(ProducerConfig.PARTITIONER_CLASS_CONFIG);
 		configs.remove(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG);
+		// nothing takes what the capture would keep on the creating thread for these
+		if (configs.get(ProducerConfig.METRIC_REPORTER_CLASSES_CONFIG) instanceof Collection<?> reporters) {
+			configs.put(ProducerConfig.METRIC_REPORTER_CLASSES_CONFIG,
+					reporters.stream().filter((reporter) -> !ProducerConfigCapture.isNamedBy(reporter)).toList());
+		}
 		configs.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
 		configs.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
 		Object clientId = configs.get(ProducerConfig.CLIENT_ID_CONFIG);

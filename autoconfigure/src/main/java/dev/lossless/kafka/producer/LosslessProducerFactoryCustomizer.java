@@ -108,8 +108,7 @@ public final class LosslessProducerFactoryCustomizer implements DefaultKafkaProd
 		else if (configured != null) {
 			reporters.add(configured);
 		}
-		if (!reporters.contains(ProducerConfigCapture.class)
-				&& !reporters.contains(ProducerConfigCapture.class.getName())) {
+		if (reporters.stream().noneMatch(ProducerConfigCapture::isNamedBy)) {
 			reporters.add(ProducerConfigCapture.class);
 		}
 		return reporters;

@@ -33,6 +33,15 @@ public final class ProducerConfigCapture implements MetricsReporter {
 		return configs;
 	}
 
+	/**
+	 * Return whether an element of {@code metric.reporters} names this class.
+	 * @param reporter the element: a class or a class name
+	 * @return whether it is this class
+	 */
+	static boolean isNamedBy(Object reporter) {
+		return reporter == ProducerConfigCapture.class || ProducerConfigCapture.class.getName().equals(reporter);
+	}
+
 	@Override
 	public void configure(Map<String, ?> configs) {
 		CREATED.set(configs);
