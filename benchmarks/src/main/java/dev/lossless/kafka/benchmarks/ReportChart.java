@@ -102,7 +102,9 @@ final class ReportChart {
 			for (String name : names) {
 				intervals.add(costs.consumer(name, PerRecordCost.ConsumerCost::cpu));
 			}
-			intervals(g, (panel % 2) * panelWidth, 40 + (panel / 2) * panelHeight, panelWidth, panelHeight,
+			// a row of its own when it starts one: its many case names need the width
+			int width = (panel % 2 == 0) ? 2 * panelWidth : panelWidth;
+			intervals(g, (panel % 2) * panelWidth, 40 + (panel / 2) * panelHeight, width, panelHeight,
 					"Consumer, 1 KiB: consuming thread CPU ns/record", names, intervals);
 		}
 	}
